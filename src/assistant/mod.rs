@@ -1,0 +1,217 @@
+//! What planbot answers, whatever the transport: the Slack handlers (HTTP
+//! and Socket Mode) and the demo call these same functions and only differ
+//! in how they deliver the [`Reply`].
+
+mod conversation;
+pub mod items;
+mod plan_command;
+
+use std::collections::HashSet;
+use std::sync::Arc;
+
+use chrono::{DateTime, NaiveDate, Utc};
+use chrono_tz::Tz;
+use slack_morphism::prelude::SlackView;
+use sqlx::PgPool;
+
+use crate::domain::names::{self, Candidate, NameMatch};
+use crate::slack::api::{MessageContent, SlackApi};
+use crate::store::accounts::{self, Account, AccountRef, Viewer};
+use crate::store::users::{self, User};
+use crate::store::{self, Actor};
+use crate::views;
+
+/// planbot's answers. Cheap to clone: one per request is fine.
+#[derive(Clone)]
+pub struct Assistant {
+    pub pool: PgPool,
+    pub slack: Arc<dyn SlackApi>,
+    admins: Arc<HashSet<String>>,
+}
+
+/// The person asking, as planbot knows them.
+#[derive(Debug, Clone)]
+pub struct Caller {
+    pub user: User,
+    pub is_admin: bool,
+}
+
+impl Caller {
+    pub fn viewer(&self) -> Viewer {
+        Viewer { user_id: self.user.user_id, is_admin: self.is_admin }
+    }
+
+    pub fn tz(&self) -> Tz {
+        self.user.time_zone()
+    }
+
+    /// The caller's own date at `now`: what "today", "overdue" and "friday" mean to them.
+    pub fn today(&self, now: DateTime<Utc>) -> NaiveDate {
+        now.with_timezone(&self.tz()).date_naive()
+    }
+
+    pub fn actor(&self) -> Actor {
+        Actor::slack_user(self.user.user_id)
+    }
+}
+
+/// Where a question was asked.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Place {
+    /// planbot's DM with the caller.
+    Direct,
+    /// A channel (or a group DM) with this id.
+    Channel(String),
+}
+
+/// An answer, and whether only the caller may see it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Reply {
+    pub ephemeral: bool,
+    pub content: MessageContent,
+}
+
+impl Reply {
+    /// Seen by the caller only.
+    pub fn private(content: MessageContent) -> Self {
+        Reply { ephemeral: true, content }
+    }
+
+    /// Seen by everyone where it was asked.
+    pub fn public(content: MessageContent) -> Self {
+        Reply { ephemeral: false, content }
+    }
+
+    /// A one-paragraph answer seen by the caller only.
+    pub fn note(text: impl Into<String>) -> Self {
+        Reply::private(MessageContent::plain(text))
+    }
+}
+
+/// What a slash command leads to.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Outcome {
+    Reply(Reply),
+    /// A modal to open with the command's `trigger_id`.
+    OpenView(Box<SlackView>),
+}
+
+/// The account a name refers to, among those the caller may see.
+#[derive(Debug, Clone, PartialEq)]
+pub enum AccountChoice {
+    One(Account),
+    Several(Vec<AccountRef>),
+    NotFound,
+}
+
+impl Assistant {
+    pub fn new(pool: PgPool, slack: Arc<dyn SlackApi>, admins: impl IntoIterator<Item = String>) -> Self {
+        Assistant { pool, slack, admins: Arc::new(admins.into_iter().collect()) }
+    }
+
+    fn caller_from(&self, user: User) -> Caller {
+        let is_admin = user.role == crate::domain::enums::UserRole::Admin
+            || user.slack_id.as_ref().is_some_and(|id| self.admins.contains(id));
+        Caller { user, is_admin }
+    }
+
+    /// Who a Slack user is. The first time an id is seen, Slack is asked for
+    /// the person's email and time zone (`users.info`) and the id is linked to
+    /// the imported person with that email.
+    pub async fn caller(&self, slack_user_id: &str) -> anyhow::Result<Caller> {
+        if let Some(user) = users::by_slack_id(&self.pool, slack_user_id).await? {
+            return Ok(self.caller_from(user));
+        }
+        let user = self.learn_slack_user(slack_user_id).await?;
+        Ok(self.caller_from(user))
+    }
+
+    /// The person behind a Slack id, asking Slack when planbot has not met
+    /// them yet (an owner mentioned in `/plan add`, say).
+    pub async fn person(&self, slack_user_id: &str) -> anyhow::Result<User> {
+        match users::by_slack_id(&self.pool, slack_user_id).await? {
+            Some(user) => Ok(user),
+            None => self.learn_slack_user(slack_user_id).await,
+        }
+    }
+
+    async fn learn_slack_user(&self, slack_user_id: &str) -> anyhow::Result<User> {
+        let person = self.slack.user_info(slack_user_id).await?;
+        let email = person.email.clone().unwrap_or_else(|| format!("{}@slack.invalid", person.id.to_lowercase()));
+        let user = users::link_slack_identity(&self.pool, &person.id, &email, &person.name, person.tz.as_deref()).await?;
+        tracing::info!(user_id = user.user_id, "linked a Slack user to a person by email");
+        Ok(user)
+    }
+
+    /// Finds the account a typed name means, among those the caller may see.
+    pub async fn find_account(&self, caller: &Caller, asked: &str) -> anyhow::Result<AccountChoice> {
+        let refs = accounts::visible_candidates(&self.pool, caller.viewer(), asked).await?;
+        let candidates: Vec<Candidate> =
+            refs.iter().map(|r| Candidate { id: r.account_id, name: r.name.as_str() }).collect();
+        Ok(match names::resolve(asked, &candidates) {
+            NameMatch::One(id) => match accounts::by_id(&self.pool, id).await? {
+                Some(account) => AccountChoice::One(account),
+                None => AccountChoice::NotFound,
+            },
+            NameMatch::Choose(ids) => AccountChoice::Several(
+                ids.iter().filter_map(|id| refs.iter().find(|r| r.account_id == *id).cloned()).collect(),
+            ),
+            NameMatch::NoMatch => AccountChoice::NotFound,
+        })
+    }
+
+    /// The summary of an account the caller asked for by id (a button), or
+    /// the same "not found" as for a name when they may not see it.
+    pub async fn summary_by_id(&self, caller: &Caller, place: &Place, account_id: i64, now: DateTime<Utc>) -> anyhow::Result<Reply> {
+        match accounts::visible_by_id(&self.pool, caller.viewer(), account_id).await? {
+            Some(account) => self.summary(caller, place, &account, now).await,
+            None => Ok(Reply::note("I couldn't find that account among the accounts you can see.")),
+        }
+    }
+
+    /// The summary of an account the caller may see. In a channel it is
+    /// private unless the channel is linked to that account.
+    async fn summary(&self, caller: &Caller, place: &Place, account: &Account, now: DateTime<Utc>) -> anyhow::Result<Reply> {
+        let data = store::summary::gather(&self.pool, account.account_id, caller.today(now))
+            .await?
+            .ok_or_else(|| anyhow::anyhow!("account {} vanished while its summary was gathered", account.account_id))?;
+        let content = MessageContent::new(
+            crate::summary::fallback_text(&data),
+            crate::summary::render(&data, now, caller.tz()),
+        );
+        let shared = match place {
+            Place::Direct => true,
+            Place::Channel(channel) => account.slack_channel.as_deref() == Some(channel.as_str()),
+        };
+        Ok(if shared { Reply::public(content) } else { Reply::private(content) })
+    }
+
+    /// "Summarize my accounts": one summary, or a list with a button each.
+    async fn my_accounts(&self, caller: &Caller, place: &Place, now: DateTime<Utc>) -> anyhow::Result<Reply> {
+        let today = caller.today(now);
+        let mine = accounts::overview_for_member(&self.pool, caller.user.user_id, today).await?;
+        match mine.as_slice() {
+            [] => Ok(Reply::note(
+                "You're not on any account team yet, so I have no accounts to summarize for you. \
+                 Ask for one by name, like `summary of Acme`, or ask your admin to add you to a team.",
+            )),
+            [only] => self.summary_by_id(caller, place, only.account_id, now).await,
+            several => Ok(Reply::private(MessageContent::new(
+                format!("Your {} accounts", several.len()),
+                views::accounts::my_accounts(several, today),
+            ))),
+        }
+    }
+
+    /// The summary for a name, or the choice between several, or "not found".
+    async fn summary_for_name(&self, caller: &Caller, place: &Place, asked: &str, now: DateTime<Utc>) -> anyhow::Result<Reply> {
+        match self.find_account(caller, asked).await? {
+            AccountChoice::One(account) => self.summary(caller, place, &account, now).await,
+            AccountChoice::Several(choices) => Ok(Reply::private(MessageContent::new(
+                format!("Which account did you mean by “{asked}”?"),
+                views::accounts::choose_account(asked, &choices),
+            ))),
+            AccountChoice::NotFound => Ok(Reply::note(views::accounts::not_found_text(asked))),
+        }
+    }
+}

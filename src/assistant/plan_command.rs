@@ -1,0 +1,213 @@
+//! The `/plan` slash command.
+
+use chrono::{DateTime, Utc};
+
+use super::items::{ItemChange, ItemResult};
+use super::{AccountChoice, Assistant, Caller, Outcome, Place, Reply};
+use crate::domain::command::{self, ActionsScope, NewItem, PlanCommand};
+use crate::domain::intent::ActionFilter;
+use crate::domain::when::describe_due;
+use crate::slack::api::MessageContent;
+use crate::store::accounts::Account;
+use crate::store::actions::{self, AddError, NewAction};
+use crate::store::subscriptions::{self, Follower};
+use crate::views;
+use crate::views::modals::ModalContext;
+
+impl Assistant {
+    /// Runs `/plan <text>` for the caller. Every mistake is answered with what
+    /// was wrong and how to write it, and changes nothing.
+    pub async fn plan_command(&self, caller: &Caller, place: &Place, text: &str, now: DateTime<Utc>) -> anyhow::Result<Outcome> {
+        let today = caller.today(now);
+        let command = match command::parse_plan_command(text, today) {
+            Ok(command) => command,
+            Err(usage) => return Ok(Outcome::Reply(Reply::note(usage.message()))),
+        };
+        let reply = match command {
+            PlanCommand::Help => Reply::note(command::USAGE),
+            PlanCommand::Summary { account: None } => self.my_accounts(caller, place, now).await?,
+            PlanCommand::Summary { account: Some(name) } => self.summary_for_name(caller, place, &name, now).await?,
+            PlanCommand::Add(None) => {
+                let context = ModalContext { channel: channel_of(place) };
+                let view = views::modals::add_item(None, caller.user.slack_id.as_deref(), &context);
+                return Ok(Outcome::OpenView(Box::new(view)));
+            }
+            PlanCommand::Add(Some(item)) => self.add_item(caller, &item, now).await?,
+            PlanCommand::Done { item } => self.item_reply(caller, item, ItemChange::Done, now).await?,
+            PlanCommand::Snooze { item, until } => {
+                self.item_reply(caller, item, ItemChange::SnoozeUntil(until), now).await?
+            }
+            PlanCommand::Actions(ActionsScope::Mine) => self.my_items(caller, ActionFilter::Open, now).await?,
+            PlanCommand::Actions(ActionsScope::Overdue) => self.my_items(caller, ActionFilter::Overdue, now).await?,
+            PlanCommand::Actions(ActionsScope::Account(name)) => self.account_items(caller, &name, now).await?,
+            PlanCommand::Link { account } => self.link(caller, place, &account).await?,
+            PlanCommand::Follow { account } => self.follow(caller, place, &account, true).await?,
+            PlanCommand::Unfollow { account } => self.follow(caller, place, &account, false).await?,
+            PlanCommand::Settings => {
+                let context = ModalContext { channel: channel_of(place) };
+                return Ok(Outcome::OpenView(Box::new(views::modals::settings(&caller.user, &context))));
+            }
+        };
+        Ok(Outcome::Reply(reply))
+    }
+
+    /// Resolves a typed account name for a command, or the reply that says
+    /// why it can't be used (several matches, or none).
+    async fn account_for_command(&self, caller: &Caller, asked: &str, example: &str) -> anyhow::Result<Result<Account, Reply>> {
+        Ok(match self.find_account(caller, asked).await? {
+            AccountChoice::One(account) => Ok(account),
+            AccountChoice::Several(choices) => {
+                let names: Vec<String> = choices.iter().take(5).map(|c| format!("*{}*", c.name)).collect();
+                Err(Reply::note(format!(
+                    "“{asked}” matches more than one account: {}. Write the full name, like `{}`.",
+                    names.join(", "),
+                    example.replace("{account}", &choices[0].name)
+                )))
+            }
+            AccountChoice::NotFound => Err(Reply::note(crate::views::accounts::not_found_text(asked))),
+        })
+    }
+
+    /// `/plan add Acme: title [@owner] [due when]`, and the add-item modal.
+    pub async fn add_item(&self, caller: &Caller, item: &NewItem, now: DateTime<Utc>) -> anyhow::Result<Reply> {
+        let example = format!("/plan add {{account}}: {}", item.title);
+        let account = match self.account_for_command(caller, &item.account, &example).await? {
+            Ok(account) => account,
+            Err(reply) => return Ok(reply),
+        };
+        let owner = match &item.owner {
+            Some(slack_id) => match self.person(slack_id).await {
+                Ok(owner) => owner,
+                Err(err) => {
+                    tracing::warn!(error = %format!("{err:#}"), "could not look up a mentioned owner");
+                    return Ok(Reply::note(format!(
+                        "I couldn't look up <@{slack_id}> in Slack just now, so nothing was added. Try again in a moment."
+                    )));
+                }
+            },
+            None => caller.user.clone(),
+        };
+        let new = NewAction {
+            account_id: account.account_id,
+            title: item.title.clone(),
+            owner_id: owner.user_id,
+            due_date: item.due,
+        };
+        match actions::add(&self.pool, &new, caller.actor()).await {
+            Ok(added) => {
+                let today = caller.today(now);
+                let due = added.due_date.map(|d| format!(", due {}", describe_due(d, today))).unwrap_or_default();
+                Ok(Reply::note(format!(
+                    ":white_check_mark: Added `#{}` to *{}*: {} — owner {}{due}.",
+                    added.action_item_id,
+                    account.name,
+                    added.title,
+                    added.owner_mention()
+                )))
+            }
+            Err(AddError::NoActivePlan) => Ok(Reply::note(format!(
+                "*{}* has no active plan to add action items to. Ask the account owner to activate one \
+                 (or import it with status `active`), then try again.",
+                account.name
+            ))),
+            Err(AddError::Database(err)) => Err(err.into()),
+        }
+    }
+
+    async fn item_reply(&self, caller: &Caller, item_id: i64, change: ItemChange, now: DateTime<Utc>) -> anyhow::Result<Reply> {
+        Ok(match self.change_item(caller, item_id, change, now).await? {
+            ItemResult::Changed { message, .. } | ItemResult::Refused(message) => Reply::note(message),
+        })
+    }
+
+    /// `/plan actions <account>`: the account's open items.
+    async fn account_items(&self, caller: &Caller, asked: &str, now: DateTime<Utc>) -> anyhow::Result<Reply> {
+        let account = match self.account_for_command(caller, asked, "/plan actions {account}").await? {
+            Ok(account) => account,
+            Err(reply) => return Ok(reply),
+        };
+        self.items_of_account(caller, &account, now).await
+    }
+
+    pub(super) async fn items_of_account(&self, caller: &Caller, account: &Account, now: DateTime<Utc>) -> anyhow::Result<Reply> {
+        let today = caller.today(now);
+        let (items, total) = actions::open_for_account(
+            &self.pool,
+            account.account_id,
+            views::items::MAX_ITEMS_WITH_BUTTONS as i64,
+        )
+        .await?;
+        if total == 0 {
+            return Ok(Reply::note(format!("*{}* has no open action items.", account.name)));
+        }
+        let heading = format!("*Open action items of {}* · {total}", account.name);
+        Ok(Reply::private(MessageContent::new(
+            format!("Open action items of {}: {total}", account.name),
+            views::items::item_list(&heading, &items, total, today, now),
+        )))
+    }
+
+    /// `/plan link <account>`: this channel gets the account's alerts.
+    async fn link(&self, caller: &Caller, place: &Place, asked: &str) -> anyhow::Result<Reply> {
+        let Place::Channel(channel) = place else {
+            return Ok(Reply::note(
+                "Run `/plan link <account>` in the channel that should receive the account's deadline alerts \
+                 and notifications (invite me there first).",
+            ));
+        };
+        let account = match self.account_for_command(caller, asked, "/plan link {account}").await? {
+            Ok(account) => account,
+            Err(reply) => return Ok(reply),
+        };
+        let mut tx = crate::store::begin(&self.pool, caller.actor()).await?;
+        crate::store::accounts::link_channel(&mut tx, account.account_id, channel).await?;
+        tx.commit().await?;
+        Ok(Reply::public(MessageContent::plain(format!(
+            ":link: This channel now receives *{}*'s deadline alerts and notifications (linked by {}).",
+            account.name,
+            caller.user.mention()
+        ))))
+    }
+
+    /// `/plan follow|unfollow <account>`: this channel, or the caller in a DM.
+    async fn follow(&self, caller: &Caller, place: &Place, asked: &str, follow: bool) -> anyhow::Result<Reply> {
+        let verb = if follow { "follow" } else { "unfollow" };
+        let account = match self.account_for_command(caller, asked, &format!("/plan {verb} {{account}}")).await? {
+            Ok(account) => account,
+            Err(reply) => return Ok(reply),
+        };
+        self.set_following(caller, place, &account, follow).await
+    }
+
+    pub(super) async fn set_following(&self, caller: &Caller, place: &Place, account: &Account, follow: bool) -> anyhow::Result<Reply> {
+        let follower = match place {
+            Place::Direct => Follower::User(caller.user.user_id),
+            Place::Channel(channel) => Follower::Channel(channel.clone()),
+        };
+        // (subject, "already following", "was not following") as the place reads
+        let (who, already, was_not) = match place {
+            Place::Direct => ("You", "You already follow", "You weren't following"),
+            Place::Channel(_) => ("This channel", "This channel already follows", "This channel wasn't following"),
+        };
+        let changed = if follow {
+            subscriptions::follow(&self.pool, account.account_id, &follower, &[]).await?
+        } else {
+            subscriptions::unfollow(&self.pool, account.account_id, &follower).await?
+        };
+        let name = &account.name;
+        let text = match (follow, changed) {
+            (true, true) => format!(":newspaper: {who} will get *{name}*'s company news as it comes in."),
+            (true, false) => format!("{already} *{name}*'s company news."),
+            (false, true) => format!("{who} will no longer get *{name}*'s company news."),
+            (false, false) => format!("{was_not} *{name}*."),
+        };
+        Ok(Reply::note(text))
+    }
+}
+
+fn channel_of(place: &Place) -> Option<String> {
+    match place {
+        Place::Direct => None,
+        Place::Channel(channel) => Some(channel.clone()),
+    }
+}

@@ -1,0 +1,104 @@
+//! The demo's Slack: prints what Slack would show instead of calling it.
+
+use std::collections::HashMap;
+
+use async_trait::async_trait;
+use slack_morphism::prelude::SlackView;
+
+use super::data::PEOPLE;
+use crate::slack::api::{BotIdentity, MessageContent, Posted, SlackApi, SlackError, SlackPerson};
+use crate::slack::blocks::to_text;
+
+/// Prints messages and views as text, naming demo people by name.
+pub struct ConsoleSlack {
+    names: HashMap<String, String>,
+}
+
+impl Default for ConsoleSlack {
+    fn default() -> Self {
+        ConsoleSlack { names: PEOPLE.iter().map(|p| (p.slack_id.to_string(), p.name.to_string())).collect() }
+    }
+}
+
+impl ConsoleSlack {
+    /// A message as Slack would show it, as text.
+    pub fn render(&self, content: &MessageContent) -> String {
+        let blocks = serde_json::to_value(&content.blocks).unwrap_or_default();
+        let text = to_text(&blocks, &self.names);
+        if text.trim().is_empty() { to_text(&serde_json::json!([{"type": "section", "text": {"text": content.text}}]), &self.names) } else { text }
+    }
+
+    /// A view (modal or Home tab) as text.
+    pub fn render_view(&self, view: &SlackView) -> String {
+        let json = serde_json::to_value(view).unwrap_or_default();
+        let title = json["title"]["text"].as_str().unwrap_or("App Home");
+        format!("┌─ {title} ─\n{}", to_text(&json["blocks"], &self.names))
+    }
+
+    fn where_to(&self, channel: &str) -> String {
+        match self.names.get(channel) {
+            Some(name) => format!("DM to {name}"),
+            None => format!("#{channel}"),
+        }
+    }
+
+    fn person(&self, slack_id: &str) -> Option<SlackPerson> {
+        PEOPLE.iter().find(|p| p.slack_id == slack_id || p.email == slack_id).map(|p| SlackPerson {
+            id: p.slack_id.into(),
+            team_id: Some(DEMO_TEAM.into()),
+            email: Some(p.email.into()),
+            name: p.name.into(),
+            tz: Some(p.tz.into()),
+            is_bot: false,
+        })
+    }
+}
+
+pub const DEMO_TEAM: &str = "T0DEMO";
+
+#[async_trait]
+impl SlackApi for ConsoleSlack {
+    async fn post_message(&self, channel: &str, content: &MessageContent) -> Result<Posted, SlackError> {
+        println!("\n── planbot → {} ──\n{}", self.where_to(channel), self.render(content));
+        Ok(Posted { channel: channel.into(), ts: format!("{}.000000", chrono::Utc::now().timestamp()) })
+    }
+
+    async fn update_message(&self, channel: &str, _ts: &str, content: &MessageContent) -> Result<(), SlackError> {
+        println!("\n── planbot updates its message in {} ──\n{}", self.where_to(channel), self.render(content));
+        Ok(())
+    }
+
+    async fn post_ephemeral(&self, channel: &str, user: &str, content: &MessageContent) -> Result<(), SlackError> {
+        let name = self.names.get(user).map(String::as_str).unwrap_or(user);
+        println!("\n── planbot → {} (only {name} sees this) ──\n{}", self.where_to(channel), self.render(content));
+        Ok(())
+    }
+
+    async fn respond(&self, _url: &str, content: &MessageContent, _replace: bool) -> Result<(), SlackError> {
+        println!("\n{}", self.render(content));
+        Ok(())
+    }
+
+    async fn open_view(&self, _trigger_id: &str, view: &SlackView) -> Result<(), SlackError> {
+        println!("\n(Slack opens a form)\n{}", self.render_view(view));
+        Ok(())
+    }
+
+    async fn publish_home(&self, user: &str, view: &SlackView) -> Result<(), SlackError> {
+        let name = self.names.get(user).map(String::as_str).unwrap_or(user);
+        println!("\n── App Home of {name} ──\n{}", self.render_view(view));
+        Ok(())
+    }
+
+    async fn user_info(&self, user: &str) -> Result<SlackPerson, SlackError> {
+        self.person(user).ok_or_else(|| SlackError::Refused { code: "user_not_found".into() })
+    }
+
+    async fn lookup_by_email(&self, email: &str) -> Result<Option<SlackPerson>, SlackError> {
+        Ok(self.person(email))
+    }
+
+    async fn auth_test(&self) -> Result<BotIdentity, SlackError> {
+        Ok(BotIdentity { team_id: DEMO_TEAM.into(), bot_user_id: Some("U0PLANBOT".into()) })
+    }
+}

@@ -1,0 +1,1088 @@
+//! The text Slack sends after `/plan`, read into a [`PlanCommand`].
+//!
+//! Slack escapes mentions in slash-command text (when the app has "escape
+//! channels, users, and links" switched on): users arrive as `<@U024BE7LH>`
+//! or `<@U024BE7LH|jane>`, channels as `<#C024BE7LH|general>` and links as
+//! `<https://example.com|label>`. Anything the user got wrong comes back as a
+//! [`UsageError`] whose message can be posted to them as it is.
+//!
+//! Subcommand words are case-insensitive; account names and titles keep the
+//! user's spelling, trimmed.
+
+use std::fmt;
+
+use chrono::NaiveDate;
+
+use super::when;
+
+/// Everything `/plan` can do, one line per subcommand with an example, in
+/// Slack mrkdwn. Placeholders are avoided because Slack would read `<…>` as
+/// a link.
+pub const USAGE: &str = "*How to use `/plan`*
+• `/plan summary Acme` — the account plan for Acme (leave the name out for this channel's account)
+• `/plan add Acme: Run a security workshop @jane due friday` — add an action item; the owner and `due` date are optional
+• `/plan add` — add an action item with a form
+• `/plan done 142` — mark action item 142 as done
+• `/plan snooze 142 next week` — hide action item 142 until a date
+• `/plan actions` — your open action items; also `/plan actions overdue` or `/plan actions Acme`
+• `/plan link Acme` — connect this channel to the Acme account
+• `/plan follow Acme` — get updates about Acme
+• `/plan unfollow Acme` — stop getting updates about Acme
+• `/plan settings` — your planbot settings
+• `/plan help` — this message
+Dates can be `2026-12-15`, `12/15`, `Dec 15`, `today`, `tomorrow`, a weekday like `friday`, `next week`, `in 3 days`, `in 2 weeks` or `end of month`.";
+
+/// Titles longer than this don't fit comfortably in summaries.
+pub const LONGEST_TITLE: usize = 200;
+
+/// The subcommands as the user typed them, after checking.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum PlanCommand {
+    /// `help`, `?` or no text at all.
+    Help,
+    /// `summary [account]` (also `summarize`, `summarise`, `sum`, `show`);
+    /// no account means the current channel's.
+    Summary {
+        /// The account named, as typed.
+        account: Option<String>,
+    },
+    /// `add <account>: <title> [@owner] [due <when>]`; `add` alone is `None`
+    /// and opens a form instead.
+    Add(Option<NewItem>),
+    /// `done 142` or `done #142`.
+    Done {
+        /// The action item's number.
+        item: i64,
+    },
+    /// `snooze 142 next week`: hide the item until the given day.
+    Snooze {
+        /// The action item's number.
+        item: i64,
+        /// The day the item shows up again; never before today.
+        until: NaiveDate,
+    },
+    /// `actions [mine|overdue|<account>]`.
+    Actions(ActionsScope),
+    /// `link <account>`: connect the current channel to an account.
+    Link {
+        /// The account named, as typed.
+        account: String,
+    },
+    /// `follow <account>`: get updates about an account.
+    Follow {
+        /// The account named, as typed.
+        account: String,
+    },
+    /// `unfollow <account>`: stop getting updates about an account.
+    Unfollow {
+        /// The account named, as typed.
+        account: String,
+    },
+    /// `settings`.
+    Settings,
+}
+
+/// Which action items `/plan actions` lists.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ActionsScope {
+    /// The user's own open items; also what bare `actions` means.
+    Mine,
+    /// Every overdue item the user can see.
+    Overdue,
+    /// The items of one account, named as typed.
+    Account(String),
+}
+
+/// An action item described in one line by `/plan add`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NewItem {
+    /// Everything before the first colon, trimmed.
+    pub account: String,
+    /// What is to be done: 1 to [`LONGEST_TITLE`] characters.
+    pub title: String,
+    /// The owner's Slack user id, e.g. `U024BE7LH`.
+    pub owner: Option<String>,
+    /// When it is due.
+    pub due: Option<NaiveDate>,
+}
+
+/// A `/plan` command that can't be carried out as typed. `Display` (and
+/// [`UsageError::message`]) gives the whole reply for the user.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct UsageError {
+    message: String,
+}
+
+impl UsageError {
+    fn new(message: impl Into<String>) -> Self {
+        UsageError {
+            message: message.into(),
+        }
+    }
+
+    /// The reply for the user, in Slack mrkdwn.
+    #[must_use]
+    pub fn message(&self) -> &str {
+        &self.message
+    }
+}
+
+impl fmt::Display for UsageError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.message)
+    }
+}
+
+impl std::error::Error for UsageError {}
+
+/// Every word that starts a subcommand, so typos can be matched against the
+/// word the user most likely meant. `?` is left out: any one-letter word
+/// would be a single edit away from it.
+const SUBCOMMAND_WORDS: [&str; 14] = [
+    "help",
+    "summary",
+    "summarize",
+    "summarise",
+    "sum",
+    "show",
+    "add",
+    "done",
+    "snooze",
+    "actions",
+    "link",
+    "follow",
+    "unfollow",
+    "settings",
+];
+
+/// Reads the text after `/plan`. `today` is the user's local date, used for
+/// due dates and snoozes.
+///
+/// # Errors
+///
+/// A [`UsageError`] for anything that can't be carried out as typed: an
+/// unknown or misspelled subcommand, a missing or malformed part, a date
+/// that can't be read. Its message says how to write the command instead.
+pub fn parse_plan_command(text: &str, today: NaiveDate) -> Result<PlanCommand, UsageError> {
+    let text = text.trim();
+    let (word, rest) = match text.split_once(char::is_whitespace) {
+        Some((word, rest)) => (word, rest.trim()),
+        None => (text, ""),
+    };
+    match word.to_lowercase().as_str() {
+        "" | "help" | "?" => Ok(PlanCommand::Help),
+        "summary" | "summarize" | "summarise" | "sum" | "show" => {
+            let account = if rest.is_empty() {
+                None
+            } else {
+                Some(account_named(rest, "summary")?)
+            };
+            Ok(PlanCommand::Summary { account })
+        }
+        "add" if rest.is_empty() => Ok(PlanCommand::Add(None)),
+        "add" => Ok(PlanCommand::Add(Some(parse_new_item(rest, today)?))),
+        "done" => parse_done(rest),
+        "snooze" => parse_snooze(rest, today),
+        "actions" => parse_actions(rest),
+        "link" => Ok(PlanCommand::Link {
+            account: required_account(rest, "link")?,
+        }),
+        "follow" => Ok(PlanCommand::Follow {
+            account: required_account(rest, "follow")?,
+        }),
+        "unfollow" => Ok(PlanCommand::Unfollow {
+            account: required_account(rest, "unfollow")?,
+        }),
+        "settings" => Ok(PlanCommand::Settings),
+        unknown => Err(unknown_subcommand(word, unknown, text)),
+    }
+}
+
+/// Removes user mentions (`<@U…>`, `<@U…|name>`) from free text. Returns the
+/// rest of the text, trimmed, with the spaces around each removed mention
+/// closed up (line breaks are kept), and the mentioned user ids in order of
+/// first appearance, each once.
+#[must_use]
+pub fn strip_mentions(text: &str) -> (String, Vec<String>) {
+    let mut remaining = String::with_capacity(text.len());
+    let mut user_ids: Vec<String> = Vec::new();
+    let mut rest = text;
+    while let Some(start) = rest.find("<@") {
+        remaining.push_str(&rest[..start]);
+        let candidate = &rest[start..];
+        let Some((user_id, length)) = user_mention_at(candidate) else {
+            remaining.push_str("<@");
+            rest = &candidate[2..];
+            continue;
+        };
+        if !user_ids.iter().any(|known| known == user_id) {
+            user_ids.push(user_id.to_string());
+        }
+        rest = &candidate[length..];
+        // Close the gap the mention leaves, but keep line breaks.
+        if remaining.ends_with([' ', '\t']) || remaining.is_empty() {
+            rest = rest.trim_start_matches([' ', '\t']);
+        }
+    }
+    remaining.push_str(rest);
+    (remaining.trim().to_string(), user_ids)
+}
+
+/// If `text` starts with a user mention, its user id and the mention's
+/// length in bytes.
+fn user_mention_at(text: &str) -> Option<(&str, usize)> {
+    let inner_end = text.find('>')?;
+    let inner = text.get(2..inner_end)?;
+    let user_id = inner.split_once('|').map_or(inner, |(id, _label)| id);
+    let looks_like_id = !user_id.is_empty()
+        && user_id
+            .chars()
+            .all(|c| c.is_ascii_uppercase() || c.is_ascii_digit());
+    looks_like_id.then_some((user_id, inner_end + 1))
+}
+
+fn parse_new_item(rest: &str, today: NaiveDate) -> Result<NewItem, UsageError> {
+    const EXAMPLE: &str = "`/plan add Acme: Run a security workshop @jane due friday`";
+    let Some(colon) = first_colon_outside_brackets(rest) else {
+        return Err(UsageError::new(format!(
+            "Put a colon after the account name: {EXAMPLE}"
+        )));
+    };
+    let account = rest[..colon].trim();
+    if account.is_empty() {
+        return Err(UsageError::new(format!(
+            "Put the account name before the colon: {EXAMPLE}"
+        )));
+    }
+    if let Some(channel) = channel_mention(account) {
+        return Err(UsageError::new(format!(
+            "Write the account's name before the colon rather than a channel ({channel}): {EXAMPLE}"
+        )));
+    }
+
+    let (body, mentioned) = strip_mentions(&rest[colon + 1..]);
+    let owner = match mentioned.as_slice() {
+        [] => None,
+        [owner] => Some(owner.clone()),
+        _ => {
+            return Err(UsageError::new(format!(
+                "An action item has one owner, but I found {} people mentioned. Keep one: {EXAMPLE}",
+                mentioned.len()
+            )));
+        }
+    };
+    if let Some(plain) = plain_at_name(&body) {
+        return Err(UsageError::new(format!(
+            "`{plain}` reached me as plain text, so I can't tell who that is. Type `@` and pick the person from Slack's list so it becomes a real mention, then send the command again: {EXAMPLE}"
+        )));
+    }
+
+    let (title, due) = match last_due_clause(&body) {
+        Some((before, phrase)) => match when::parse_when(phrase, today) {
+            Ok(due) => (before, Some(due)),
+            // "Prepare due diligence": `due` is part of the title.
+            Err(_) if !looks_like_a_date(phrase) => (body.as_str(), None),
+            Err(error) => {
+                return Err(UsageError::new(format!(
+                    "{error} To keep the word `due` in the title, put a due date after it, like `… due friday`, or use `/plan add` alone to fill in a form."
+                )));
+            }
+        },
+        None => (body.as_str(), None),
+    };
+    let title = tidy_title(title);
+    if title.is_empty() {
+        return Err(UsageError::new(format!(
+            "Say what needs doing after the colon: {EXAMPLE}"
+        )));
+    }
+    let length = title.chars().count();
+    if length > LONGEST_TITLE {
+        return Err(UsageError::new(format!(
+            "That title is {length} characters long; keep it to {LONGEST_TITLE} or fewer and put the details in the plan itself."
+        )));
+    }
+    Ok(NewItem {
+        account: account.to_string(),
+        title,
+        owner,
+        due,
+    })
+}
+
+/// The first colon that is not inside `<…>`, where Slack puts links such as
+/// `<https://…>` whose own colons must not split account from title.
+fn first_colon_outside_brackets(text: &str) -> Option<usize> {
+    let mut depth = 0usize;
+    for (index, character) in text.char_indices() {
+        match character {
+            '<' => depth += 1,
+            '>' => depth = depth.saturating_sub(1),
+            ':' if depth == 0 => return Some(index),
+            _ => {}
+        }
+    }
+    None
+}
+
+/// Whether a phrase that did not parse as a date was still meant as one: it
+/// starts with a digit, or its first word is a date word or a near miss of
+/// one (`fridya`, `tomorow`). Anything else after `due` is title text.
+fn looks_like_a_date(phrase: &str) -> bool {
+    const DATE_WORDS: &[&str] = &[
+        "today", "tomorrow", "tonight", "yesterday", "next", "this", "in", "end", "eod", "eow",
+        "eom", "eoq", "eoy", "on", "by", "until", "monday", "tuesday", "wednesday", "thursday",
+        "friday", "saturday", "sunday", "mon", "tue", "tues", "wed", "thu", "thur", "thurs", "fri",
+        "sat", "sun", "january", "february", "march", "april", "may", "june", "july", "august",
+        "september", "october", "november", "december", "jan", "feb", "mar", "apr", "jun", "jul",
+        "aug", "sep", "sept", "oct", "nov", "dec", "week", "month", "quarter", "year",
+    ];
+    let Some(first) = phrase.split_whitespace().next() else {
+        return true;
+    };
+    let word = first.trim_matches(|c: char| !c.is_alphanumeric()).to_lowercase();
+    if word.is_empty() || word.starts_with(|c: char| c.is_ascii_digit()) {
+        return true;
+    }
+    let allowed_typos = if word.chars().count() >= 5 { 2 } else { 0 };
+    DATE_WORDS.iter().any(|date_word| strsim::damerau_levenshtein(&word, date_word) <= allowed_typos)
+}
+
+/// The last whole word `due` and the phrase after it, if any.
+fn last_due_clause(body: &str) -> Option<(&str, &str)> {
+    let mut words = Vec::new();
+    let mut search_from = 0;
+    while let Some(offset) = body[search_from..].find(|c: char| !c.is_whitespace()) {
+        let start = search_from + offset;
+        let end = body[start..]
+            .find(char::is_whitespace)
+            .map_or(body.len(), |length| start + length);
+        words.push((start, end));
+        search_from = end;
+    }
+    words
+        .iter()
+        .rev()
+        .find(|(start, end)| body[*start..*end].eq_ignore_ascii_case("due"))
+        .map(|(start, end)| (&body[..*start], &body[*end..]))
+}
+
+/// A word that starts with `@` and a letter: a name Slack didn't turn into
+/// a mention because it wasn't picked from the autocomplete list.
+fn plain_at_name(text: &str) -> Option<&str> {
+    text.split_whitespace().find(|word| {
+        word.strip_prefix('@')
+            .and_then(|name| name.chars().next())
+            .is_some_and(char::is_alphanumeric)
+    })
+}
+
+/// Collapses runs of whitespace (left behind by removed mentions) and drops
+/// separators dangling before a removed `due` clause.
+fn tidy_title(title: &str) -> String {
+    let collapsed = title.split_whitespace().collect::<Vec<_>>().join(" ");
+    collapsed
+        .trim_end_matches([',', ';', '-', '–', '—', ' '])
+        .to_string()
+}
+
+fn parse_done(rest: &str) -> Result<PlanCommand, UsageError> {
+    const EXAMPLE: &str = "`/plan done 142`";
+    let mut words = rest.split_whitespace();
+    let Some(first) = words.next() else {
+        return Err(UsageError::new(format!(
+            "Which action item? Give its number: {EXAMPLE} (the number is shown next to each item)."
+        )));
+    };
+    let item = item_number(first, EXAMPLE)?;
+    if words.next().is_some() {
+        return Err(UsageError::new(format!(
+            "`/plan done` takes one item number, like {EXAMPLE}. To finish several items, send it once for each."
+        )));
+    }
+    Ok(PlanCommand::Done { item })
+}
+
+fn parse_snooze(rest: &str, today: NaiveDate) -> Result<PlanCommand, UsageError> {
+    const EXAMPLE: &str = "`/plan snooze 142 next week`";
+    let (first, phrase) = match rest.split_once(char::is_whitespace) {
+        Some((first, phrase)) => (first, phrase.trim()),
+        None => (rest, ""),
+    };
+    if first.is_empty() {
+        return Err(UsageError::new(format!(
+            "Which action item, and until when? {EXAMPLE}"
+        )));
+    }
+    let item = item_number(first, EXAMPLE)?;
+    let phrase = strip_leading_word(phrase, &["until", "till", "til", "to"]);
+    if phrase.is_empty() {
+        return Err(UsageError::new(format!(
+            "Until when? Add a date after the item number: {EXAMPLE}. Dates can be {}.",
+            when::WHEN_FORMS
+        )));
+    }
+    let until =
+        when::parse_when(phrase, today).map_err(|error| UsageError::new(error.to_string()))?;
+    if until < today {
+        return Err(UsageError::new(format!(
+            "{} is in the past, so there's nothing to snooze until. Pick a later date: {EXAMPLE}",
+            capitalized(&when::describe_due(until, today))
+        )));
+    }
+    Ok(PlanCommand::Snooze { item, until })
+}
+
+fn parse_actions(rest: &str) -> Result<PlanCommand, UsageError> {
+    let scope = match rest.to_lowercase().as_str() {
+        "" | "mine" | "me" | "my" => ActionsScope::Mine,
+        "overdue" => ActionsScope::Overdue,
+        _ => ActionsScope::Account(account_named(rest, "actions")?),
+    };
+    Ok(PlanCommand::Actions(scope))
+}
+
+/// `142` or `#142`, a positive number.
+fn item_number(word: &str, example: &str) -> Result<i64, UsageError> {
+    let digits = word.strip_prefix('#').unwrap_or(word);
+    let number = if digits.chars().all(|c| c.is_ascii_digit()) {
+        digits.parse::<i64>().ok().filter(|number| *number > 0)
+    } else {
+        None
+    };
+    number.ok_or_else(|| {
+        UsageError::new(format!(
+            "`{}` isn't an action item number. Put the number first, like {example} (or `#142`).",
+            word.replace('`', "'")
+        ))
+    })
+}
+
+fn required_account(rest: &str, subcommand: &str) -> Result<String, UsageError> {
+    if rest.is_empty() {
+        return Err(UsageError::new(format!(
+            "Which account? Name it after the command: `/plan {subcommand} Acme`."
+        )));
+    }
+    account_named(rest, subcommand)
+}
+
+/// An account name as typed. A channel in its place is refused: these
+/// commands act on the channel they are typed in, and the channel → account
+/// link is looked up elsewhere.
+fn account_named(rest: &str, subcommand: &str) -> Result<String, UsageError> {
+    if let Some(channel) = channel_mention(rest) {
+        let message = match subcommand {
+            "link" => format!(
+                "`/plan link` connects the channel you type it in, so name the account rather than a channel: run `/plan link Acme` inside {channel}."
+            ),
+            "summary" | "actions" => format!(
+                "Name the account rather than a channel, like `/plan {subcommand} Acme`. To use a channel's account, run `/plan {subcommand}` inside {channel} with no name."
+            ),
+            _ => format!(
+                "`/plan {subcommand}` takes an account name, not a channel. Name the account, like `/plan {subcommand} Acme`; commands that work on a channel act on the one you type them in, such as {channel}."
+            ),
+        };
+        return Err(UsageError::new(message));
+    }
+    Ok(rest.trim().to_string())
+}
+
+/// If the text is a channel mention (`<#C123|general>` or `<#C123>`), how to
+/// show it back to the user.
+fn channel_mention(text: &str) -> Option<String> {
+    let inner = text.trim().strip_prefix("<#")?.strip_suffix('>')?;
+    Some(match inner.split_once('|') {
+        Some((_id, name)) if !name.is_empty() => format!("#{name}"),
+        _ => format!("<#{inner}>"),
+    })
+}
+
+/// `text` without its first word when that word is one of `words`.
+fn strip_leading_word<'a>(text: &'a str, words: &[&str]) -> &'a str {
+    let (first, rest) = text.split_once(char::is_whitespace).unwrap_or((text, ""));
+    if words.iter().any(|word| first.eq_ignore_ascii_case(word)) {
+        rest.trim()
+    } else {
+        text
+    }
+}
+
+fn capitalized(text: &str) -> String {
+    let mut characters = text.chars();
+    match characters.next() {
+        Some(first) => first.to_uppercase().chain(characters).collect(),
+        None => String::new(),
+    }
+}
+
+fn unknown_subcommand(as_typed: &str, lowercase: &str, whole_text: &str) -> UsageError {
+    let shown = as_typed.replace('`', "'");
+    let whole_text = whole_text.replace('`', "'");
+    let hint = if let Some(meant) = SUBCOMMAND_WORDS
+        .iter()
+        .find(|word| within_one_edit(lowercase, word))
+    {
+        format!("Did you mean `/plan {meant}`?")
+    } else if first_colon_outside_brackets(&whole_text).is_some() {
+        format!("To add an action item, start with `add`: `/plan add {whole_text}`")
+    } else {
+        format!("To see an account's plan, try `/plan summary {whole_text}`.")
+    };
+    UsageError::new(format!("I don't know `/plan {shown}`. {hint}\n\n{USAGE}"))
+}
+
+/// True when one insertion, deletion, substitution or swap of neighbouring
+/// letters turns `typed` into `word` (and they differ).
+fn within_one_edit(typed: &str, word: &str) -> bool {
+    let typed: Vec<char> = typed.chars().collect();
+    let word: Vec<char> = word.chars().collect();
+    if typed == word {
+        return false;
+    }
+    let common_prefix = typed.iter().zip(&word).take_while(|(a, b)| a == b).count();
+    let typed_rest = &typed[common_prefix..];
+    let word_rest = &word[common_prefix..];
+    match (typed_rest, word_rest) {
+        (typed_rest, word_rest) if typed_rest.len() == word_rest.len() => {
+            let substituted = typed_rest[1..] == word_rest[1..];
+            let swapped = typed_rest.len() >= 2
+                && typed_rest[0] == word_rest[1]
+                && typed_rest[1] == word_rest[0]
+                && typed_rest[2..] == word_rest[2..];
+            substituted || swapped
+        }
+        (typed_rest, word_rest) if typed_rest.len() + 1 == word_rest.len() => {
+            typed_rest == &word_rest[1..]
+        }
+        (typed_rest, word_rest) if typed_rest.len() == word_rest.len() + 1 => {
+            &typed_rest[1..] == word_rest
+        }
+        _ => false,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A Wednesday.
+    fn today() -> NaiveDate {
+        NaiveDate::from_ymd_opt(2026, 6, 17).expect("valid date")
+    }
+
+    fn day(year: i32, month: u32, day: u32) -> NaiveDate {
+        NaiveDate::from_ymd_opt(year, month, day).expect("valid date")
+    }
+
+    fn parse(text: &str) -> Result<PlanCommand, UsageError> {
+        parse_plan_command(text, today())
+    }
+
+    fn added(text: &str) -> NewItem {
+        match parse(text) {
+            Ok(PlanCommand::Add(Some(item))) => item,
+            other => panic!("{text:?} should add an item, got {other:?}"),
+        }
+    }
+
+    fn refusal(text: &str) -> String {
+        match parse(text) {
+            Err(error) => error.message().to_string(),
+            Ok(command) => panic!("{text:?} should be refused, got {command:?}"),
+        }
+    }
+
+    fn item(account: &str, title: &str, owner: Option<&str>, due: Option<NaiveDate>) -> NewItem {
+        NewItem {
+            account: account.to_string(),
+            title: title.to_string(),
+            owner: owner.map(str::to_string),
+            due,
+        }
+    }
+
+    #[test]
+    fn help_is_shown_for_help_a_question_mark_or_nothing() {
+        for text in ["", "   ", "help", "HELP", "?", "help me please"] {
+            assert_eq!(parse(text), Ok(PlanCommand::Help), "{text:?}");
+        }
+    }
+
+    #[test]
+    fn summary_and_its_aliases_take_an_optional_account() {
+        let rows = [
+            ("summary", None),
+            ("summary Acme Corp", Some("Acme Corp")),
+            ("summarize acme", Some("acme")),
+            ("summarise acme", Some("acme")),
+            ("sum  Acme ", Some("Acme")),
+            ("SHOW Acme", Some("Acme")),
+        ];
+        for (text, account) in rows {
+            assert_eq!(
+                parse(text),
+                Ok(PlanCommand::Summary {
+                    account: account.map(str::to_string)
+                }),
+                "{text:?}"
+            );
+        }
+    }
+
+    #[test]
+    fn add_alone_opens_the_form() {
+        assert_eq!(parse("add"), Ok(PlanCommand::Add(None)));
+        assert_eq!(parse("  Add  "), Ok(PlanCommand::Add(None)));
+    }
+
+    #[test]
+    fn add_reads_account_title_owner_and_due_date() {
+        let friday = Some(day(2026, 6, 19));
+        let rows = [
+            (
+                "add Acme: Run a security workshop <@U123> due friday",
+                item("Acme", "Run a security workshop", Some("U123"), friday),
+            ),
+            (
+                "add Acme: Run a security workshop <@U123|jane> due friday",
+                item("Acme", "Run a security workshop", Some("U123"), friday),
+            ),
+            (
+                "add Acme: Run a security workshop due friday <@U123>",
+                item("Acme", "Run a security workshop", Some("U123"), friday),
+            ),
+            (
+                "add Acme: Run a security workshop due friday <@U123|jane>",
+                item("Acme", "Run a security workshop", Some("U123"), friday),
+            ),
+            (
+                "add Acme Corp:Send the deck",
+                item("Acme Corp", "Send the deck", None, None),
+            ),
+            (
+                "add Acme: Send the deck due in 2 weeks",
+                item("Acme", "Send the deck", None, Some(day(2026, 7, 1))),
+            ),
+            (
+                "add Acme: <@W42> to send the deck",
+                item("Acme", "to send the deck", Some("W42"), None),
+            ),
+            (
+                "add Acme: Ask <@U1|bob> about pricing",
+                item("Acme", "Ask about pricing", Some("U1"), None),
+            ),
+            (
+                "ADD acme:  Renewal call DUE Dec 15, 2026.",
+                item("acme", "Renewal call", None, Some(day(2026, 12, 15))),
+            ),
+        ];
+        for (text, expected) in rows {
+            assert_eq!(added(text), expected, "{text:?}");
+        }
+    }
+
+    #[test]
+    fn only_the_last_due_is_the_due_date() {
+        assert_eq!(
+            added("add Acme: Chase the overdue invoice that is due soon due tomorrow"),
+            item(
+                "Acme",
+                "Chase the overdue invoice that is due soon",
+                None,
+                Some(day(2026, 6, 18))
+            )
+        );
+    }
+
+    #[test]
+    fn the_account_ends_at_the_first_colon_outside_links() {
+        assert_eq!(
+            added("add Acme: Agenda: intro, demo, Q&amp;A at 10:30"),
+            item("Acme", "Agenda: intro, demo, Q&amp;A at 10:30", None, None)
+        );
+        assert_eq!(
+            added("add Acme: Review <https://example.com/deck|the deck>"),
+            item(
+                "Acme",
+                "Review <https://example.com/deck|the deck>",
+                None,
+                None
+            )
+        );
+        let message = refusal("add Acme review <https://example.com|deck>");
+        assert!(
+            message.starts_with("Put a colon after the account name"),
+            "{message}"
+        );
+    }
+
+    #[test]
+    fn dangling_separators_before_the_due_clause_are_dropped() {
+        assert_eq!(added("add Acme: Send deck, due friday").title, "Send deck");
+        assert_eq!(
+            added("add Acme: Send deck - <@U1> - due fri").title,
+            "Send deck"
+        );
+    }
+
+    #[test]
+    fn add_without_a_colon_shows_where_it_goes() {
+        assert_eq!(
+            refusal("add Acme Run a security workshop"),
+            "Put a colon after the account name: `/plan add Acme: Run a security workshop @jane due friday`"
+        );
+    }
+
+    #[test]
+    fn add_refuses_missing_parts_with_an_example() {
+        let rows = [
+            (
+                "add : Send the deck",
+                "Put the account name before the colon",
+            ),
+            ("add Acme:", "Say what needs doing after the colon"),
+            (
+                "add Acme:   <@U1>  due friday",
+                "Say what needs doing after the colon",
+            ),
+            (
+                "add <#C1|acme>: Send the deck",
+                "rather than a channel (#acme)",
+            ),
+        ];
+        for (text, start) in rows {
+            let message = refusal(text);
+            assert!(message.contains(start), "{text:?}: {message}");
+            assert!(message.contains("`/plan add Acme: "), "{text:?}: {message}");
+        }
+    }
+
+    #[test]
+    fn a_due_phrase_that_is_not_a_date_is_refused_not_kept_in_the_title() {
+        let message = refusal("add Acme: Send the deck due fridya");
+        assert!(
+            message.contains("I couldn't read `fridya` as a date"),
+            "{message}"
+        );
+        assert!(message.contains(when::WHEN_FORMS), "{message}");
+        let message = refusal("add Acme: Send the deck due 2/30");
+        assert!(
+            message.contains("February has at most 29 days"),
+            "{message}"
+        );
+        let message = refusal("add Acme: Send the deck due");
+        assert!(message.contains("I need a date"), "{message}");
+    }
+
+    #[test]
+    fn due_followed_by_ordinary_words_stays_in_the_title() {
+        assert_eq!(
+            added("add Acme: Prepare due diligence checklist"),
+            item("Acme", "Prepare due diligence checklist", None, None)
+        );
+        assert_eq!(
+            added("add Acme: Prepare due diligence pack due friday").title,
+            "Prepare due diligence pack"
+        );
+        let message = refusal("add Acme: Send the deck due tomorow");
+        assert!(message.contains("`tomorow`"), "{message}");
+    }
+
+    #[test]
+    fn two_owners_are_refused_but_one_mentioned_twice_is_fine() {
+        let message = refusal("add Acme: Intro <@U1> to <@U2> due friday");
+        assert!(message.contains("one owner"), "{message}");
+        assert!(message.contains("found 2 people"), "{message}");
+        assert_eq!(
+            added("add Acme: Call <@U1> <@U1|jane>").owner.as_deref(),
+            Some("U1")
+        );
+    }
+
+    #[test]
+    fn a_plain_at_name_asks_for_a_real_slack_mention() {
+        let message = refusal("add Acme: Run a workshop @jane due friday");
+        assert!(
+            message.starts_with("`@jane` reached me as plain text"),
+            "{message}"
+        );
+        assert!(
+            message.contains("pick the person from Slack's list"),
+            "{message}"
+        );
+        // An email address is not a mention attempt.
+        assert_eq!(
+            added("add Acme: Email ops@acme.com").title,
+            "Email ops@acme.com"
+        );
+    }
+
+    #[test]
+    fn titles_are_limited_to_two_hundred_characters() {
+        let longest = "x".repeat(LONGEST_TITLE);
+        assert_eq!(added(&format!("add Acme: {longest}")).title, longest);
+        let too_long = "é".repeat(LONGEST_TITLE + 1);
+        let message = refusal(&format!("add Acme: {too_long}"));
+        assert!(message.contains("201 characters"), "{message}");
+        assert!(message.contains("200 or fewer"), "{message}");
+    }
+
+    #[test]
+    fn done_takes_an_item_number_with_or_without_a_hash() {
+        assert_eq!(parse("done 142"), Ok(PlanCommand::Done { item: 142 }));
+        assert_eq!(parse("Done #142"), Ok(PlanCommand::Done { item: 142 }));
+    }
+
+    #[test]
+    fn done_refuses_missing_or_malformed_numbers_with_an_example() {
+        let rows = [
+            ("done", "Which action item?"),
+            ("done abc", "`abc` isn't an action item number"),
+            ("done #", "`#` isn't an action item number"),
+            ("done 0", "`0` isn't an action item number"),
+            ("done -4", "`-4` isn't an action item number"),
+            ("done 99999999999999999999", "isn't an action item number"),
+            ("done 142 143", "takes one item number"),
+        ];
+        for (text, problem) in rows {
+            let message = refusal(text);
+            assert!(message.contains(problem), "{text:?}: {message}");
+            assert!(message.contains("`/plan done 142`"), "{text:?}: {message}");
+        }
+    }
+
+    #[test]
+    fn snooze_takes_an_item_number_and_a_date() {
+        let rows = [
+            ("snooze #142 next week", 142, day(2026, 6, 22)),
+            ("snooze 142 friday", 142, day(2026, 6, 19)),
+            ("snooze 7 until Dec 15", 7, day(2026, 12, 15)),
+            ("SNOOZE #7 to tomorrow", 7, day(2026, 6, 18)),
+            ("snooze 7 today", 7, today()),
+        ];
+        for (text, item, until) in rows {
+            assert_eq!(
+                parse(text),
+                Ok(PlanCommand::Snooze { item, until }),
+                "{text:?}"
+            );
+        }
+    }
+
+    #[test]
+    fn snooze_refusals_explain_the_item_number_and_the_date_forms() {
+        let rows = [
+            ("snooze", "Which action item, and until when?"),
+            ("snooze #142", "Until when?"),
+            ("snooze 142 until", "Until when?"),
+            ("snooze next week", "`next` isn't an action item number"),
+            ("snooze 142 someday", "I couldn't read `someday` as a date"),
+            ("snooze 142 2026-01-05", "Jan 5 is in the past"),
+            ("snooze 142 6/16/2026", "Yesterday is in the past"),
+        ];
+        for (text, problem) in rows {
+            let message = refusal(text);
+            assert!(message.contains(problem), "{text:?}: {message}");
+        }
+        assert!(refusal("snooze 142").contains(when::WHEN_FORMS));
+        assert!(refusal("snooze 142 someday").contains(when::WHEN_FORMS));
+    }
+
+    #[test]
+    fn actions_default_to_mine_and_accept_overdue_or_an_account() {
+        let rows = [
+            ("actions", ActionsScope::Mine),
+            ("actions mine", ActionsScope::Mine),
+            ("actions MINE", ActionsScope::Mine),
+            ("actions overdue", ActionsScope::Overdue),
+            ("actions Acme", ActionsScope::Account("Acme".to_string())),
+            (
+                "actions Mine Corp",
+                ActionsScope::Account("Mine Corp".to_string()),
+            ),
+        ];
+        for (text, scope) in rows {
+            assert_eq!(parse(text), Ok(PlanCommand::Actions(scope)), "{text:?}");
+        }
+    }
+
+    #[test]
+    fn link_follow_and_unfollow_take_an_account_as_typed() {
+        assert_eq!(
+            parse("link Acme Corp"),
+            Ok(PlanCommand::Link {
+                account: "Acme Corp".to_string()
+            })
+        );
+        assert_eq!(
+            parse("FOLLOW acme"),
+            Ok(PlanCommand::Follow {
+                account: "acme".to_string()
+            })
+        );
+        assert_eq!(
+            parse("unfollow  Acme  "),
+            Ok(PlanCommand::Unfollow {
+                account: "Acme".to_string()
+            })
+        );
+    }
+
+    #[test]
+    fn link_follow_and_unfollow_without_an_account_show_an_example() {
+        for subcommand in ["link", "follow", "unfollow"] {
+            let message = refusal(subcommand);
+            assert!(message.starts_with("Which account?"), "{message}");
+            assert!(
+                message.contains(&format!("`/plan {subcommand} Acme`")),
+                "{message}"
+            );
+        }
+    }
+
+    #[test]
+    fn a_channel_in_place_of_an_account_explains_commands_act_on_the_current_channel() {
+        let message = refusal("link <#C024BE7LH|general>");
+        assert!(
+            message.contains("connects the channel you type it in"),
+            "{message}"
+        );
+        assert!(message.contains("inside #general"), "{message}");
+        let message = refusal("follow <#C024BE7LH>");
+        assert!(
+            message.contains("takes an account name, not a channel"),
+            "{message}"
+        );
+        assert!(message.contains("<#C024BE7LH>"), "{message}");
+        let message = refusal("unfollow <#C1|acme>");
+        assert!(message.contains("`/plan unfollow Acme`"), "{message}");
+        let message = refusal("summary <#C1|acme>");
+        assert!(
+            message.contains("run `/plan summary` inside #acme"),
+            "{message}"
+        );
+        let message = refusal("actions <#C1|acme>");
+        assert!(
+            message.contains("run `/plan actions` inside #acme"),
+            "{message}"
+        );
+    }
+
+    #[test]
+    fn settings_needs_nothing_else() {
+        assert_eq!(parse("settings"), Ok(PlanCommand::Settings));
+        assert_eq!(parse("Settings"), Ok(PlanCommand::Settings));
+    }
+
+    #[test]
+    fn near_miss_subcommands_suggest_the_right_one_without_running_it() {
+        let rows = [
+            ("ad Acme: Send deck", "add"),
+            ("snoze 142 friday", "snooze"),
+            ("acions", "actions"),
+            ("action", "actions"),
+            ("dnoe 142", "done"),
+            ("hlep", "help"),
+            ("folow Acme", "follow"),
+            ("Lnik Acme", "link"),
+            ("setings", "settings"),
+            ("summry", "summary"),
+        ];
+        for (text, meant) in rows {
+            let message = refusal(text);
+            assert!(
+                message.contains(&format!("Did you mean `/plan {meant}`?")),
+                "{text:?}: {message}"
+            );
+            assert!(message.ends_with(USAGE), "{text:?}: {message}");
+        }
+    }
+
+    #[test]
+    fn unknown_subcommands_are_named_and_the_usage_shown() {
+        let message = refusal("frobnicate everything");
+        assert!(
+            message.starts_with("I don't know `/plan frobnicate`."),
+            "{message}"
+        );
+        assert!(message.ends_with(USAGE), "{message}");
+        assert!(!message.contains("Did you mean"), "{message}");
+    }
+
+    #[test]
+    fn unknown_subcommands_hint_at_add_or_summary_from_their_shape() {
+        let message = refusal("Acme: Send the deck");
+        assert!(
+            message.contains("`/plan add Acme: Send the deck`"),
+            "{message}"
+        );
+        let message = refusal("Globex");
+        assert!(message.contains("`/plan summary Globex`"), "{message}");
+    }
+
+    #[test]
+    fn usage_has_an_example_line_for_every_subcommand_and_no_angle_brackets() {
+        for subcommand in [
+            "summary", "add", "done", "snooze", "actions", "link", "follow", "unfollow",
+            "settings", "help",
+        ] {
+            assert!(
+                USAGE.contains(&format!("• `/plan {subcommand}")),
+                "usage lacks {subcommand}"
+            );
+        }
+        assert!(!USAGE.contains('<') && !USAGE.contains('>'));
+    }
+
+    #[test]
+    fn strip_mentions_returns_the_text_and_each_user_once() {
+        let rows: [(&str, &str, &[&str]); 6] = [
+            ("<@UBOT> summarize acme", "summarize acme", &["UBOT"]),
+            (
+                "<@UBOT|planbot> summarize acme",
+                "summarize acme",
+                &["UBOT"],
+            ),
+            ("ask <@U1> and <@U2|bo b> now", "ask and now", &["U1", "U2"]),
+            ("<@U1> <@U1>", "", &["U1"]),
+            ("no mentions here", "no mentions here", &[]),
+            ("line one <@U1>\nline two", "line one \nline two", &["U1"]),
+        ];
+        for (text, remaining, users) in rows {
+            let (got_text, got_users) = strip_mentions(text);
+            assert_eq!(got_text, remaining, "{text:?}");
+            assert_eq!(got_users, users, "{text:?}");
+        }
+    }
+
+    #[test]
+    fn strip_mentions_leaves_channels_links_and_broken_mentions_alone() {
+        let text = "see <#C1|general>, <https://x.io|x>, <!here>, <@> and <@u1";
+        assert_eq!(strip_mentions(text), (text.to_string(), Vec::new()));
+    }
+
+    #[test]
+    fn within_one_edit_counts_one_change_of_each_kind() {
+        let rows = [
+            ("ad", "add", true),
+            ("addd", "add", true),
+            ("adf", "add", true),
+            ("dnoe", "done", true),
+            ("add", "add", false),
+            ("a", "add", false),
+            ("snzoe", "snooze", false),
+            ("xyz", "add", false),
+        ];
+        for (typed, word, expected) in rows {
+            assert_eq!(within_one_edit(typed, word), expected, "{typed} → {word}");
+        }
+    }
+
+    #[test]
+    fn usage_error_is_a_standard_error_showing_its_message() {
+        let error = parse("done").expect_err("done needs a number");
+        let boxed: Box<dyn std::error::Error> = Box::new(error.clone());
+        assert_eq!(boxed.to_string(), error.message());
+    }
+}

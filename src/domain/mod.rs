@@ -1,0 +1,10 @@
+//! planbot's own vocabulary, and the pure parsers that turn what people type
+//! into it: dates, `/plan` commands, what a message means, account names.
+//! Nothing here reads the clock or the database.
+
+pub mod command;
+pub mod enums;
+pub mod intent;
+pub mod names;
+pub mod plan;
+pub mod when;

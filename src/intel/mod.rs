@@ -1,0 +1,3 @@
+//! Company intelligence: classifying and deduplicating news about accounts.
+
+pub mod classify;

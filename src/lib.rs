@@ -1,0 +1,42 @@
+//! planbot: a self-hosted Slack assistant for account planning.
+//!
+//! Data flows one way: Slack or a cron tick → a domain command
+//! ([`domain`]) → the store ([`store`], all SQL) → pure renderers
+//! ([`summary`], [`views`]) → the outbox → Slack ([`slack`]).
+
+pub mod assistant;
+pub mod config;
+pub mod db;
+pub mod demo;
+pub mod domain;
+pub mod intel;
+pub mod slack;
+pub mod startup;
+pub mod store;
+pub mod summary;
+pub mod telemetry;
+pub mod views;
+
+use config::{Cli, Command};
+
+/// Runs one `planbot` command line.
+pub async fn run(cli: Cli) -> anyhow::Result<()> {
+    let quiet = matches!(cli.command, Command::Demo(_));
+    telemetry::init(cli.log_format, if quiet { "warn" } else { "info,sqlx=warn" });
+    match cli.command {
+        Command::Serve(args) => startup::serve(&cli.database, *args).await,
+        Command::Demo(args) => demo::run(&cli.database, &args).await,
+        Command::Migrate => {
+            let db = db::Database::open(&cli.database, db::DEFAULT_DATABASE).await?;
+            let result = db.migrate().await;
+            db.close().await;
+            result?;
+            println!("planbot: the database is up to date.");
+            Ok(())
+        }
+        Command::RunJob(args) => anyhow::bail!(
+            "there is no job called `{}` yet; planbot's scheduled jobs are not part of this build",
+            args.name
+        ),
+    }
+}

@@ -1,0 +1,118 @@
+//! The few Slack Web API calls planbot makes, behind one trait: production
+//! talks to Slack through slack-morphism ([`super::client::SlackHttp`]), and
+//! the demo prints what Slack would show ([`crate::demo::ConsoleSlack`]).
+
+use std::time::Duration;
+
+use async_trait::async_trait;
+use serde::{Deserialize, Serialize};
+use slack_morphism::prelude::{SlackBlock, SlackView};
+
+/// What a message says: the notification text and its blocks.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct MessageContent {
+    pub text: String,
+    #[serde(default)]
+    pub blocks: Vec<SlackBlock>,
+}
+
+impl MessageContent {
+    pub fn new(text: impl Into<String>, blocks: Vec<SlackBlock>) -> Self {
+        MessageContent { text: super::blocks::clip(&text.into(), super::blocks::limits::MESSAGE_TEXT), blocks }
+    }
+
+    /// A message that is just one paragraph of mrkdwn.
+    pub fn plain(text: impl Into<String>) -> Self {
+        let text = text.into();
+        let blocks = vec![super::blocks::section(&text)];
+        MessageContent::new(text, blocks)
+    }
+}
+
+/// Where Slack put a posted message, so it can be edited later.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Posted {
+    pub channel: String,
+    pub ts: String,
+}
+
+/// A Slack user as `users.info` and `users.lookupByEmail` describe them.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SlackPerson {
+    pub id: String,
+    pub team_id: Option<String>,
+    pub email: Option<String>,
+    pub name: String,
+    pub tz: Option<String>,
+    pub is_bot: bool,
+}
+
+/// Who planbot is in the workspace (`auth.test`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct BotIdentity {
+    pub team_id: String,
+    pub bot_user_id: Option<String>,
+}
+
+#[derive(Debug, Clone, thiserror::Error)]
+pub enum SlackError {
+    /// 429: wait `retry_after`, then try again.
+    #[error("Slack rate-limited the call; retry after {retry_after:?}")]
+    RateLimited { retry_after: Duration },
+    /// Slack answered `ok: false` with this error code.
+    #[error("Slack refused the call: {code}")]
+    Refused { code: String },
+    /// The call did not get an answer (network, 5xx, timeout).
+    #[error("could not reach Slack: {0}")]
+    Unreachable(String),
+}
+
+impl SlackError {
+    /// Errors that will not go away by trying again (a deleted channel, a
+    /// revoked token, a malformed message).
+    pub fn is_permanent(&self) -> bool {
+        match self {
+            SlackError::Refused { code } => !matches!(
+                code.as_str(),
+                "internal_error" | "fatal_error" | "service_unavailable" | "request_timeout" | "ratelimited"
+            ),
+            SlackError::RateLimited { .. } | SlackError::Unreachable(_) => false,
+        }
+    }
+
+    /// The Slack error code, or a short name for the kind of failure (for metrics).
+    pub fn code(&self) -> &str {
+        match self {
+            SlackError::RateLimited { .. } => "ratelimited",
+            SlackError::Refused { code } => code,
+            SlackError::Unreachable(_) => "unreachable",
+        }
+    }
+}
+
+#[async_trait]
+pub trait SlackApi: Send + Sync {
+    /// `chat.postMessage`; a user id as `channel` posts in planbot's DM with them.
+    async fn post_message(&self, channel: &str, content: &MessageContent) -> Result<Posted, SlackError>;
+    /// `chat.update` of a message planbot posted.
+    async fn update_message(&self, channel: &str, ts: &str, content: &MessageContent) -> Result<(), SlackError>;
+    /// `chat.postEphemeral`: visible to `user` only.
+    async fn post_ephemeral(&self, channel: &str, user: &str, content: &MessageContent) -> Result<(), SlackError>;
+    /// Answers through an interaction's `response_url`.
+    async fn respond(
+        &self,
+        response_url: &str,
+        content: &MessageContent,
+        replace_original: bool,
+    ) -> Result<(), SlackError>;
+    /// `views.open` with a fresh `trigger_id`.
+    async fn open_view(&self, trigger_id: &str, view: &SlackView) -> Result<(), SlackError>;
+    /// `views.publish`: the App Home of `user`.
+    async fn publish_home(&self, user: &str, view: &SlackView) -> Result<(), SlackError>;
+    /// `users.info`.
+    async fn user_info(&self, user: &str) -> Result<SlackPerson, SlackError>;
+    /// `users.lookupByEmail`; `None` when nobody in the workspace has it.
+    async fn lookup_by_email(&self, email: &str) -> Result<Option<SlackPerson>, SlackError>;
+    /// `auth.test`.
+    async fn auth_test(&self) -> Result<BotIdentity, SlackError>;
+}

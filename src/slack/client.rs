@@ -1,0 +1,153 @@
+//! [`SlackApi`] over slack-morphism's hyper client, pointed at
+//! `SLACK_API_URL`.
+//!
+//! slack-morphism's default connector only speaks HTTPS; this one also allows
+//! `http://`, so tests (and air-gapped staging) can run a fake Slack on
+//! localhost. Rate control is planbot's own (the outbox paces per channel and
+//! honours `Retry-After`), so slack-morphism's is left off: a 429 comes back
+//! as [`SlackError::RateLimited`] instead of being retried inside the call.
+
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use async_trait::async_trait;
+use hyper_rustls::HttpsConnectorBuilder;
+use hyper_util::client::legacy::connect::HttpConnector;
+use slack_morphism::errors::SlackClientError;
+use slack_morphism::prelude::*;
+
+use super::api::{BotIdentity, MessageContent, Posted, SlackApi, SlackError, SlackPerson};
+use crate::config::Secret;
+
+type Connector = SlackClientHyperConnector<hyper_rustls::HttpsConnector<HttpConnector>>;
+
+/// The production Slack client.
+pub struct SlackHttp {
+    client: Arc<SlackClient<Connector>>,
+    token: SlackApiToken,
+}
+
+impl SlackHttp {
+    /// A client for the Web API at `api_url` (ending in `/api`), acting with `bot_token`.
+    pub fn new(api_url: &str, bot_token: &Secret) -> anyhow::Result<Self> {
+        let https = HttpsConnectorBuilder::new()
+            .with_native_roots()
+            .or_else(|_| Ok::<_, std::io::Error>(HttpsConnectorBuilder::new().with_webpki_roots()))?
+            .https_or_http()
+            .enable_http1()
+            .build();
+        let base = format!("{}/", api_url.trim_end_matches('/'));
+        let connector = SlackClientHyperConnector::with_connector(https).with_slack_api_url(&base);
+        Ok(SlackHttp {
+            client: Arc::new(SlackClient::new(connector)),
+            token: SlackApiToken::new(bot_token.expose().to_string().into()),
+        })
+    }
+
+    fn session(&self) -> SlackClientSession<'_, Connector> {
+        self.client.open_session(&self.token)
+    }
+}
+
+/// Times a call and records its outcome in the Slack API metrics.
+async fn observed<T>(method: &'static str, call: impl Future<Output = ClientResult<T>>) -> Result<T, SlackError> {
+    let started = Instant::now();
+    let result = call.await.map_err(to_slack_error);
+    metrics::histogram!("planbot_slack_api_seconds", "method" => method).record(started.elapsed().as_secs_f64());
+    if let Err(err) = &result {
+        metrics::counter!("planbot_slack_api_errors_total", "method" => method, "error" => err.code().to_string())
+            .increment(1);
+    }
+    result
+}
+
+fn to_slack_error(err: SlackClientError) -> SlackError {
+    match err {
+        SlackClientError::RateLimitError(limit) => {
+            SlackError::RateLimited { retry_after: limit.retry_after.unwrap_or(Duration::from_secs(1)) }
+        }
+        SlackClientError::ApiError(api) => SlackError::Refused { code: api.code },
+        SlackClientError::HttpError(http) if http.status_code.is_client_error() => {
+            SlackError::Refused { code: format!("http_{}", http.status_code.as_u16()) }
+        }
+        other => SlackError::Unreachable(other.to_string()),
+    }
+}
+
+fn content(message: &MessageContent) -> SlackMessageContent {
+    let content = SlackMessageContent::new().with_text(message.text.clone());
+    if message.blocks.is_empty() { content } else { content.with_blocks(message.blocks.clone()) }
+}
+
+fn person(user: SlackUser) -> SlackPerson {
+    let profile = user.profile.clone();
+    let name = profile
+        .as_ref()
+        .and_then(|p| p.real_name.clone().filter(|n| !n.is_empty()).or_else(|| p.display_name.clone()))
+        .or(user.real_name.clone())
+        .or(user.name.clone())
+        .unwrap_or_default();
+    SlackPerson {
+        id: user.id.to_string(),
+        team_id: user.team_id.map(|t| t.to_string()),
+        email: profile.and_then(|p| p.email).map(|e| e.to_string()),
+        name,
+        tz: user.tz,
+        is_bot: user.flags.is_bot.unwrap_or(false),
+    }
+}
+
+#[async_trait]
+impl SlackApi for SlackHttp {
+    async fn post_message(&self, channel: &str, message: &MessageContent) -> Result<Posted, SlackError> {
+        let request = SlackApiChatPostMessageRequest::new(channel.into(), content(message));
+        let posted = observed("chat.postMessage", self.session().chat_post_message(&request)).await?;
+        Ok(Posted { channel: posted.channel.to_string(), ts: posted.ts.to_string() })
+    }
+
+    async fn update_message(&self, channel: &str, ts: &str, message: &MessageContent) -> Result<(), SlackError> {
+        let request = SlackApiChatUpdateRequest::new(channel.into(), content(message), ts.into());
+        observed("chat.update", self.session().chat_update(&request)).await.map(|_| ())
+    }
+
+    async fn post_ephemeral(&self, channel: &str, user: &str, message: &MessageContent) -> Result<(), SlackError> {
+        let request = SlackApiChatPostEphemeralRequest::new(channel.into(), user.into(), content(message));
+        observed("chat.postEphemeral", self.session().chat_post_ephemeral(&request)).await.map(|_| ())
+    }
+
+    async fn respond(&self, response_url: &str, message: &MessageContent, replace_original: bool) -> Result<(), SlackError> {
+        let url: url::Url = response_url.parse().map_err(|_| SlackError::Refused { code: "invalid_response_url".into() })?;
+        let request = SlackApiPostWebhookMessageRequest::new(content(message)).with_replace_original(replace_original);
+        observed("response_url", self.client.respond_to_event(&url.into(), &request)).await.map(|_| ())
+    }
+
+    async fn open_view(&self, trigger_id: &str, view: &SlackView) -> Result<(), SlackError> {
+        let request = SlackApiViewsOpenRequest::new(trigger_id.into(), view.clone());
+        observed("views.open", self.session().views_open(&request)).await.map(|_| ())
+    }
+
+    async fn publish_home(&self, user: &str, view: &SlackView) -> Result<(), SlackError> {
+        let request = SlackApiViewsPublishRequest::new(user.into(), view.clone());
+        observed("views.publish", self.session().views_publish(&request)).await.map(|_| ())
+    }
+
+    async fn user_info(&self, user: &str) -> Result<SlackPerson, SlackError> {
+        let request = SlackApiUsersInfoRequest::new(user.into());
+        let found = observed("users.info", self.session().users_info(&request)).await?;
+        Ok(person(found.user))
+    }
+
+    async fn lookup_by_email(&self, email: &str) -> Result<Option<SlackPerson>, SlackError> {
+        let request = SlackApiUsersLookupByEmailRequest::new(email.into());
+        match observed("users.lookupByEmail", self.session().users_lookup_by_email(&request)).await {
+            Ok(found) => Ok(Some(person(found.user))),
+            Err(SlackError::Refused { code }) if code == "users_not_found" => Ok(None),
+            Err(err) => Err(err),
+        }
+    }
+
+    async fn auth_test(&self) -> Result<BotIdentity, SlackError> {
+        let identity = observed("auth.test", self.session().auth_test()).await?;
+        Ok(BotIdentity { team_id: identity.team_id.to_string(), bot_user_id: Some(identity.user_id.to_string()) })
+    }
+}

@@ -1,0 +1,229 @@
+//! Accounts, their teams, and who may see them.
+
+use chrono::NaiveDate;
+use sqlx::{PgConnection, PgPool};
+
+use crate::domain::enums::TeamRole;
+use crate::domain::names::match_key;
+
+#[derive(Debug, Clone, PartialEq, sqlx::FromRow)]
+pub struct Account {
+    pub account_id: i64,
+    pub name: String,
+    pub external_id: Option<String>,
+    pub rank: i16,
+    pub rank_notes: String,
+    pub tier: String,
+    pub industry: String,
+    pub annual_spend: Option<i64>,
+    pub renewal_date: Option<NaiveDate>,
+    pub slack_channel: Option<String>,
+}
+
+const COLUMNS: &str = "account_id, name, external_id, rank, rank_notes, tier, industry, \
+    annual_spend, renewal_date, slack_channel";
+
+/// An account's id and name: enough to list it or offer it as a choice.
+#[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
+pub struct AccountRef {
+    pub account_id: i64,
+    pub name: String,
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct NewAccount {
+    pub name: String,
+    pub external_id: Option<String>,
+    pub rank: i16,
+    pub rank_notes: String,
+    pub tier: String,
+    pub industry: String,
+    pub annual_spend: Option<i64>,
+    pub renewal_date: Option<NaiveDate>,
+    pub slack_channel: Option<String>,
+    pub owner_id: i64,
+}
+
+/// Who is looking: visibility follows the team, the management chain and
+/// the admin role.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Viewer {
+    pub user_id: i64,
+    pub is_admin: bool,
+}
+
+/// The rule of who sees an account, as a predicate on `a.account_id` with
+/// the viewer in `$1` and their admin flag in `$2`: admins see all; others
+/// see accounts whose team holds them or anyone who reports to them,
+/// directly or up the chain.
+const VISIBLE: &str = "($2 or exists ( \
+        with recursive reports (user_id) as ( \
+            select $1::bigint \
+            union \
+            select u.user_id from app_user u join reports r on u.manager_id = r.user_id \
+        ) \
+        select 1 from account_team t join reports r on r.user_id = t.user_id \
+        where t.account_id = a.account_id))";
+
+/// Creates an account with its owner, in the caller's transaction.
+pub async fn create(conn: &mut PgConnection, new: &NewAccount) -> sqlx::Result<Account> {
+    let account: Account = sqlx::query_as(&format!(
+        "insert into account (name, match_key, external_id, rank, rank_notes, tier, industry, \
+            annual_spend, renewal_date, slack_channel) \
+         values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) returning {COLUMNS}"
+    ))
+    .bind(new.name.trim())
+    .bind(match_key(&new.name))
+    .bind(&new.external_id)
+    .bind(new.rank)
+    .bind(&new.rank_notes)
+    .bind(&new.tier)
+    .bind(&new.industry)
+    .bind(new.annual_spend)
+    .bind(new.renewal_date)
+    .bind(&new.slack_channel)
+    .fetch_one(&mut *conn)
+    .await?;
+    add_to_team(conn, account.account_id, new.owner_id, TeamRole::Owner).await?;
+    Ok(account)
+}
+
+/// Seats a person on an account team (again: nothing happens). A second
+/// owner is refused by the database (`account_team_one_owner_key`).
+pub async fn add_to_team(conn: &mut PgConnection, account_id: i64, user_id: i64, role: TeamRole) -> sqlx::Result<()> {
+    sqlx::query("insert into account_team (account_id, user_id, role) values ($1, $2, $3) \
+         on conflict (account_id, user_id, role) do nothing")
+        .bind(account_id)
+        .bind(user_id)
+        .bind(role)
+        .execute(conn)
+        .await?;
+    Ok(())
+}
+
+pub async fn by_id(pool: &PgPool, account_id: i64) -> sqlx::Result<Option<Account>> {
+    sqlx::query_as(&format!("select {COLUMNS} from account where account_id = $1"))
+        .bind(account_id)
+        .fetch_optional(pool)
+        .await
+}
+
+/// The account a viewer asked for by id, or `None` when it does not exist
+/// or they may not see it: the two answers must look the same.
+pub async fn visible_by_id(pool: &PgPool, viewer: Viewer, account_id: i64) -> sqlx::Result<Option<Account>> {
+    sqlx::query_as(&format!("select {COLUMNS} from account a where {VISIBLE} and a.account_id = $3"))
+        .bind(viewer.user_id)
+        .bind(viewer.is_admin)
+        .bind(account_id)
+        .fetch_optional(pool)
+        .await
+}
+
+/// Accounts the viewer may see whose folded name resembles `query`, best
+/// first; the final choice is made by [`crate::domain::names::resolve`].
+pub async fn visible_candidates(pool: &PgPool, viewer: Viewer, query: &str) -> sqlx::Result<Vec<AccountRef>> {
+    let key = match_key(query);
+    if key.is_empty() {
+        return Ok(Vec::new());
+    }
+    sqlx::query_as(&format!(
+        "select a.account_id, a.name from account a \
+         where {VISIBLE} \
+           and (a.match_key % $3 or a.match_key like $4 || '%' or $3 <% a.match_key) \
+         order by a.match_key = $3 desc, similarity(a.match_key, $3) desc, a.name \
+         limit 25"
+    ))
+    .bind(viewer.user_id)
+    .bind(viewer.is_admin)
+    .bind(&key)
+    .bind(like_prefix(&key))
+    .fetch_all(pool)
+    .await
+}
+
+fn like_prefix(key: &str) -> String {
+    key.replace('\\', "\\\\").replace('%', "\\%").replace('_', "\\_")
+}
+
+/// The accounts whose team the person is on, most strategic first.
+pub async fn on_team_of(pool: &PgPool, user_id: i64) -> sqlx::Result<Vec<AccountRef>> {
+    sqlx::query_as(
+        "select a.account_id, a.name from account a \
+         where exists (select 1 from account_team t where t.account_id = a.account_id and t.user_id = $1) \
+         order by a.rank, a.name",
+    )
+    .bind(user_id)
+    .fetch_all(pool)
+    .await
+}
+
+/// The account linked to a Slack channel, if any.
+pub async fn linked_to_channel(pool: &PgPool, channel: &str) -> sqlx::Result<Option<AccountRef>> {
+    sqlx::query_as("select account_id, name from account where slack_channel = $1 order by account_id limit 1")
+        .bind(channel)
+        .fetch_optional(pool)
+        .await
+}
+
+/// Links the account to a channel (its deadline alerts and notifications go there).
+pub async fn link_channel(conn: &mut PgConnection, account_id: i64, channel: &str) -> sqlx::Result<()> {
+    sqlx::query("update account set slack_channel = $2 where account_id = $1")
+        .bind(account_id)
+        .bind(channel)
+        .execute(conn)
+        .await?;
+    Ok(())
+}
+
+/// A member of an account team, with what is needed to name them.
+#[derive(Debug, Clone, PartialEq, sqlx::FromRow)]
+pub struct TeamMember {
+    pub user_id: i64,
+    pub role: TeamRole,
+    pub display_name: String,
+    pub email: String,
+    pub slack_id: Option<String>,
+}
+
+pub async fn team(conn: &mut PgConnection, account_id: i64) -> sqlx::Result<Vec<TeamMember>> {
+    sqlx::query_as(
+        "select t.user_id, t.role, u.display_name, u.email, u.slack_id \
+         from account_team t join app_user u using (user_id) \
+         where t.account_id = $1 \
+         order by array_position(array['owner','sa','csm','tam','renewals','sdr','partner','leader'], t.role), \
+                  u.display_name",
+    )
+    .bind(account_id)
+    .fetch_all(conn)
+    .await
+}
+
+/// An account in a list: its standing at a glance.
+#[derive(Debug, Clone, PartialEq, sqlx::FromRow)]
+pub struct AccountOverview {
+    pub account_id: i64,
+    pub name: String,
+    pub rank: i16,
+    pub renewal_date: Option<NaiveDate>,
+    pub open_total: i64,
+    pub overdue_total: i64,
+}
+
+/// The accounts whose team the person is on, most strategic first, with
+/// their open and overdue counts on `today`.
+pub async fn overview_for_member(pool: &PgPool, user_id: i64, today: NaiveDate) -> sqlx::Result<Vec<AccountOverview>> {
+    sqlx::query_as(
+        "select a.account_id, a.name, a.rank, a.renewal_date, \
+                count(i.action_item_id) as open_total, \
+                count(i.action_item_id) filter (where i.due_date < $2) as overdue_total \
+         from account a \
+         left join action_item i on i.account_id = a.account_id and i.status = 'open' \
+         where exists (select 1 from account_team t where t.account_id = a.account_id and t.user_id = $1) \
+         group by a.account_id \
+         order by a.rank, a.name",
+    )
+    .bind(user_id)
+    .bind(today)
+    .fetch_all(pool)
+    .await
+}

@@ -1,0 +1,212 @@
+//! Gathers what the account summary shows, in a fixed number of queries
+//! (eight) whatever the account's size: every list is a page, every total
+//! is counted by the database.
+
+use chrono::NaiveDate;
+use sqlx::PgPool;
+
+use crate::store::accounts::{self, Account};
+use crate::store::actions::ActionItem;
+use crate::store::plans::{self, Plan};
+use crate::summary::{
+    AccountData, ContactBrief, IntelBrief, Relationships, SHOWN_CONTACTS, SHOWN_INTEL, SHOWN_ITEMS,
+    SHOWN_SPONSOR_CHANGES, SHOWN_WHITESPACE, SponsorChangeBrief, WHITESPACE_HORIZON_DAYS, WhitespaceBrief,
+};
+
+/// The summary's data for an account, or `None` if it does not exist.
+/// `today` is the viewer's local date (what "overdue" means to them).
+pub async fn gather(pool: &PgPool, account_id: i64, today: NaiveDate) -> sqlx::Result<Option<AccountData>> {
+    let mut conn = pool.acquire().await?;
+
+    // 1. the account
+    let account: Option<Account> = sqlx::query_as(
+        "select account_id, name, external_id, rank, rank_notes, tier, industry, annual_spend, \
+                renewal_date, slack_channel from account where account_id = $1",
+    )
+    .bind(account_id)
+    .fetch_optional(&mut *conn)
+    .await?;
+    let Some(account) = account else { return Ok(None) };
+
+    // 2. the team
+    let team = accounts::team(&mut conn, account_id).await?;
+
+    // 3. the active plan
+    let plan: Option<Plan> =
+        sqlx::query_as(&format!("select {} from plan where account_id = $1 and status = 'active'", plans::COLUMNS))
+            .bind(account_id)
+            .fetch_optional(&mut *conn)
+            .await?;
+
+    // 4. open action items: overdue and soonest first, with the totals
+    let item_rows: Vec<ItemRow> = sqlx::query_as(
+        "select i.action_item_id, i.plan_id, i.account_id, a.name as account_name, i.title, i.owner_id, \
+                u.display_name as owner_name, u.email as owner_email, u.slack_id as owner_slack_id, \
+                i.due_date, i.status, i.snoozed_until, i.completed_at, \
+                count(*) over () as open_total, \
+                count(*) filter (where i.due_date < $2) over () as overdue_total \
+         from action_item i join app_user u on u.user_id = i.owner_id join account a on a.account_id = i.account_id \
+         where i.account_id = $1 and i.status = 'open' \
+         order by i.due_date nulls last, i.action_item_id \
+         limit $3",
+    )
+    .bind(account_id)
+    .bind(today)
+    .bind(SHOWN_ITEMS as i64)
+    .fetch_all(&mut *conn)
+    .await?;
+    // The window counts ride on the page; an empty page means nothing is open.
+    let (open_total, overdue_total) = item_rows.first().map(|r| (r.open_total, r.overdue_total)).unwrap_or((0, 0));
+    let open_items = item_rows.into_iter().map(|r| r.item).collect();
+
+    // 5. the relationship map: totals, and the contacts worth naming
+    let stats: ContactStats = sqlx::query_as(
+        "select count(*) as contacts_total, \
+                count(*) filter (where influence = 'high' and departed_at is null) as high_influence_total, \
+                count(*) filter (where influence = 'high' and departed_at is null and strength >= 3) as high_influence_covered, \
+                count(*) filter (where influence = 'high' and sentiment = 'promoter' and departed_at is null) as high_influence_promoters, \
+                coalesce(json_agg(json_build_object( \
+                    'name', name, 'title', title, 'buying_role', buying_role, 'influence', influence, \
+                    'sentiment', sentiment, 'strength', strength, 'departed_at', departed_at) \
+                  order by departed_at is not null, \
+                           array_position(array['champion','economic_buyer','blocker'], buying_role) nulls last, \
+                           influence = 'high' desc, strength desc nulls last, name) \
+                  filter (where buying_role in ('champion', 'economic_buyer', 'blocker') or sentiment = 'detractor'), \
+                  '[]'::json) as highlights \
+         from contact where account_id = $1",
+    )
+    .bind(account_id)
+    .fetch_one(&mut *conn)
+    .await?;
+    let highlights: Vec<ContactJson> = serde_json::from_value(stats.highlights.0).unwrap_or_default();
+    let relationships = Relationships {
+        contacts_total: stats.contacts_total,
+        high_influence_total: stats.high_influence_total,
+        high_influence_covered: stats.high_influence_covered,
+        high_influence_promoters: stats.high_influence_promoters,
+        // Enough of each kind to fill every group the summary names.
+        highlights: highlights.into_iter().take(SHOWN_CONTACTS * 4).map(ContactJson::into_brief).collect(),
+    };
+
+    // 6. recent sponsor changes
+    let sponsor_changes: Vec<SponsorChangeBrief> = sqlx::query_as(
+        "select c.name as contact_name, s.attribute, s.old_value, s.new_value, s.observed_at \
+         from sponsor_change s join contact c using (contact_id) \
+         where c.account_id = $1 and s.observed_at > now() - interval '90 days' \
+         order by s.observed_at desc limit $2",
+    )
+    .bind(account_id)
+    .bind(SHOWN_SPONSOR_CHANGES as i64)
+    .fetch_all(&mut *conn)
+    .await?;
+
+    // 7. whitespace with contracts ending soon, and the totals
+    let ws_rows: Vec<WhitespaceRow> = sqlx::query_as(
+        "with all_rows as ( \
+             select stage, vendor, annual_spend, contract_end, appetite, \
+                    contract_end between $2 and $2 + $3::int as ending \
+             from whitespace where account_id = $1) \
+         select t.total, t.ending_total, r.stage, r.vendor, r.annual_spend, r.contract_end, r.appetite \
+         from (select count(*) as total, count(*) filter (where ending) as ending_total from all_rows) t \
+         left join lateral (select * from all_rows where ending order by contract_end limit $4) r on true",
+    )
+    .bind(account_id)
+    .bind(today)
+    .bind(WHITESPACE_HORIZON_DAYS as i32)
+    .bind(SHOWN_WHITESPACE as i64)
+    .fetch_all(&mut *conn)
+    .await?;
+    let (whitespace_total, whitespace_ending_total) =
+        ws_rows.first().map(|r| (r.total, r.ending_total)).unwrap_or((0, 0));
+    let whitespace_ending = ws_rows.into_iter().filter_map(WhitespaceRow::into_brief).collect();
+
+    // 8. the latest intel
+    let intel: Vec<IntelBrief> = sqlx::query_as(
+        "select headline, url, category, published_at from intel_item \
+         where account_id = $1 order by published_at desc, intel_item_id desc limit $2",
+    )
+    .bind(account_id)
+    .bind(SHOWN_INTEL as i64)
+    .fetch_all(&mut *conn)
+    .await?;
+
+    Ok(Some(AccountData {
+        account,
+        team,
+        plan,
+        open_items,
+        open_total,
+        overdue_total,
+        relationships,
+        sponsor_changes,
+        whitespace_ending,
+        whitespace_ending_total,
+        whitespace_total,
+        intel,
+    }))
+}
+
+#[derive(sqlx::FromRow)]
+struct ItemRow {
+    #[sqlx(flatten)]
+    item: ActionItem,
+    open_total: i64,
+    overdue_total: i64,
+}
+
+#[derive(sqlx::FromRow)]
+struct ContactStats {
+    contacts_total: i64,
+    high_influence_total: i64,
+    high_influence_covered: i64,
+    high_influence_promoters: i64,
+    highlights: sqlx::types::Json<serde_json::Value>,
+}
+
+#[derive(serde::Deserialize)]
+struct ContactJson {
+    name: String,
+    title: String,
+    buying_role: Option<String>,
+    influence: Option<String>,
+    sentiment: Option<String>,
+    strength: Option<i16>,
+    departed_at: Option<chrono::DateTime<chrono::Utc>>,
+}
+
+impl ContactJson {
+    fn into_brief(self) -> ContactBrief {
+        ContactBrief {
+            name: self.name,
+            title: self.title,
+            buying_role: self.buying_role.and_then(|v| v.parse().ok()),
+            influence: self.influence.and_then(|v| v.parse().ok()),
+            sentiment: self.sentiment.and_then(|v| v.parse().ok()),
+            strength: self.strength,
+            departed_at: self.departed_at,
+        }
+    }
+}
+
+#[derive(sqlx::FromRow)]
+struct WhitespaceRow {
+    total: i64,
+    ending_total: i64,
+    stage: Option<crate::domain::enums::Stage>,
+    vendor: Option<String>,
+    annual_spend: Option<i64>,
+    contract_end: Option<NaiveDate>,
+    appetite: Option<crate::domain::enums::Appetite>,
+}
+
+impl WhitespaceRow {
+    fn into_brief(self) -> Option<WhitespaceBrief> {
+        Some(WhitespaceBrief {
+            stage: self.stage?,
+            vendor: self.vendor.unwrap_or_default(),
+            annual_spend: self.annual_spend,
+            contract_end: self.contract_end,
+            appetite: self.appetite,
+        })
+    }
+}

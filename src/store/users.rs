@@ -1,0 +1,187 @@
+//! People: imported by email, linked to their Slack id when first seen.
+
+use chrono::NaiveTime;
+use sqlx::{PgConnection, PgPool};
+
+use crate::domain::enums::{DigestFrequency, UserRole};
+
+#[derive(Debug, Clone, PartialEq, sqlx::FromRow)]
+pub struct User {
+    pub user_id: i64,
+    pub slack_id: Option<String>,
+    pub email: String,
+    pub display_name: String,
+    pub tz: String,
+    pub manager_id: Option<i64>,
+    pub role: UserRole,
+    pub dm_muted: Vec<String>,
+    pub quiet_start: Option<NaiveTime>,
+    pub quiet_end: Option<NaiveTime>,
+    pub working_days: Vec<i16>,
+    pub digest: DigestFrequency,
+    pub digest_time: NaiveTime,
+    pub digest_weekday: i16,
+    pub ignored_nudges: i32,
+}
+
+impl User {
+    /// The person's time zone; an unknown name (Slack sends IANA names, but
+    /// imports may not) falls back to UTC rather than failing.
+    pub fn time_zone(&self) -> chrono_tz::Tz {
+        self.tz.parse().unwrap_or(chrono_tz::UTC)
+    }
+
+    /// How the person is named in a message: a mention when they are on
+    /// Slack, their name otherwise.
+    pub fn mention(&self) -> String {
+        mention(self.slack_id.as_deref(), &self.display_name, &self.email)
+    }
+}
+
+/// `<@U123>` for someone on Slack, else their name (or email).
+pub fn mention(slack_id: Option<&str>, display_name: &str, email: &str) -> String {
+    match slack_id {
+        Some(id) => format!("<@{id}>"),
+        None if !display_name.is_empty() => display_name.to_string(),
+        None => email.to_string(),
+    }
+}
+
+const COLUMNS: &str = "user_id, slack_id, email, display_name, tz, manager_id, role, dm_muted, \
+    quiet_start, quiet_end, working_days, digest, digest_time, digest_weekday, ignored_nudges";
+
+/// A person as an import or the demo describes them.
+#[derive(Debug, Clone, Default)]
+pub struct NewUser {
+    pub email: String,
+    pub display_name: String,
+    pub slack_id: Option<String>,
+    pub tz: Option<String>,
+    pub manager_email: Option<String>,
+    pub role: Option<UserRole>,
+}
+
+pub async fn by_id(pool: &PgPool, user_id: i64) -> sqlx::Result<Option<User>> {
+    sqlx::query_as(&format!("select {COLUMNS} from app_user where user_id = $1"))
+        .bind(user_id)
+        .fetch_optional(pool)
+        .await
+}
+
+pub async fn by_slack_id(pool: &PgPool, slack_id: &str) -> sqlx::Result<Option<User>> {
+    sqlx::query_as(&format!("select {COLUMNS} from app_user where slack_id = $1"))
+        .bind(slack_id)
+        .fetch_optional(pool)
+        .await
+}
+
+pub async fn by_email(conn: &mut PgConnection, email: &str) -> sqlx::Result<Option<User>> {
+    sqlx::query_as(&format!("select {COLUMNS} from app_user where email = lower($1)"))
+        .bind(email.trim())
+        .fetch_optional(conn)
+        .await
+}
+
+/// Links a Slack user to the person with their email, creating a member if
+/// nobody has that email yet, and keeps their time zone current.
+pub async fn link_slack_identity(
+    pool: &PgPool,
+    slack_id: &str,
+    email: &str,
+    display_name: &str,
+    tz: Option<&str>,
+) -> sqlx::Result<User> {
+    let mut tx = pool.begin().await?;
+    // Another person may hold this Slack id from an earlier import mistake;
+    // the id belongs to whoever Slack says has this email.
+    sqlx::query("update app_user set slack_id = null where slack_id = $1 and email <> lower($2)")
+        .bind(slack_id)
+        .bind(email.trim())
+        .execute(&mut *tx)
+        .await?;
+    let user = sqlx::query_as(&format!(
+        "insert into app_user (email, display_name, slack_id, tz) \
+         values (lower($1), $2, $3, coalesce($4, 'UTC')) \
+         on conflict (email) do update set \
+            slack_id = excluded.slack_id, \
+            tz = coalesce($4, app_user.tz), \
+            display_name = case when app_user.display_name = '' then excluded.display_name \
+                                else app_user.display_name end \
+         returning {COLUMNS}"
+    ))
+    .bind(email.trim())
+    .bind(display_name)
+    .bind(slack_id)
+    .bind(tz)
+    .fetch_one(&mut *tx)
+    .await?;
+    tx.commit().await?;
+    Ok(user)
+}
+
+/// Keeps a known person's time zone in step with Slack.
+pub async fn update_time_zone(pool: &PgPool, user_id: i64, tz: &str) -> sqlx::Result<()> {
+    sqlx::query("update app_user set tz = $2 where user_id = $1 and tz <> $2")
+        .bind(user_id)
+        .bind(tz)
+        .execute(pool)
+        .await?;
+    Ok(())
+}
+
+/// Creates or updates a person by email. Fields left `None` keep their
+/// current value. The manager must already exist.
+pub async fn upsert(conn: &mut PgConnection, user: &NewUser) -> sqlx::Result<User> {
+    sqlx::query_as(&format!(
+        "insert into app_user (email, display_name, slack_id, tz, role, manager_id) \
+         values (lower($1), $2, $3, coalesce($4, 'UTC'), coalesce($5, 'member'), \
+                 (select user_id from app_user where email = lower($6))) \
+         on conflict (email) do update set \
+            display_name = case when excluded.display_name = '' then app_user.display_name \
+                                else excluded.display_name end, \
+            slack_id = coalesce(excluded.slack_id, app_user.slack_id), \
+            tz = coalesce($4, app_user.tz), \
+            role = coalesce($5, app_user.role), \
+            manager_id = coalesce(excluded.manager_id, app_user.manager_id) \
+         returning {COLUMNS}"
+    ))
+    .bind(&user.email)
+    .bind(&user.display_name)
+    .bind(&user.slack_id)
+    .bind(&user.tz)
+    .bind(user.role)
+    .bind(&user.manager_email)
+    .fetch_one(conn)
+    .await
+}
+
+/// A person's notification settings, as the settings modal edits them.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Preferences {
+    pub tz: String,
+    pub quiet_hours: Option<(NaiveTime, NaiveTime)>,
+    pub working_days: Vec<i16>,
+    pub digest: DigestFrequency,
+    pub digest_time: NaiveTime,
+    pub digest_weekday: i16,
+    pub dm_muted: Vec<String>,
+}
+
+pub async fn set_preferences(pool: &PgPool, user_id: i64, prefs: &Preferences) -> sqlx::Result<User> {
+    sqlx::query_as(&format!(
+        "update app_user set tz = $2, quiet_start = $3, quiet_end = $4, working_days = $5, \
+            digest = $6, digest_time = $7, digest_weekday = $8, dm_muted = $9 \
+         where user_id = $1 returning {COLUMNS}"
+    ))
+    .bind(user_id)
+    .bind(&prefs.tz)
+    .bind(prefs.quiet_hours.map(|q| q.0))
+    .bind(prefs.quiet_hours.map(|q| q.1))
+    .bind(&prefs.working_days)
+    .bind(prefs.digest)
+    .bind(prefs.digest_time)
+    .bind(prefs.digest_weekday)
+    .bind(&prefs.dm_muted)
+    .fetch_one(pool)
+    .await
+}

@@ -1,0 +1,183 @@
+//! Action items as Slack shows them: a line each, with *Done*, *Snooze 1 day*,
+//! *Snooze 1 week* and *Reassign* buttons under items that are still open.
+
+use chrono::{DateTime, NaiveDate, Utc};
+use slack_morphism::prelude::SlackBlock;
+
+use crate::domain::enums::ActionStatus;
+use crate::slack::blocks::{self, actions, button, context, escape, limits, section};
+use crate::store::actions::ActionItem;
+use crate::summary::item_line;
+
+/// Action ids of the item buttons.
+pub mod action_ids {
+    pub const DONE: &str = "item.done";
+    pub const SNOOZE_DAY: &str = "item.snooze_day";
+    pub const SNOOZE_WEEK: &str = "item.snooze_week";
+    pub const REASSIGN: &str = "item.reassign";
+}
+
+/// Block ids carry the item id, so a click can replace just that item's
+/// blocks in the message it came from.
+pub fn line_block_id(item_id: i64) -> String {
+    format!("item:{item_id}")
+}
+
+pub fn buttons_block_id(item_id: i64) -> String {
+    format!("item-actions:{item_id}")
+}
+
+/// Two blocks per item with buttons; 20 items stay well inside 50 blocks.
+pub const MAX_ITEMS_WITH_BUTTONS: usize = 20;
+
+/// One item: its line, and its buttons when it is still open.
+pub fn item_blocks(item: &ActionItem, today: NaiveDate, now: DateTime<Utc>) -> Vec<SlackBlock> {
+    let id = item.action_item_id;
+    let text = match item.status {
+        ActionStatus::Open => {
+            let mut line = item_line(item, today, now);
+            line.push_str(&format!(" · _{}_", escape(&item.account_name)));
+            if let Some(until) = item.snoozed_until.filter(|u| *u > now) {
+                line.push_str(&format!(" · snoozed until {}", until.format("%b %-d")));
+            }
+            line
+        }
+        ActionStatus::Done => format!(
+            ":white_check_mark: ~`#{id}` {}~ · done · _{}_",
+            escape(&blocks::brief(&item.title, 150)),
+            escape(&item.account_name)
+        ),
+        ActionStatus::Cancelled => format!("~`#{id}` {}~ · cancelled", escape(&blocks::brief(&item.title, 150))),
+    };
+    let mut out = vec![with_block_id(section(&text), &line_block_id(id))];
+    if item.status == ActionStatus::Open {
+        let value = id.to_string();
+        out.push(actions(
+            &buttons_block_id(id),
+            vec![
+                blocks::primary(button("Done", action_ids::DONE, &value)),
+                button("Snooze 1 day", action_ids::SNOOZE_DAY, &value),
+                button("Snooze 1 week", action_ids::SNOOZE_WEEK, &value),
+                button("Reassign", action_ids::REASSIGN, &value),
+            ],
+        ));
+    }
+    out
+}
+
+fn with_block_id(block: SlackBlock, id: &str) -> SlackBlock {
+    match block {
+        SlackBlock::Section(section) => SlackBlock::Section(section.with_block_id(id.into())),
+        other => other,
+    }
+}
+
+/// A titled list of items with buttons; past [`MAX_ITEMS_WITH_BUTTONS`], or
+/// when `total` is larger than the page, an "and N more" line.
+pub fn item_list(title: &str, items: &[ActionItem], total: i64, today: NaiveDate, now: DateTime<Utc>) -> Vec<SlackBlock> {
+    let mut out = vec![section(title)];
+    let shown = items.len().min(MAX_ITEMS_WITH_BUTTONS);
+    for item in &items[..shown] {
+        out.extend(item_blocks(item, today, now));
+    }
+    let hidden = total - shown as i64;
+    if hidden > 0 {
+        out.push(context(&format!("_…and {hidden} more. Narrow it down with `/plan actions <account>`._")));
+    }
+    out.truncate(limits::MESSAGE_BLOCKS);
+    out
+}
+
+/// The message `blocks` (as Slack sent them back with a click) with the
+/// blocks of `item` replaced by its current state.
+pub fn replace_item(
+    blocks: &[serde_json::Value],
+    item: &ActionItem,
+    today: NaiveDate,
+    now: DateTime<Utc>,
+) -> Vec<SlackBlock> {
+    let id = item.action_item_id;
+    let line_id = line_block_id(id);
+    let buttons_id = buttons_block_id(id);
+    let mut out = Vec::with_capacity(blocks.len());
+    let mut replaced = false;
+    for block in blocks {
+        let block_id = block.get("block_id").and_then(|b| b.as_str()).unwrap_or("");
+        if block_id == line_id {
+            out.extend(item_blocks(item, today, now));
+            replaced = true;
+        } else if block_id == buttons_id {
+            continue;
+        } else if let Ok(kept) = serde_json::from_value::<SlackBlock>(block.clone()) {
+            out.push(kept);
+        }
+    }
+    if !replaced {
+        out.extend(item_blocks(item, today, now));
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use chrono::TimeZone;
+
+    fn item(status: ActionStatus) -> ActionItem {
+        ActionItem {
+            action_item_id: 142,
+            plan_id: 1,
+            account_id: 1,
+            account_name: "Acme".into(),
+            title: "Run a security workshop".into(),
+            owner_id: 1,
+            owner_name: "Dana".into(),
+            owner_email: "dana@example.com".into(),
+            owner_slack_id: Some("U1".into()),
+            due_date: NaiveDate::from_ymd_opt(2026, 11, 20),
+            status,
+            snoozed_until: None,
+            completed_at: None,
+        }
+    }
+
+    fn now() -> DateTime<Utc> {
+        Utc.with_ymd_and_hms(2026, 11, 22, 12, 0, 0).unwrap()
+    }
+
+    #[test]
+    fn an_open_item_has_its_four_buttons_and_a_done_item_none() {
+        let today = NaiveDate::from_ymd_opt(2026, 11, 22).unwrap();
+        let open = serde_json::to_value(item_blocks(&item(ActionStatus::Open), today, now())).unwrap();
+        let ids: Vec<&str> =
+            open[1]["elements"].as_array().unwrap().iter().map(|e| e["action_id"].as_str().unwrap()).collect();
+        assert_eq!(ids, [action_ids::DONE, action_ids::SNOOZE_DAY, action_ids::SNOOZE_WEEK, action_ids::REASSIGN]);
+        assert!(open[0]["text"]["text"].as_str().unwrap().contains(":red_circle: `#142`"));
+
+        let done = serde_json::to_value(item_blocks(&item(ActionStatus::Done), today, now())).unwrap();
+        assert_eq!(done.as_array().unwrap().len(), 1);
+        assert!(done[0]["text"]["text"].as_str().unwrap().starts_with(":white_check_mark:"));
+    }
+
+    #[test]
+    fn a_click_replaces_only_that_items_blocks() {
+        let today = NaiveDate::from_ymd_opt(2026, 11, 22).unwrap();
+        let mut other = item(ActionStatus::Open);
+        other.action_item_id = 7;
+        let mut message = vec![section("Your overdue items")];
+        message.extend(item_blocks(&item(ActionStatus::Open), today, now()));
+        message.extend(item_blocks(&other, today, now()));
+        let sent: Vec<serde_json::Value> =
+            serde_json::to_value(&message).unwrap().as_array().unwrap().clone();
+
+        let updated = replace_item(&sent, &item(ActionStatus::Done), today, now());
+        let updated = serde_json::to_value(updated).unwrap();
+        let texts: Vec<String> = updated
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|b| b["block_id"].as_str().unwrap_or("").to_string())
+            .collect();
+        assert_eq!(texts, ["", "item:142", "item:7", "item-actions:7"]);
+    }
+}

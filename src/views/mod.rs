@@ -1,0 +1,6 @@
+//! Pure renderers of what planbot shows besides the summary: item lists,
+//! account lists and modals.
+
+pub mod accounts;
+pub mod items;
+pub mod modals;

@@ -1,0 +1,71 @@
+//! `planbot demo`, run as a newcomer would, with its input piped in.
+
+use std::io::Write;
+use std::process::{Command, Stdio};
+
+use crate::helpers::TestDb;
+
+/// Runs `planbot demo` on the test server with `input` as standard input.
+fn run_demo(db: &TestDb, input: &str, extra: &[&str]) -> String {
+    let host = db.options.get_host().to_string();
+    let port = db.options.get_port();
+    let url = if host.starts_with('/') {
+        format!("postgres://postgres@localhost/postgres?host={host}&port={port}")
+    } else {
+        format!("postgres://postgres@{host}:{port}/postgres")
+    };
+    let mut child = Command::new(env!("CARGO_BIN_EXE_planbot"))
+        .arg("demo")
+        .args(extra)
+        // The demo plays in its own database on this server, never in `postgres`.
+        .env("DATABASE_URL", url)
+        .env("PLANBOT_DEMO_DATABASE", &db.name)
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("planbot runs");
+    child.stdin.take().unwrap().write_all(input.as_bytes()).unwrap();
+    let output = child.wait_with_output().unwrap();
+    let stdout = String::from_utf8_lossy(&output.stdout).to_string();
+    assert!(output.status.success(), "demo failed: {}\n{stdout}", String::from_utf8_lossy(&output.stderr));
+    stdout
+}
+
+#[tokio::test]
+async fn the_demo_answers_summarize_my_account_with_a_seeded_summary() {
+    let db = TestDb::new().await;
+    let out = run_demo(&db, "summarize my account\n", &[]);
+    assert!(out.contains("seeded 8 people, 7 accounts"), "{out}");
+    assert!(out.contains("ACME CORPORATION"), "{out}");
+    assert!(out.contains("Owner") && out.contains("@Dana Reyes"), "{out}");
+    assert!(out.contains("Plan: Expand FY27"), "{out}");
+    assert!(out.contains("overdue"), "{out}");
+    assert!(out.contains("Single-threaded"), "{out}");
+    assert!(out.contains("Hannah Okafor: title VP Engineering → Chief Technology Officer"), "{out}");
+    assert!(out.contains("[ Add action item ]"), "{out}");
+}
+
+#[tokio::test]
+async fn the_demo_adds_an_action_item_and_refuses_a_mistake() {
+    let db = TestDb::new().await;
+    let out = run_demo(
+        &db,
+        "/plan add Acme: Run a security workshop due friday\n/plan add Acme Run a workshop\n",
+        &[],
+    );
+    assert!(out.contains("Added `#"), "{out}");
+    assert!(out.contains("Run a security workshop"), "{out}");
+    assert!(out.contains("Put a colon after the account name"), "{out}");
+    let added: i64 = sqlx::query_scalar(
+        "select count(*) from action_item where title = 'Run a security workshop'",
+    )
+    .fetch_one(&demo_pool(&db).await)
+    .await
+    .unwrap();
+    assert_eq!(added, 1);
+}
+
+async fn demo_pool(db: &TestDb) -> sqlx::PgPool {
+    sqlx::PgPool::connect_with(db.options.clone()).await.unwrap()
+}

@@ -1,0 +1,320 @@
+//! A fake Slack Web API in the test process: answers like Slack, records
+//! every call, and checks every message and view against Block Kit's limits
+//! (answering `invalid_blocks` and recording the violation, as Slack would
+//! refuse it). Tests can make it rate-limit or fail a channel.
+
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+use axum::Router;
+use axum::body::Bytes;
+use axum::extract::{Path, Query, State};
+use axum::http::{HeaderMap, StatusCode};
+use axum::response::{IntoResponse, Response};
+use axum::routing::any;
+use serde_json::{Value, json};
+
+pub const BOT_TOKEN: &str = "xoxb-test-token";
+pub const TEAM_ID: &str = "T0TEST";
+
+/// One recorded Web API call.
+#[derive(Debug, Clone)]
+pub struct Call {
+    pub method: String,
+    pub body: Value,
+    pub at: Instant,
+}
+
+#[derive(Default)]
+struct Inner {
+    calls: Vec<Call>,
+    users: HashMap<String, Value>,
+    violations: Vec<String>,
+    /// method → (how many more calls answer 429, Retry-After seconds)
+    rate_limits: HashMap<String, (usize, u64)>,
+    /// channel → error code every post to it gets
+    failing_channels: HashMap<String, String>,
+    /// Slow answers, to test the 3-second ack.
+    delay: Option<Duration>,
+    next_ts: u64,
+}
+
+#[derive(Clone)]
+pub struct FakeSlack {
+    /// Base URL of the Web API (what `SLACK_API_URL` is set to).
+    pub api_url: String,
+    /// Base URL for `response_url`s handed to planbot in payloads.
+    pub base_url: String,
+    inner: Arc<Mutex<Inner>>,
+}
+
+impl FakeSlack {
+    pub async fn start() -> FakeSlack {
+        let inner = Arc::new(Mutex::new(Inner { next_ts: 1_700_000_000, ..Inner::default() }));
+        let app = Router::new()
+            .route("/api/{method}", any(web_api))
+            .route("/respond/{token}", any(respond))
+            .with_state(inner.clone());
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let address = listener.local_addr().unwrap();
+        tokio::spawn(async move { axum::serve(listener, app).await.unwrap() });
+        FakeSlack { api_url: format!("http://{address}/api"), base_url: format!("http://{address}"), inner }
+    }
+
+    /// Adds a workspace member `users.info` and `users.lookupByEmail` know.
+    pub fn add_user(&self, id: &str, email: &str, name: &str, tz: &str) {
+        let user = json!({
+            "id": id, "team_id": TEAM_ID, "name": name.to_lowercase().replace(' ', "."),
+            "real_name": name, "tz": tz, "is_bot": false, "deleted": false,
+            "profile": {"email": email, "real_name": name, "display_name": name},
+        });
+        self.inner.lock().unwrap().users.insert(id.to_string(), user);
+    }
+
+    /// The next `times` calls of `method` answer 429 with `Retry-After: retry_after`.
+    pub fn rate_limit(&self, method: &str, times: usize, retry_after: u64) {
+        self.inner.lock().unwrap().rate_limits.insert(method.to_string(), (times, retry_after));
+    }
+
+    /// Every post to `channel` fails with `code`.
+    pub fn fail_channel(&self, channel: &str, code: &str) {
+        self.inner.lock().unwrap().failing_channels.insert(channel.to_string(), code.to_string());
+    }
+
+    /// Every answer waits this long.
+    pub fn set_delay(&self, delay: Duration) {
+        self.inner.lock().unwrap().delay = Some(delay);
+    }
+
+    pub fn calls(&self) -> Vec<Call> {
+        self.inner.lock().unwrap().calls.clone()
+    }
+
+    /// The calls of one method, oldest first.
+    pub fn calls_of(&self, method: &str) -> Vec<Call> {
+        self.calls().into_iter().filter(|c| c.method == method).collect()
+    }
+
+    /// Block Kit limits broken by any call so far.
+    pub fn violations(&self) -> Vec<String> {
+        self.inner.lock().unwrap().violations.clone()
+    }
+
+    /// A `response_url` that records what is posted to it.
+    pub fn response_url(&self, token: &str) -> String {
+        format!("{}/respond/{token}", self.base_url)
+    }
+
+    /// Waits until `method` has been called at least `count` times (or 10 s pass).
+    pub async fn wait_for(&self, method: &str, count: usize) -> Vec<Call> {
+        let deadline = Instant::now() + Duration::from_secs(10);
+        loop {
+            let calls = self.calls_of(method);
+            if calls.len() >= count || Instant::now() > deadline {
+                return calls;
+            }
+            tokio::time::sleep(Duration::from_millis(20)).await;
+        }
+    }
+}
+
+fn parse_body(headers: &HeaderMap, query: &HashMap<String, String>, body: &Bytes) -> Value {
+    let content_type = headers.get("content-type").and_then(|v| v.to_str().ok()).unwrap_or("");
+    if content_type.starts_with("application/json") {
+        return serde_json::from_slice(body).unwrap_or(Value::Null);
+    }
+    let mut map = serde_json::Map::new();
+    for (k, v) in query {
+        map.insert(k.clone(), Value::String(v.clone()));
+    }
+    for (k, v) in url::form_urlencoded::parse(body) {
+        // form fields that carry JSON (blocks, view) are decoded
+        let value = serde_json::from_str::<Value>(&v).ok().filter(|v| v.is_array() || v.is_object());
+        map.insert(k.to_string(), value.unwrap_or(Value::String(v.to_string())));
+    }
+    Value::Object(map)
+}
+
+async fn web_api(
+    State(inner): State<Arc<Mutex<Inner>>>,
+    Path(method): Path<String>,
+    Query(query): Query<HashMap<String, String>>,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Response {
+    let delay = inner.lock().unwrap().delay;
+    if let Some(delay) = delay {
+        tokio::time::sleep(delay).await;
+    }
+    let authorized = headers.get("authorization").and_then(|v| v.to_str().ok()) == Some(&format!("Bearer {BOT_TOKEN}"));
+    let body = parse_body(&headers, &query, &body);
+    let mut state = inner.lock().unwrap();
+    state.calls.push(Call { method: method.clone(), body: body.clone(), at: Instant::now() });
+    if !authorized {
+        return ok_false("not_authed");
+    }
+    if let Some((times, retry_after)) = state.rate_limits.get_mut(&method) {
+        if *times > 0 {
+            *times -= 1;
+            let retry_after = *retry_after;
+            return (
+                StatusCode::TOO_MANY_REQUESTS,
+                [("retry-after", retry_after.to_string()), ("content-type", "application/json".to_string())],
+                json!({"ok": false, "error": "ratelimited"}).to_string(),
+            )
+                .into_response();
+        }
+    }
+    let problems = check_limits(&method, &body);
+    if !problems.is_empty() {
+        state.violations.extend(problems.iter().map(|p| format!("{method}: {p}")));
+        return ok_false("invalid_blocks");
+    }
+    let channel = body.get("channel").and_then(Value::as_str).unwrap_or("").to_string();
+    if let Some(code) = state.failing_channels.get(&channel) {
+        return ok_false(&code.clone());
+    }
+    state.next_ts += 1;
+    let ts = format!("{}.000100", state.next_ts);
+    let answer = match method.as_str() {
+        "auth.test" => json!({"ok": true, "team_id": TEAM_ID, "team": "Test", "user_id": "U0BOT", "user": "planbot",
+                              "url": "https://test.slack.com/"}),
+        "chat.postMessage" => json!({"ok": true, "channel": channel, "ts": ts,
+                                     "message": {"ts": ts, "type": "message", "text": body.get("text")}}),
+        "chat.update" => json!({"ok": true, "channel": channel, "ts": body.get("ts"),
+                                "message": {"text": body.get("text")}}),
+        "chat.postEphemeral" => json!({"ok": true, "message_ts": ts}),
+        "views.open" | "views.publish" | "views.update" => {
+            let mut view = body.get("view").cloned().unwrap_or(json!({}));
+            view["id"] = json!("V0TEST");
+            view["team_id"] = json!(TEAM_ID);
+            view["hash"] = json!("hash");
+            json!({"ok": true, "view": view})
+        }
+        "users.info" => {
+            let id = body.get("user").and_then(Value::as_str).unwrap_or("");
+            match state.users.get(id) {
+                Some(user) => json!({"ok": true, "user": user}),
+                None => return ok_false("user_not_found"),
+            }
+        }
+        "users.lookupByEmail" => {
+            let email = body.get("email").and_then(Value::as_str).unwrap_or("");
+            match state.users.values().find(|u| u["profile"]["email"] == email) {
+                Some(user) => json!({"ok": true, "user": user}),
+                None => return ok_false("users_not_found"),
+            }
+        }
+        _ => json!({"ok": true}),
+    };
+    ([("content-type", "application/json")], answer.to_string()).into_response()
+}
+
+fn ok_false(code: &str) -> Response {
+    ([("content-type", "application/json")], json!({"ok": false, "error": code}).to_string()).into_response()
+}
+
+async fn respond(
+    State(inner): State<Arc<Mutex<Inner>>>,
+    Path(token): Path<String>,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Response {
+    let body = parse_body(&headers, &HashMap::new(), &body);
+    let mut state = inner.lock().unwrap();
+    let problems = check_limits("response_url", &body);
+    state.violations.extend(problems.iter().map(|p| format!("response_url: {p}")));
+    let mut recorded = body.clone();
+    recorded["response_token"] = json!(token);
+    state.calls.push(Call { method: "response_url".into(), body: recorded, at: Instant::now() });
+    ([("content-type", "text/plain")], "ok").into_response()
+}
+
+/// Block Kit's limits, as Slack enforces them on messages and views.
+pub fn check_limits(method: &str, body: &Value) -> Vec<String> {
+    let mut problems = Vec::new();
+    let (blocks, max_blocks) = match method {
+        "views.open" | "views.publish" | "views.update" => {
+            let view = body.get("view").cloned().unwrap_or(Value::Null);
+            check_len(&mut problems, "view title", view.pointer("/title/text"), 24);
+            check_len(&mut problems, "view submit", view.pointer("/submit/text"), 24);
+            check_len(&mut problems, "view close", view.pointer("/close/text"), 24);
+            check_len(&mut problems, "private_metadata", view.get("private_metadata"), 3000);
+            (view.get("blocks").cloned().unwrap_or(json!([])), 100)
+        }
+        _ => {
+            check_len(&mut problems, "message text", body.get("text"), 40_000);
+            (body.get("blocks").cloned().unwrap_or(json!([])), 50)
+        }
+    };
+    let blocks = blocks.as_array().cloned().unwrap_or_default();
+    if blocks.len() > max_blocks {
+        problems.push(format!("{} blocks (limit {max_blocks})", blocks.len()));
+    }
+    for (i, block) in blocks.iter().enumerate() {
+        check_len(&mut problems, &format!("block {i} block_id"), block.get("block_id"), 255);
+        match block.get("type").and_then(Value::as_str).unwrap_or("") {
+            "section" => {
+                check_len(&mut problems, &format!("block {i} section text"), block.pointer("/text/text"), 3000);
+                let fields = block.get("fields").and_then(Value::as_array).cloned().unwrap_or_default();
+                if fields.len() > 10 {
+                    problems.push(format!("block {i} has {} fields (limit 10)", fields.len()));
+                }
+                for field in &fields {
+                    check_len(&mut problems, &format!("block {i} field"), field.get("text"), 2000);
+                }
+                if block.get("text").is_none() && fields.is_empty() {
+                    problems.push(format!("block {i} is a section with neither text nor fields"));
+                }
+                if let Some(accessory) = block.get("accessory") {
+                    check_element(&mut problems, i, accessory);
+                }
+            }
+            "header" => check_len(&mut problems, &format!("block {i} header"), block.pointer("/text/text"), 150),
+            "context" => {
+                let elements = block.get("elements").and_then(Value::as_array).cloned().unwrap_or_default();
+                if elements.len() > 10 || elements.is_empty() {
+                    problems.push(format!("block {i} context has {} elements (1 to 10)", elements.len()));
+                }
+            }
+            "actions" => {
+                let elements = block.get("elements").and_then(Value::as_array).cloned().unwrap_or_default();
+                if elements.len() > 25 || elements.is_empty() {
+                    problems.push(format!("block {i} actions has {} elements (1 to 25)", elements.len()));
+                }
+                for element in &elements {
+                    check_element(&mut problems, i, element);
+                }
+            }
+            "input" => check_len(&mut problems, &format!("block {i} input label"), block.pointer("/label/text"), 2000),
+            "divider" => {}
+            other => problems.push(format!("block {i} has an unexpected type `{other}`")),
+        }
+    }
+    problems
+}
+
+fn check_len(problems: &mut Vec<String>, what: &str, value: Option<&Value>, max: usize) {
+    if let Some(text) = value.and_then(Value::as_str) {
+        let len = text.chars().count();
+        if len > max {
+            problems.push(format!("{what} has {len} characters (limit {max})"));
+        }
+    }
+}
+
+fn check_element(problems: &mut Vec<String>, block: usize, element: &Value) {
+    let len = |v: Option<&Value>| v.and_then(Value::as_str).map(|s| s.chars().count()).unwrap_or(0);
+    if element["type"] == "button" {
+        if len(element.pointer("/text/text")) > 75 {
+            problems.push(format!("block {block} button text over 75"));
+        }
+        if len(element.get("value")) > 2000 {
+            problems.push(format!("block {block} button value over 2000"));
+        }
+    }
+    if len(element.get("action_id")) > 255 {
+        problems.push(format!("block {block} action_id over 255"));
+    }
+}

@@ -1,0 +1,352 @@
+//! The plan store: its rules hold in the database, and every change is audited.
+
+use chrono::{TimeZone, Utc};
+use planbot::domain::enums::{ActionStatus, TeamRole};
+use planbot::store::accounts::{self, NewAccount, Viewer};
+use planbot::store::actions::{self, AddError, NewAction, OwnerFilter};
+use planbot::store::plans::{self, NewPlan};
+use planbot::store::{self, Actor, audit, violated_constraint};
+
+use crate::helpers::{TestDb, account_with_plan, day, join_team, person};
+
+#[tokio::test]
+async fn account_names_are_unique_whatever_their_case() {
+    let db = TestDb::new().await;
+    let owner = person(&db.pool, "dana@example.com", None).await;
+    account_with_plan(&db.pool, "Acme Corp", &owner).await;
+
+    let mut tx = store::begin(&db.pool, Actor::SYSTEM).await.unwrap();
+    let err = accounts::create(
+        &mut tx,
+        &NewAccount { name: "ACME corp".into(), rank: 2, owner_id: owner.user_id, ..NewAccount::default() },
+    )
+    .await
+    .unwrap_err();
+    assert_eq!(violated_constraint(&err), Some("account_name_key"));
+}
+
+#[tokio::test]
+async fn an_account_has_exactly_one_owner() {
+    let db = TestDb::new().await;
+    let dana = person(&db.pool, "dana@example.com", None).await;
+    let sam = person(&db.pool, "sam@example.com", None).await;
+    let (acme, _) = account_with_plan(&db.pool, "Acme", &dana).await;
+
+    // a second owner
+    let mut conn = db.pool.acquire().await.unwrap();
+    let err = accounts::add_to_team(&mut conn, acme.account_id, sam.user_id, TeamRole::Owner).await;
+    // `on conflict do nothing` covers the primary key only; the one-owner index still refuses
+    let err = err.unwrap_err();
+    assert_eq!(violated_constraint(&err), Some("account_team_one_owner_key"));
+
+    // no owner at all: refused when the transaction commits
+    let mut tx = db.pool.begin().await.unwrap();
+    sqlx::query("insert into account (name, match_key) values ('Orphan', 'orphan')").execute(&mut *tx).await.unwrap();
+    let err = tx.commit().await.unwrap_err();
+    assert_eq!(violated_constraint(&err), Some("account_has_owner"));
+
+    // removing the owner is refused too
+    let mut tx = db.pool.begin().await.unwrap();
+    sqlx::query("delete from account_team where role = 'owner' and account_id = $1")
+        .bind(acme.account_id)
+        .execute(&mut *tx)
+        .await
+        .unwrap();
+    assert!(tx.commit().await.is_err());
+    let team = accounts::team(&mut conn, acme.account_id).await.unwrap();
+    assert_eq!(team.iter().filter(|m| m.role == TeamRole::Owner).count(), 1);
+}
+
+#[tokio::test]
+async fn values_outside_a_vocabulary_are_refused() {
+    let db = TestDb::new().await;
+    let dana = person(&db.pool, "dana@example.com", None).await;
+    let (acme, plan) = account_with_plan(&db.pool, "Acme", &dana).await;
+    let cases = [
+        format!("insert into plan (account_id, name, type) values ({}, 'x', 'conquer')", acme.account_id),
+        format!("update action_item set status = 'finished' where plan_id = {}", plan.plan_id),
+        format!("insert into contact (account_id, name, influence) values ({}, 'Ann', 'huge')", acme.account_id),
+        format!("insert into whitespace (account_id, stage) values ({}, 'deploy')", acme.account_id),
+        format!("insert into intel_item (account_id, source, headline, category, published_at, dedupe_key) \
+                 values ({}, 'api', 'x', 'gossip', now(), 'k')", acme.account_id),
+        format!("update account set rank = 4 where account_id = {}", acme.account_id),
+        "update app_user set role = 'owner'".to_string(),
+    ];
+    let items_before: i64 = sqlx::query_scalar("select count(*) from action_item").fetch_one(&db.pool).await.unwrap();
+    for sql in cases {
+        let err = sqlx::query(&sql).execute(&db.pool).await;
+        let err = match err {
+            Err(err) => err,
+            Ok(result) if result.rows_affected() == 0 => continue, // an update that matched nothing
+            Ok(_) => panic!("accepted: {sql}"),
+        };
+        assert!(violated_constraint(&err).is_some_and(|c| c.ends_with("_check")), "{sql}: {err}");
+    }
+    // the open item the update tried to corrupt is still open
+    let (open, _) = actions::open_for_account(&db.pool, acme.account_id, 10).await.unwrap();
+    let items_after: i64 = sqlx::query_scalar("select count(*) from action_item").fetch_one(&db.pool).await.unwrap();
+    assert_eq!(items_before, items_after);
+    assert!(open.iter().all(|i| i.status == ActionStatus::Open));
+}
+
+#[tokio::test]
+async fn adding_an_action_item_writes_its_audit_row_in_the_same_statement() {
+    let db = TestDb::new().await;
+    let dana = person(&db.pool, "dana@example.com", None).await;
+    let (acme, plan) = account_with_plan(&db.pool, "Acme", &dana).await;
+
+    let added = actions::add(
+        &db.pool,
+        &NewAction { account_id: acme.account_id, title: "Run a security workshop".into(), owner_id: dana.user_id, due_date: Some(day(2026, 12, 4)) },
+        Actor::slack_user(dana.user_id),
+    )
+    .await
+    .unwrap();
+    assert_eq!(added.plan_id, plan.plan_id);
+    assert_eq!(added.account_name, "Acme");
+
+    let history = audit::for_entity(&db.pool, "action_item", added.action_item_id).await.unwrap();
+    assert_eq!(history.len(), 1, "{history:?}");
+    assert_eq!(history[0].action, "insert");
+    assert_eq!(history[0].new_value.as_deref(), Some("Run a security workshop"));
+    assert_eq!(history[0].actor_id, Some(dana.user_id));
+    assert_eq!(history[0].actor_source, "slack");
+    assert_eq!(history[0].account_id, acme.account_id);
+}
+
+#[tokio::test]
+async fn completing_snoozing_and_reassigning_are_audited_field_by_field() {
+    let db = TestDb::new().await;
+    let dana = person(&db.pool, "dana@example.com", None).await;
+    let sam = person(&db.pool, "sam@example.com", None).await;
+    let (acme, _) = account_with_plan(&db.pool, "Acme", &dana).await;
+    let new = NewAction { account_id: acme.account_id, title: "Send proposal".into(), owner_id: dana.user_id, due_date: None };
+    let item = actions::add(&db.pool, &new, Actor::slack_user(dana.user_id)).await.unwrap();
+    let id = item.action_item_id;
+
+    let until = Utc.with_ymd_and_hms(2026, 12, 1, 5, 0, 0).unwrap();
+    actions::snooze(&db.pool, id, until, Actor::slack_user(dana.user_id)).await.unwrap();
+    actions::reassign(&db.pool, id, sam.user_id, Actor::slack_user(dana.user_id)).await.unwrap();
+    let done = actions::complete(&db.pool, id, Actor::slack_user(sam.user_id)).await.unwrap().unwrap();
+    assert_eq!(done.status, ActionStatus::Done);
+    assert!(done.completed_at.is_some());
+
+    let history = audit::for_entity(&db.pool, "action_item", id).await.unwrap();
+    let changes: Vec<(Option<&str>, Option<&str>, Option<&str>, Option<i64>)> = history
+        .iter()
+        .skip(1)
+        .map(|h| (h.field.as_deref(), h.old_value.as_deref(), h.new_value.as_deref(), h.actor_id))
+        .collect();
+    let dana_id = dana.user_id.to_string();
+    let sam_id = sam.user_id.to_string();
+    assert!(changes.contains(&(Some("snoozed_until"), None, Some("2026-12-01T05:00:00+00:00"), Some(dana.user_id))), "{changes:?}");
+    assert!(changes.contains(&(Some("owner_id"), Some(dana_id.as_str()), Some(sam_id.as_str()), Some(dana.user_id))), "{changes:?}");
+    assert!(changes.contains(&(Some("status"), Some("open"), Some("done"), Some(sam.user_id))), "{changes:?}");
+    // completing also cleared the snooze, and that is in the history as well
+    assert!(changes.iter().any(|c| c.0 == Some("snoozed_until") && c.2.is_none()), "{changes:?}");
+}
+
+#[tokio::test]
+async fn plan_section_edits_are_audited_and_mark_the_plan_fresh() {
+    let db = TestDb::new().await;
+    let dana = person(&db.pool, "dana@example.com", None).await;
+    let (acme, plan) = account_with_plan(&db.pool, "Acme", &dana).await;
+
+    let mut tx = store::begin(&db.pool, Actor::slack_user(dana.user_id)).await.unwrap();
+    plans::update_sections(&mut tx, plan.plan_id, &[("goals_12m", "Double seats".into()), ("threats_risks", "Budget freeze".into())])
+        .await
+        .unwrap();
+    tx.commit().await.unwrap();
+
+    let updated = plans::active_for(&db.pool, acme.account_id).await.unwrap().unwrap();
+    assert_eq!(updated.goals_12m, "Double seats");
+    assert!(updated.sections_changed_at > plan.sections_changed_at);
+    let history = audit::for_account(&db.pool, acme.account_id, None, 50).await.unwrap();
+    let fields: Vec<&str> = history.iter().filter(|h| h.entity == "plan" && h.action == "update").filter_map(|h| h.field.as_deref()).collect();
+    assert_eq!(fields.len(), 2, "{fields:?}");
+    assert!(fields.contains(&"goals_12m") && fields.contains(&"threats_risks"));
+    assert!(history.iter().all(|h| h.actor_id == Some(dana.user_id) || h.action == "insert"));
+
+    // writing the same text again changes nothing and audits nothing
+    let mut tx = store::begin(&db.pool, Actor::slack_user(dana.user_id)).await.unwrap();
+    plans::update_sections(&mut tx, plan.plan_id, &[("goals_12m", "Double seats".into())]).await.unwrap();
+    tx.commit().await.unwrap();
+    assert_eq!(audit::for_account(&db.pool, acme.account_id, None, 50).await.unwrap().len(), history.len());
+}
+
+#[tokio::test]
+async fn contact_and_whitespace_changes_are_audited() {
+    use planbot::domain::enums::{Appetite, Influence, Stage};
+    use planbot::store::contacts::{self, NewContact};
+    use planbot::store::whitespace::{self, NewWhitespace};
+
+    let db = TestDb::new().await;
+    let dana = person(&db.pool, "dana@example.com", None).await;
+    let (acme, _) = account_with_plan(&db.pool, "Acme", &dana).await;
+    let mut tx = store::begin(&db.pool, Actor::source("import")).await.unwrap();
+    let mut contact = NewContact { account_id: acme.account_id, name: "Ann Lee".into(), influence: Some(Influence::Medium), ..NewContact::default() };
+    let contact_id = contacts::upsert(&mut tx, &contact).await.unwrap();
+    contact.influence = Some(Influence::High);
+    contacts::upsert(&mut tx, &contact).await.unwrap();
+    let row = NewWhitespace {
+        account_id: acme.account_id,
+        stage: Stage::Secure,
+        vendor: "ScanCo".into(),
+        likes: String::new(),
+        dislikes: "slow scans".into(),
+        annual_spend: Some(120_000),
+        contract_end: Some(day(2027, 2, 1)),
+        appetite: Some(Appetite::High),
+    };
+    whitespace::upsert(&mut tx, &row).await.unwrap();
+    tx.commit().await.unwrap();
+
+    let contact_history = audit::for_entity(&db.pool, "contact", contact_id).await.unwrap();
+    assert_eq!(contact_history.len(), 2);
+    assert_eq!(
+        (contact_history[1].field.as_deref(), contact_history[1].old_value.as_deref(), contact_history[1].new_value.as_deref()),
+        (Some("influence"), Some("medium"), Some("high"))
+    );
+    assert_eq!(contact_history[1].actor_source, "import");
+    let all = audit::for_account(&db.pool, acme.account_id, None, 100).await.unwrap();
+    assert!(all.iter().any(|h| h.entity == "whitespace" && h.action == "insert" && h.new_value.as_deref() == Some("secure")));
+}
+
+#[tokio::test]
+async fn an_item_needs_an_active_plan() {
+    let db = TestDb::new().await;
+    let dana = person(&db.pool, "dana@example.com", None).await;
+    let mut tx = store::begin(&db.pool, Actor::SYSTEM).await.unwrap();
+    let account = accounts::create(&mut tx, &NewAccount { name: "Initech".into(), rank: 2, owner_id: dana.user_id, ..NewAccount::default() })
+        .await
+        .unwrap();
+    plans::create(
+        &mut tx,
+        &NewPlan { account_id: account.account_id, name: "Draft".into(), plan_type: planbot::domain::enums::PlanType::Success, status: planbot::domain::enums::PlanStatus::Draft, due_date: None, sections: vec![] },
+        day(2026, 11, 1),
+    )
+    .await
+    .unwrap();
+    tx.commit().await.unwrap();
+    let new = NewAction { account_id: account.account_id, title: "x".into(), owner_id: dana.user_id, due_date: None };
+    assert!(matches!(actions::add(&db.pool, &new, Actor::SYSTEM).await, Err(AddError::NoActivePlan)));
+    let count: i64 = sqlx::query_scalar("select count(*) from action_item").fetch_one(&db.pool).await.unwrap();
+    assert_eq!(count, 0);
+}
+
+#[tokio::test]
+async fn a_land_plan_from_its_template_gets_guided_items_owned_by_the_right_roles() {
+    let db = TestDb::new().await;
+    let dana = person(&db.pool, "dana@example.com", None).await;
+    let sam = person(&db.pool, "sam@example.com", None).await;
+    let mut tx = store::begin(&db.pool, Actor::SYSTEM).await.unwrap();
+    let account = accounts::create(&mut tx, &NewAccount { name: "Umbrella".into(), rank: 2, owner_id: dana.user_id, ..NewAccount::default() })
+        .await
+        .unwrap();
+    accounts::add_to_team(&mut tx, account.account_id, sam.user_id, TeamRole::Sa).await.unwrap();
+    let plan = plans::create(
+        &mut tx,
+        &NewPlan { account_id: account.account_id, name: "Land FY27".into(), plan_type: planbot::domain::enums::PlanType::Land, status: planbot::domain::enums::PlanStatus::Active, due_date: None, sections: vec![] },
+        day(2026, 11, 1),
+    )
+    .await
+    .unwrap();
+    tx.commit().await.unwrap();
+
+    let template: Vec<(String, String, i32)> = sqlx::query_as(
+        "select i.title, i.owner_role, i.offset_days from plan_template t join plan_template_item i using (plan_template_id) \
+         where t.type = 'land' order by i.position",
+    )
+    .fetch_all(&db.pool)
+    .await
+    .unwrap();
+    assert!(template.len() >= 5, "the land template has guided items");
+    let (items, total) = actions::open_for_account(&db.pool, account.account_id, 100).await.unwrap();
+    assert_eq!(total as usize, template.len());
+    for (title, role, offset) in &template {
+        let item = items.iter().find(|i| &i.title == title).unwrap();
+        assert_eq!(item.plan_id, plan.plan_id);
+        assert_eq!(item.due_date, Some(day(2026, 11, 1) + chrono::Duration::days(*offset as i64)));
+        let expected_owner = if role == "sa" { sam.user_id } else { dana.user_id };
+        assert_eq!(item.owner_id, expected_owner, "{title} ({role})");
+    }
+}
+
+#[tokio::test]
+async fn people_see_their_teams_accounts_and_those_of_everyone_below_them() {
+    let db = TestDb::new().await;
+    let director = person(&db.pool, "marcus@example.com", None).await;
+    let manager = person(&db.pool, "lee@example.com", Some("marcus@example.com")).await;
+    let dana = person(&db.pool, "dana@example.com", Some("lee@example.com")).await;
+    let sam = person(&db.pool, "sam@example.com", None).await;
+    let stranger = person(&db.pool, "eve@example.com", None).await;
+    let (acme, _) = account_with_plan(&db.pool, "Acme Corporation", &dana).await;
+    let (globex, _) = account_with_plan(&db.pool, "Globex", &stranger).await;
+    join_team(&db.pool, &acme, &sam, TeamRole::Sa).await;
+
+    let sees = |user: i64, admin: bool, account: i64| {
+        let pool = db.pool.clone();
+        async move { accounts::visible_by_id(&pool, Viewer { user_id: user, is_admin: admin }, account).await.unwrap().is_some() }
+    };
+    assert!(sees(dana.user_id, false, acme.account_id).await, "the owner");
+    assert!(sees(sam.user_id, false, acme.account_id).await, "a team member");
+    assert!(sees(manager.user_id, false, acme.account_id).await, "the owner's manager");
+    assert!(sees(director.user_id, false, acme.account_id).await, "the manager's manager");
+    assert!(!sees(stranger.user_id, false, acme.account_id).await, "someone else");
+    assert!(!sees(dana.user_id, false, globex.account_id).await, "not up the chain");
+    assert!(sees(stranger.user_id, true, acme.account_id).await, "an admin");
+
+    // the forgiving search obeys the same rule
+    let found = accounts::visible_candidates(&db.pool, Viewer { user_id: sam.user_id, is_admin: false }, "acme corp").await.unwrap();
+    assert_eq!(found.iter().map(|a| a.name.as_str()).collect::<Vec<_>>(), ["Acme Corporation"]);
+    let hidden = accounts::visible_candidates(&db.pool, Viewer { user_id: sam.user_id, is_admin: false }, "globex").await.unwrap();
+    assert!(hidden.is_empty());
+}
+
+#[tokio::test]
+async fn forgiving_search_finds_names_with_typos_and_legal_suffixes() {
+    use planbot::domain::names::{Candidate, NameMatch, resolve};
+    let db = TestDb::new().await;
+    let dana = person(&db.pool, "dana@example.com", None).await;
+    for name in ["Acme Corporation", "Globex Industries", "Initech", "Umbrella Health", "United Airlines", "United Health"] {
+        account_with_plan(&db.pool, name, &dana).await;
+    }
+    let viewer = Viewer { user_id: dana.user_id, is_admin: false };
+    for (asked, expected) in [
+        ("acme", Some("Acme Corporation")),
+        ("ACME Inc.", Some("Acme Corporation")),
+        ("acmee", Some("Acme Corporation")),
+        ("globx", Some("Globex Industries")),
+        ("initech corp", Some("Initech")),
+        ("umbrela", Some("Umbrella Health")),
+        ("wayne", None),
+    ] {
+        let refs = accounts::visible_candidates(&db.pool, viewer, asked).await.unwrap();
+        let candidates: Vec<Candidate> = refs.iter().map(|r| Candidate { id: r.account_id, name: &r.name }).collect();
+        let got = match resolve(asked, &candidates) {
+            NameMatch::One(id) => refs.iter().find(|r| r.account_id == id).map(|r| r.name.as_str()),
+            _ => None,
+        };
+        assert_eq!(got, expected, "{asked}");
+    }
+    let refs = accounts::visible_candidates(&db.pool, viewer, "united").await.unwrap();
+    let candidates: Vec<Candidate> = refs.iter().map(|r| Candidate { id: r.account_id, name: &r.name }).collect();
+    assert!(matches!(resolve("united", &candidates), NameMatch::Choose(ids) if ids.len() == 2));
+}
+
+#[tokio::test]
+async fn overdue_lists_use_the_owners_today() {
+    let db = TestDb::new().await;
+    let dana = person(&db.pool, "dana@example.com", None).await;
+    let (acme, _) = account_with_plan(&db.pool, "Acme", &dana).await;
+    for (title, due) in [("late", day(2026, 11, 20)), ("today", day(2026, 11, 22)), ("later", day(2026, 12, 20))] {
+        let new = NewAction { account_id: acme.account_id, title: title.into(), owner_id: dana.user_id, due_date: Some(due) };
+        actions::add(&db.pool, &new, Actor::SYSTEM).await.unwrap();
+    }
+    let (overdue, total) = actions::for_owner(&db.pool, dana.user_id, OwnerFilter::Overdue { today: day(2026, 11, 22) }, 10).await.unwrap();
+    assert_eq!(total, 1);
+    assert_eq!(overdue[0].title, "late");
+    let (this_week, total) = actions::for_owner(&db.pool, dana.user_id, OwnerFilter::DueBy { last_day: day(2026, 11, 22) }, 10).await.unwrap();
+    assert_eq!(total, 2);
+    assert_eq!(this_week.len(), 2);
+}

@@ -2,7 +2,7 @@
 //! and a graceful shutdown that lets in-flight work finish.
 
 use std::net::SocketAddr;
-use std::sync::OnceLock;
+use std::sync::{Arc, OnceLock};
 use std::time::Duration;
 
 use anyhow::Context;
@@ -17,16 +17,49 @@ use tokio::net::TcpListener;
 use tokio_util::sync::CancellationToken;
 use tokio_util::task::TaskTracker;
 
-use crate::config::{DatabaseArgs, ServeArgs};
+use crate::assistant::Assistant;
+use crate::config::{DatabaseArgs, Secret, ServeArgs};
 use crate::db::{self, Database};
+use crate::slack::api::SlackApi;
+use crate::slack::client::SlackHttp;
 
-/// Everything a request handler needs; cloned per request.
+/// Everything a request handler or background task needs; cloned per request.
 #[derive(Clone)]
 pub struct AppState {
     pub pool: PgPool,
+    pub assistant: Assistant,
+    pub slack: Arc<dyn SlackApi>,
+    pub settings: Arc<Settings>,
     pub metrics: PrometheusHandle,
     /// Cancelled when the process is asked to stop; readiness turns false.
     pub shutdown: CancellationToken,
+    /// Work that continues after Slack has been acknowledged, and the
+    /// background loops; shutdown waits for them.
+    pub tasks: TaskTracker,
+}
+
+/// What handlers need to know of the configuration.
+#[derive(Debug)]
+pub struct Settings {
+    pub signing_secret: Secret,
+    /// The one workspace this deployment serves.
+    pub team_id: String,
+    pub api_token: Option<Secret>,
+    /// This process's name in job runs and outbox leases.
+    pub replica: String,
+}
+
+/// A name for this replica: `PLANBOT_REPLICA`, else host name and process id.
+pub fn replica_name() -> String {
+    std::env::var("PLANBOT_REPLICA").ok().filter(|r| !r.is_empty()).unwrap_or_else(|| {
+        let host = std::env::var("HOSTNAME")
+            .ok()
+            .or_else(|| std::fs::read_to_string("/proc/sys/kernel/hostname").ok())
+            .map(|h| h.trim().to_string())
+            .filter(|h| !h.is_empty())
+            .unwrap_or_else(|| "planbot".into());
+        format!("{host}-{}", std::process::id())
+    })
 }
 
 /// The process-wide Prometheus recorder (metrics' global recorder can be
@@ -78,43 +111,70 @@ async fn metrics(State(state): State<AppState>) -> impl IntoResponse {
 /// A built service, bound to its port, not yet serving.
 pub struct Application {
     listener: TcpListener,
-    router: Router,
-    shutdown: CancellationToken,
-    tasks: TaskTracker,
+    state: AppState,
     grace: Duration,
 }
 
 impl Application {
-    /// Binds the listener (port 0 picks a free port) and prepares the state.
+    /// Connects to Slack, learns the workspace, binds the listener (port 0
+    /// picks a free port) and prepares the state.
     pub async fn build(pool: PgPool, args: &ServeArgs, shutdown: CancellationToken) -> anyhow::Result<Self> {
+        let slack_args = &args.slack;
+        let signing_secret = slack_args
+            .slack_signing_secret
+            .clone()
+            .context("SLACK_SIGNING_SECRET is not set: copy it from your Slack app's Basic Information page")?;
+        let bot_token = slack_args
+            .slack_bot_token
+            .clone()
+            .context("SLACK_BOT_TOKEN is not set: copy the Bot User OAuth Token from your Slack app's OAuth & Permissions page")?;
+        let slack: Arc<dyn SlackApi> = Arc::new(SlackHttp::new(&slack_args.slack_api_url, &bot_token)?);
+        let team_id = match &slack_args.slack_team_id {
+            Some(team) => team.clone(),
+            None => {
+                slack
+                    .auth_test()
+                    .await
+                    .context("could not ask Slack which workspace the bot token belongs to (auth.test); set SLACK_TEAM_ID to skip this")?
+                    .team_id
+            }
+        };
         let listener = TcpListener::bind(args.listen)
             .await
             .with_context(|| format!("could not listen on {}", args.listen))?;
-        let state = AppState { pool, metrics: metrics_handle(), shutdown: shutdown.clone() };
-        Ok(Application {
-            listener,
-            router: router(state),
+        let settings = Settings { signing_secret, team_id, api_token: args.api_token.clone(), replica: replica_name() };
+        let state = AppState {
+            assistant: Assistant::new(pool.clone(), slack.clone(), slack_args.admins.iter().cloned()),
+            pool,
+            slack,
+            settings: Arc::new(settings),
+            metrics: metrics_handle(),
             shutdown,
             tasks: TaskTracker::new(),
-            grace: Duration::from_secs(args.shutdown_grace_secs),
-        })
+        };
+        Ok(Application { listener, state, grace: Duration::from_secs(args.shutdown_grace_secs) })
     }
 
     pub fn local_addr(&self) -> SocketAddr {
         self.listener.local_addr().expect("a bound listener has an address")
     }
 
+    pub fn state(&self) -> &AppState {
+        &self.state
+    }
+
     /// Serves until the shutdown token is cancelled, then lets in-flight
     /// requests and tasks finish (up to the grace period).
     pub async fn run_until_stopped(self) -> anyhow::Result<()> {
-        let shutdown = self.shutdown.clone();
-        tracing::info!(address = %self.local_addr(), "planbot is listening");
-        axum::serve(self.listener, self.router)
+        let shutdown = self.state.shutdown.clone();
+        let tasks = self.state.tasks.clone();
+        tracing::info!(address = %self.local_addr(), replica = %self.state.settings.replica, "planbot is listening");
+        axum::serve(self.listener, router(self.state))
             .with_graceful_shutdown(async move { shutdown.cancelled().await })
             .await
             .context("the HTTP server failed")?;
-        self.tasks.close();
-        if tokio::time::timeout(self.grace, self.tasks.wait()).await.is_err() {
+        tasks.close();
+        if tokio::time::timeout(self.grace, tasks.wait()).await.is_err() {
             tracing::warn!("background work did not finish within the shutdown grace period");
         }
         Ok(())

@@ -1,7 +1,7 @@
 //! Changes to one action item, shared by `/plan done|snooze` and the
 //! *Done* / *Snooze* / *Reassign* buttons.
 
-use chrono::{DateTime, NaiveDate, TimeZone, Utc};
+use chrono::{DateTime, NaiveDate, Utc};
 use chrono_tz::Tz;
 
 use super::{Assistant, Caller};
@@ -30,12 +30,7 @@ pub enum ItemResult {
 /// The first instant of `date` in `tz` (the earliest valid local time, for
 /// days that start inside a DST gap).
 pub fn start_of_day(date: NaiveDate, tz: Tz) -> DateTime<Utc> {
-    let midnight = date.and_hms_opt(0, 0, 0).expect("midnight exists");
-    tz.from_local_datetime(&midnight)
-        .earliest()
-        .or_else(|| tz.from_local_datetime(&(midnight + chrono::Duration::hours(1))).earliest())
-        .map(|t| t.with_timezone(&Utc))
-        .unwrap_or_else(|| Utc.from_utc_datetime(&midnight))
+    crate::domain::window::local_instant(tz, date.and_time(chrono::NaiveTime::MIN))
 }
 
 impl Assistant {

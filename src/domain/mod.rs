@@ -8,3 +8,4 @@ pub mod intent;
 pub mod names;
 pub mod plan;
 pub mod when;
+pub mod window;

@@ -31,6 +31,20 @@ impl User {
         self.tz.parse().unwrap_or(chrono_tz::UTC)
     }
 
+    /// When the person may be messaged.
+    pub fn window(&self) -> crate::domain::window::Window {
+        crate::domain::window::Window {
+            tz: self.time_zone(),
+            quiet: self.quiet_start.zip(self.quiet_end),
+            working_days: self.working_days.clone(),
+        }
+    }
+
+    /// Whether the person wants DMs of this kind (they can turn kinds off in settings).
+    pub fn wants(&self, kind: crate::domain::enums::DmKind) -> bool {
+        !self.dm_muted.iter().any(|muted| muted == kind.as_str())
+    }
+
     /// How the person is named in a message: a mention when they are on
     /// Slack, their name otherwise.
     pub fn mention(&self) -> String {

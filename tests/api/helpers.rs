@@ -21,6 +21,8 @@ use sqlx::postgres::{PgConnectOptions, PgPoolOptions};
 use sqlx::{Connection, PgConnection, PgPool};
 use tokio::sync::OnceCell;
 
+use crate::fake_slack::{BOT_TOKEN, FakeSlack, TEAM_ID};
+
 /// The server tests run against, as connection options to its `postgres` database.
 async fn server() -> PgConnectOptions {
     static SERVER: OnceCell<String> = OnceCell::const_new();
@@ -183,4 +185,70 @@ pub async fn account_with_plan(pool: &PgPool, name: &str, owner: &User) -> (Acco
 pub async fn join_team(pool: &PgPool, account: &Account, user: &User, role: TeamRole) {
     let mut conn = pool.acquire().await.unwrap();
     accounts::add_to_team(&mut conn, account.account_id, user.user_id, role).await.unwrap();
+}
+
+/// The signing secret, API token and workspace the test app runs with.
+pub const SIGNING_SECRET: &str = "8f742231b10e8888abcd99yyyzzz85a5";
+pub const API_TOKEN: &str = "test-api-token";
+
+/// planbot serving on a free port, against a fresh database and a fake Slack.
+pub struct TestApp {
+    pub url: String,
+    pub db: TestDb,
+    pub slack: FakeSlack,
+    pub http: reqwest::Client,
+    pub state: planbot::startup::AppState,
+    pub shutdown: tokio_util::sync::CancellationToken,
+}
+
+/// The `planbot serve` arguments tests use; `extra` adds or overrides flags.
+pub fn serve_args(slack: &FakeSlack, extra: &[&str]) -> planbot::config::ServeArgs {
+    use clap::Parser;
+    let mut argv = vec![
+        "planbot",
+        "serve",
+        "--listen",
+        "127.0.0.1:0",
+        "--slack-signing-secret",
+        SIGNING_SECRET,
+        "--slack-bot-token",
+        BOT_TOKEN,
+        "--slack-api-url",
+        &slack.api_url,
+        "--slack-team-id",
+        TEAM_ID,
+        "--api-token",
+        API_TOKEN,
+        "--shutdown-grace-secs",
+        "5",
+    ];
+    argv.extend_from_slice(extra);
+    match planbot::config::Cli::try_parse_from(argv).expect("test arguments parse").command {
+        planbot::config::Command::Serve(args) => *args,
+        _ => unreachable!(),
+    }
+}
+
+pub async fn spawn_app() -> TestApp {
+    spawn_app_with(&[]).await
+}
+
+pub async fn spawn_app_with(extra: &[&str]) -> TestApp {
+    let db = TestDb::new().await;
+    let slack = FakeSlack::start().await;
+    let args = serve_args(&slack, extra);
+    let shutdown = tokio_util::sync::CancellationToken::new();
+    let app = planbot::startup::Application::build(db.pool.clone(), &args, shutdown.clone())
+        .await
+        .expect("the app builds");
+    let url = format!("http://{}", app.local_addr());
+    let state = app.state().clone();
+    tokio::spawn(app.run_until_stopped());
+    TestApp { url, db, slack, http: reqwest::Client::new(), state, shutdown }
+}
+
+impl Drop for TestApp {
+    fn drop(&mut self) {
+        self.shutdown.cancel();
+    }
 }

@@ -3,5 +3,6 @@
 
 mod demo;
 mod fake_slack;
+mod health;
 mod helpers;
 mod store;

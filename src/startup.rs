@@ -81,6 +81,7 @@ pub fn router(state: AppState) -> Router {
         .route("/healthz", get(healthz))
         .route("/readyz", get(readyz))
         .route("/metrics", get(metrics))
+        .merge(crate::slack::http::routes())
         .with_state(state)
 }
 
@@ -113,6 +114,8 @@ pub struct Application {
     listener: TcpListener,
     state: AppState,
     grace: Duration,
+    /// Socket Mode's client and app-level token, when `SLACK_APP_TOKEN` is set.
+    socket_mode: Option<(Arc<slack_morphism::SlackClient<crate::slack::client::Connector>>, Secret)>,
 }
 
 impl Application {
@@ -128,7 +131,9 @@ impl Application {
             .slack_bot_token
             .clone()
             .context("SLACK_BOT_TOKEN is not set: copy the Bot User OAuth Token from your Slack app's OAuth & Permissions page")?;
-        let slack: Arc<dyn SlackApi> = Arc::new(SlackHttp::new(&slack_args.slack_api_url, &bot_token)?);
+        let slack_http = SlackHttp::new(&slack_args.slack_api_url, &bot_token)?;
+        let socket_mode = slack_args.slack_app_token.clone().map(|token| (slack_http.client(), token));
+        let slack: Arc<dyn SlackApi> = Arc::new(slack_http);
         let team_id = match &slack_args.slack_team_id {
             Some(team) => team.clone(),
             None => {
@@ -152,7 +157,7 @@ impl Application {
             shutdown,
             tasks: TaskTracker::new(),
         };
-        Ok(Application { listener, state, grace: Duration::from_secs(args.shutdown_grace_secs) })
+        Ok(Application { listener, state, grace: Duration::from_secs(args.shutdown_grace_secs), socket_mode })
     }
 
     pub fn local_addr(&self) -> SocketAddr {
@@ -169,6 +174,14 @@ impl Application {
         let shutdown = self.state.shutdown.clone();
         let tasks = self.state.tasks.clone();
         tracing::info!(address = %self.local_addr(), replica = %self.state.settings.replica, "planbot is listening");
+        if let Some((client, token)) = self.socket_mode {
+            let state = self.state.clone();
+            tasks.spawn(async move {
+                if let Err(err) = crate::slack::socket::run(state, client, token).await {
+                    tracing::error!(error = %format!("{err:#}"), "Socket Mode stopped");
+                }
+            });
+        }
         axum::serve(self.listener, router(self.state))
             .with_graceful_shutdown(async move { shutdown.cancelled().await })
             .await

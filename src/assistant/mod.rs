@@ -6,6 +6,8 @@ mod conversation;
 pub mod items;
 mod plan_command;
 
+pub use plan_command::{AddProblem, added_text};
+
 use std::collections::HashSet;
 use std::sync::Arc;
 

@@ -9,7 +9,7 @@ use crate::domain::intent::ActionFilter;
 use crate::domain::when::describe_due;
 use crate::slack::api::MessageContent;
 use crate::store::accounts::Account;
-use crate::store::actions::{self, AddError, NewAction};
+use crate::store::actions::{self, ActionItem, AddError, NewAction};
 use crate::store::subscriptions::{self, Follower};
 use crate::views;
 use crate::views::modals::ModalContext;
@@ -68,21 +68,30 @@ impl Assistant {
         })
     }
 
-    /// `/plan add Acme: title [@owner] [due when]`, and the add-item modal.
+    /// `/plan add Acme: title [@owner] [due when]`.
     pub async fn add_item(&self, caller: &Caller, item: &NewItem, now: DateTime<Utc>) -> anyhow::Result<Reply> {
+        Ok(match self.try_add_item(caller, item).await? {
+            Ok((added, account)) => Reply::note(added_text(&added, &account, caller.today(now))),
+            Err(problem) => Reply::note(problem.message()),
+        })
+    }
+
+    /// Adds an item to the account's active plan, or says what stands in the
+    /// way (and which field of the add-item form it concerns).
+    pub async fn try_add_item(&self, caller: &Caller, item: &NewItem) -> anyhow::Result<Result<(ActionItem, Account), AddProblem>> {
         let example = format!("/plan add {{account}}: {}", item.title);
         let account = match self.account_for_command(caller, &item.account, &example).await? {
             Ok(account) => account,
-            Err(reply) => return Ok(reply),
+            Err(reply) => return Ok(Err(AddProblem::Account(reply.content.text))),
         };
         let owner = match &item.owner {
             Some(slack_id) => match self.person(slack_id).await {
                 Ok(owner) => owner,
                 Err(err) => {
                     tracing::warn!(error = %format!("{err:#}"), "could not look up a mentioned owner");
-                    return Ok(Reply::note(format!(
+                    return Ok(Err(AddProblem::Owner(format!(
                         "I couldn't look up <@{slack_id}> in Slack just now, so nothing was added. Try again in a moment."
-                    )));
+                    ))));
                 }
             },
             None => caller.user.clone(),
@@ -94,22 +103,12 @@ impl Assistant {
             due_date: item.due,
         };
         match actions::add(&self.pool, &new, caller.actor()).await {
-            Ok(added) => {
-                let today = caller.today(now);
-                let due = added.due_date.map(|d| format!(", due {}", describe_due(d, today))).unwrap_or_default();
-                Ok(Reply::note(format!(
-                    ":white_check_mark: Added `#{}` to *{}*: {} — owner {}{due}.",
-                    added.action_item_id,
-                    account.name,
-                    added.title,
-                    added.owner_mention()
-                )))
-            }
-            Err(AddError::NoActivePlan) => Ok(Reply::note(format!(
+            Ok(added) => Ok(Ok((added, account))),
+            Err(AddError::NoActivePlan) => Ok(Err(AddProblem::Account(format!(
                 "*{}* has no active plan to add action items to. Ask the account owner to activate one \
                  (or import it with status `active`), then try again.",
                 account.name
-            ))),
+            )))),
             Err(AddError::Database(err)) => Err(err.into()),
         }
     }
@@ -129,7 +128,7 @@ impl Assistant {
         self.items_of_account(caller, &account, now).await
     }
 
-    pub(super) async fn items_of_account(&self, caller: &Caller, account: &Account, now: DateTime<Utc>) -> anyhow::Result<Reply> {
+    pub async fn items_of_account(&self, caller: &Caller, account: &Account, now: DateTime<Utc>) -> anyhow::Result<Reply> {
         let today = caller.today(now);
         let (items, total) = actions::open_for_account(
             &self.pool,
@@ -179,7 +178,7 @@ impl Assistant {
         self.set_following(caller, place, &account, follow).await
     }
 
-    pub(super) async fn set_following(&self, caller: &Caller, place: &Place, account: &Account, follow: bool) -> anyhow::Result<Reply> {
+    pub async fn set_following(&self, caller: &Caller, place: &Place, account: &Account, follow: bool) -> anyhow::Result<Reply> {
         let follower = match place {
             Place::Direct => Follower::User(caller.user.user_id),
             Place::Channel(channel) => Follower::Channel(channel.clone()),
@@ -203,6 +202,33 @@ impl Assistant {
         };
         Ok(Reply::note(text))
     }
+}
+
+/// Why an action item could not be added, by the form field it concerns.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum AddProblem {
+    Account(String),
+    Owner(String),
+}
+
+impl AddProblem {
+    pub fn message(&self) -> &str {
+        match self {
+            AddProblem::Account(message) | AddProblem::Owner(message) => message,
+        }
+    }
+}
+
+/// The confirmation of an added item.
+pub fn added_text(added: &ActionItem, account: &Account, today: chrono::NaiveDate) -> String {
+    let due = added.due_date.map(|d| format!(", due {}", describe_due(d, today))).unwrap_or_default();
+    format!(
+        ":white_check_mark: Added `#{}` to *{}*: {} — owner {}{due}.",
+        added.action_item_id,
+        account.name,
+        added.title,
+        added.owner_mention()
+    )
 }
 
 fn channel_of(place: &Place) -> Option<String> {

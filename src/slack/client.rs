@@ -19,7 +19,7 @@ use slack_morphism::prelude::*;
 use super::api::{BotIdentity, MessageContent, Posted, SlackApi, SlackError, SlackPerson};
 use crate::config::Secret;
 
-type Connector = SlackClientHyperConnector<hyper_rustls::HttpsConnector<HttpConnector>>;
+pub type Connector = SlackClientHyperConnector<hyper_rustls::HttpsConnector<HttpConnector>>;
 
 /// The production Slack client.
 pub struct SlackHttp {
@@ -28,7 +28,7 @@ pub struct SlackHttp {
 }
 
 impl SlackHttp {
-    /// A client for the Web API at `api_url` (ending in `/api`), acting with `bot_token`.
+    /// A client for the Web API at `api_url` (like `https://slack.com/api`), acting with `bot_token`.
     pub fn new(api_url: &str, bot_token: &Secret) -> anyhow::Result<Self> {
         let https = HttpsConnectorBuilder::new()
             .with_native_roots()
@@ -36,12 +36,18 @@ impl SlackHttp {
             .https_or_http()
             .enable_http1()
             .build();
-        let base = format!("{}/", api_url.trim_end_matches('/'));
-        let connector = SlackClientHyperConnector::with_connector(https).with_slack_api_url(&base);
+        // slack-morphism appends `/{method}` to the base URL.
+        let base = api_url.trim_end_matches('/');
+        let connector = SlackClientHyperConnector::with_connector(https).with_slack_api_url(base);
         Ok(SlackHttp {
             client: Arc::new(SlackClient::new(connector)),
             token: SlackApiToken::new(bot_token.expose().to_string().into()),
         })
+    }
+
+    /// The underlying slack-morphism client (Socket Mode runs on it).
+    pub fn client(&self) -> Arc<SlackClient<Connector>> {
+        self.client.clone()
     }
 
     fn session(&self) -> SlackClientSession<'_, Connector> {

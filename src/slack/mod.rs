@@ -1,6 +1,12 @@
-//! The Slack edge: the Web API client, Block Kit helpers, and (with the Slack
-//! routes) request verification and event, command and interaction handling.
+//! The Slack edge: the Web API client, Block Kit helpers, request
+//! verification, and the handlers for events, commands and interactions
+//! that both transports (HTTP and Socket Mode) share.
 
 pub mod api;
 pub mod blocks;
 pub mod client;
+pub mod handlers;
+pub mod http;
+pub mod interactions;
+pub mod socket;
+pub mod verify;

@@ -38,11 +38,12 @@ impl ActionItem {
     }
 }
 
-/// Selects [`ActionItem`]s from `action_item i` joined to its owner and account.
-const SELECT: &str = "select i.action_item_id, i.plan_id, i.account_id, a.name as account_name, i.title, \
+/// The columns of an [`ActionItem`], from `action_item i` joined to its owner and account.
+const SELECT_COLUMNS: &str = "select i.action_item_id, i.plan_id, i.account_id, a.name as account_name, i.title, \
         i.owner_id, u.display_name as owner_name, u.email as owner_email, u.slack_id as owner_slack_id, \
-        i.due_date, i.status, i.snoozed_until, i.completed_at \
-    from action_item i join app_user u on u.user_id = i.owner_id join account a on a.account_id = i.account_id";
+        i.due_date, i.status, i.snoozed_until, i.completed_at";
+const FROM_JOINS: &str =
+    "from action_item i join app_user u on u.user_id = i.owner_id join account a on a.account_id = i.account_id";
 
 #[derive(Debug, Clone)]
 pub struct NewAction {
@@ -108,7 +109,7 @@ pub async fn add_to_plan(
 }
 
 pub async fn by_id(pool: &PgPool, id: i64) -> sqlx::Result<Option<ActionItem>> {
-    sqlx::query_as(&format!("{SELECT} where i.action_item_id = $1"))
+    sqlx::query_as(&format!("{SELECT_COLUMNS} {FROM_JOINS} where i.action_item_id = $1"))
         .bind(id)
         .fetch_optional(pool)
         .await
@@ -168,44 +169,62 @@ pub enum OwnerFilter {
     Overdue { today: NaiveDate },
     /// Open items due on or before `last_day` (overdue ones included).
     DueBy { last_day: NaiveDate },
+    /// Open items due from `first_day` to `last_day`.
+    DueBetween { first_day: NaiveDate, last_day: NaiveDate },
 }
 
 /// A page of a person's open items, soonest due first, and how many there are in all.
 pub async fn for_owner(pool: &PgPool, owner_id: i64, filter: OwnerFilter, limit: i64) -> sqlx::Result<(Vec<ActionItem>, i64)> {
-    let (condition, day) = match filter {
-        OwnerFilter::Open => ("$2::date is null", None),
-        OwnerFilter::Overdue { today } => ("i.due_date < $2::date", Some(today)),
-        OwnerFilter::DueBy { last_day } => ("i.due_date <= $2::date", Some(last_day)),
-    };
-    list(pool, &format!("i.owner_id = $1 and i.status = 'open' and {condition}"), owner_id, day, limit).await
+    let mut query = open_items_query();
+    query.push(" and i.owner_id = ").push_bind(owner_id);
+    match filter {
+        OwnerFilter::Open => {}
+        OwnerFilter::Overdue { today } => {
+            query.push(" and i.due_date < ").push_bind(today);
+        }
+        OwnerFilter::DueBy { last_day } => {
+            query.push(" and i.due_date <= ").push_bind(last_day);
+        }
+        OwnerFilter::DueBetween { first_day, last_day } => {
+            query.push(" and i.due_date between ").push_bind(first_day).push(" and ").push_bind(last_day);
+        }
+    }
+    page(pool, query, limit).await
 }
 
 /// A page of an account's open items, soonest due first, and how many there are.
 pub async fn open_for_account(pool: &PgPool, account_id: i64, limit: i64) -> sqlx::Result<(Vec<ActionItem>, i64)> {
-    list(pool, "i.account_id = $1 and i.status = 'open' and $2::date is null", account_id, None, limit).await
+    let mut query = open_items_query();
+    query.push(" and i.account_id = ").push_bind(account_id);
+    page(pool, query, limit).await
 }
 
-async fn list(
+/// Open items with their names and the count of all that match, to which
+/// callers add conditions.
+fn open_items_query() -> sqlx::QueryBuilder<'static, sqlx::Postgres> {
+    sqlx::QueryBuilder::new(format!(
+        "{SELECT_COLUMNS}, count(*) over () as total {FROM_JOINS} where i.status = 'open'"
+    ))
+}
+
+async fn page(
     pool: &PgPool,
-    condition: &str,
-    id: i64,
-    day: Option<NaiveDate>,
+    mut query: sqlx::QueryBuilder<'static, sqlx::Postgres>,
     limit: i64,
 ) -> sqlx::Result<(Vec<ActionItem>, i64)> {
-    let total: i64 = sqlx::query_scalar(&format!("select count(*) from action_item i where {condition}"))
-        .bind(id)
-        .bind(day)
-        .fetch_one(pool)
-        .await?;
-    let items = sqlx::query_as(&format!(
-        "{SELECT} where {condition} order by i.due_date nulls last, i.action_item_id limit $3"
-    ))
-    .bind(id)
-    .bind(day)
-    .bind(limit)
-    .fetch_all(pool)
-    .await?;
-    Ok((items, total))
+    // The window count is taken before the limit: it counts every match.
+    query.push(" order by i.due_date nulls last, i.action_item_id limit ").push_bind(limit);
+    let rows: Vec<CountedItem> = query.build_query_as().fetch_all(pool).await?;
+    // The count rides on every row of the page; an empty page means none match.
+    let total = rows.first().map_or(0, |row| row.total);
+    Ok((rows.into_iter().map(|row| row.item).collect(), total))
+}
+
+#[derive(sqlx::FromRow)]
+struct CountedItem {
+    #[sqlx(flatten)]
+    item: ActionItem,
+    total: i64,
 }
 
 /// Marks an item done inside the caller's transaction (imports, the demo).

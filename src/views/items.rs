@@ -2,7 +2,7 @@
 //! *Snooze 1 week* and *Reassign* buttons under items that are still open.
 
 use chrono::{DateTime, NaiveDate, Utc};
-use slack_morphism::prelude::SlackBlock;
+use slack_morphism::prelude::*;
 
 use crate::domain::enums::ActionStatus;
 use crate::slack::blocks::{self, actions, button, context, escape, limits, section};
@@ -15,6 +15,9 @@ pub mod action_ids {
     pub const SNOOZE_DAY: &str = "item.snooze_day";
     pub const SNOOZE_WEEK: &str = "item.snooze_week";
     pub const REASSIGN: &str = "item.reassign";
+    /// The person picker that replaces an item's buttons after *Reassign*.
+    pub const REASSIGN_TO: &str = "item.reassign_to";
+    pub const REASSIGN_CANCEL: &str = "item.reassign_cancel";
 }
 
 /// Block ids carry the item id, so a click can replace just that item's
@@ -88,33 +91,40 @@ pub fn item_list(title: &str, items: &[ActionItem], total: i64, today: NaiveDate
     out
 }
 
+/// An open item with a person picker in place of its buttons (after *Reassign*).
+pub fn reassign_picker(item: &ActionItem, today: NaiveDate, now: DateTime<Utc>) -> Vec<SlackBlock> {
+    let mut out = item_blocks(item, today, now);
+    out.truncate(1);
+    let picker = SlackBlockUsersSelectElement::new()
+        .with_action_id(action_ids::REASSIGN_TO.into())
+        .with_placeholder(pt!("Reassign to…"));
+    let cancel = button("Cancel", action_ids::REASSIGN_CANCEL, &item.action_item_id.to_string());
+    out.push(
+        SlackActionsBlock::new(vec![SlackActionBlockElement::UsersSelect(picker), cancel.into()])
+            .with_block_id(buttons_block_id(item.action_item_id).into())
+            .into(),
+    );
+    out
+}
+
 /// The message `blocks` (as Slack sent them back with a click) with the
-/// blocks of `item` replaced by its current state.
-pub fn replace_item(
-    blocks: &[serde_json::Value],
-    item: &ActionItem,
-    today: NaiveDate,
-    now: DateTime<Utc>,
-) -> Vec<SlackBlock> {
-    let id = item.action_item_id;
-    let line_id = line_block_id(id);
-    let buttons_id = buttons_block_id(id);
-    let mut out = Vec::with_capacity(blocks.len());
-    let mut replaced = false;
+/// blocks of item `item_id` replaced by `replacement`.
+pub fn replace_item(blocks: &[serde_json::Value], item_id: i64, replacement: Vec<SlackBlock>) -> Vec<SlackBlock> {
+    let line_id = line_block_id(item_id);
+    let buttons_id = buttons_block_id(item_id);
+    let mut out = Vec::with_capacity(blocks.len() + 1);
+    let mut replacement = Some(replacement);
     for block in blocks {
         let block_id = block.get("block_id").and_then(|b| b.as_str()).unwrap_or("");
         if block_id == line_id {
-            out.extend(item_blocks(item, today, now));
-            replaced = true;
+            out.extend(replacement.take().unwrap_or_default());
         } else if block_id == buttons_id {
             continue;
         } else if let Ok(kept) = serde_json::from_value::<SlackBlock>(block.clone()) {
             out.push(kept);
         }
     }
-    if !replaced {
-        out.extend(item_blocks(item, today, now));
-    }
+    out.extend(replacement.unwrap_or_default());
     out
 }
 
@@ -170,7 +180,7 @@ mod tests {
         let sent: Vec<serde_json::Value> =
             serde_json::to_value(&message).unwrap().as_array().unwrap().clone();
 
-        let updated = replace_item(&sent, &item(ActionStatus::Done), today, now());
+        let updated = replace_item(&sent, 142, item_blocks(&item(ActionStatus::Done), today, now()));
         let updated = serde_json::to_value(updated).unwrap();
         let texts: Vec<String> = updated
             .as_array()

@@ -2,5 +2,6 @@
 //! account lists and modals.
 
 pub mod accounts;
+pub mod home;
 pub mod items;
 pub mod modals;

@@ -252,3 +252,114 @@ impl Drop for TestApp {
         self.shutdown.cancel();
     }
 }
+
+/// Requests to planbot's Slack endpoints, signed as Slack signs them.
+impl TestApp {
+    /// POSTs `body` to `path` with a valid Slack signature made at `timestamp`.
+    pub async fn post_signed_at(&self, path: &str, content_type: &str, body: String, timestamp: i64) -> reqwest::Response {
+        let signature = planbot::slack::verify::sign(SIGNING_SECRET, timestamp, body.as_bytes());
+        self.http
+            .post(format!("{}{path}", self.url))
+            .header("content-type", content_type)
+            .header("x-slack-request-timestamp", timestamp.to_string())
+            .header("x-slack-signature", signature)
+            .body(body)
+            .send()
+            .await
+            .unwrap()
+    }
+
+    pub async fn post_signed(&self, path: &str, content_type: &str, body: String) -> reqwest::Response {
+        self.post_signed_at(path, content_type, body, chrono::Utc::now().timestamp()).await
+    }
+
+    /// `/plan <text>` typed by `user` in `channel`.
+    pub async fn command(&self, user: &str, channel: &str, text: &str) -> reqwest::Response {
+        let body = url::form_urlencoded::Serializer::new(String::new())
+            .append_pair("token", "ignored")
+            .append_pair("team_id", TEAM_ID)
+            .append_pair("team_domain", "test")
+            .append_pair("channel_id", channel)
+            .append_pair("channel_name", "general")
+            .append_pair("user_id", user)
+            .append_pair("user_name", "someone")
+            .append_pair("command", "/plan")
+            .append_pair("text", text)
+            .append_pair("response_url", &self.slack.response_url("cmd"))
+            .append_pair("trigger_id", "trigger-1")
+            .finish();
+        self.post_signed("/slack/commands", "application/x-www-form-urlencoded", body).await
+    }
+
+    /// `/plan <text>`, expecting an immediate JSON answer.
+    pub async fn command_reply(&self, user: &str, channel: &str, text: &str) -> serde_json::Value {
+        let response = self.command(user, channel, text).await;
+        assert_eq!(response.status(), 200);
+        response.json().await.expect("an immediate JSON answer")
+    }
+
+    /// An Events API callback around `event`.
+    pub async fn event(&self, event_id: &str, event: serde_json::Value) -> reqwest::Response {
+        let body = serde_json::json!({
+            "token": "ignored",
+            "team_id": TEAM_ID,
+            "api_app_id": "A0TEST",
+            "event": event,
+            "type": "event_callback",
+            "event_id": event_id,
+            "event_time": chrono::Utc::now().timestamp(),
+        });
+        self.post_signed("/slack/events", "application/json", body.to_string()).await
+    }
+
+    /// An interaction payload (a click or a modal submission).
+    pub async fn interaction(&self, payload: serde_json::Value) -> reqwest::Response {
+        let body = url::form_urlencoded::Serializer::new(String::new())
+            .append_pair("payload", &payload.to_string())
+            .finish();
+        self.post_signed("/slack/interactions", "application/x-www-form-urlencoded", body).await
+    }
+}
+
+/// The text of every block of a message or answer, joined: what a person reads.
+pub fn visible_text(message: &serde_json::Value) -> String {
+    let mut out = vec![message["text"].as_str().unwrap_or_default().to_string()];
+    for block in message["blocks"].as_array().into_iter().flatten() {
+        for pointer in ["/text/text", "/label/text"] {
+            if let Some(text) = block.pointer(pointer).and_then(|t| t.as_str()) {
+                out.push(text.to_string());
+            }
+        }
+        for list in ["fields", "elements"] {
+            for element in block[list].as_array().into_iter().flatten() {
+                if let Some(text) = element["text"].as_str().or_else(|| element.pointer("/text/text").and_then(|t| t.as_str())) {
+                    out.push(text.to_string());
+                }
+            }
+        }
+        if let Some(text) = block.pointer("/accessory/text/text").and_then(|t| t.as_str()) {
+            out.push(text.to_string());
+        }
+    }
+    out.join("\n")
+}
+
+/// A person the fake Slack knows and planbot has imported, with Slack id `slack_id`.
+pub async fn slack_person(app: &TestApp, slack_id: &str, email: &str, manager_email: Option<&str>) -> User {
+    let name = email.split('@').next().unwrap().replace('.', " ");
+    app.slack.add_user(slack_id, email, &name, "America/New_York");
+    let mut conn = app.db.pool.acquire().await.unwrap();
+    users::upsert(
+        &mut conn,
+        &NewUser {
+            email: email.into(),
+            display_name: name,
+            slack_id: Some(slack_id.into()),
+            tz: Some("America/New_York".into()),
+            manager_email: manager_email.map(str::to_string),
+            role: Some(UserRole::Member),
+        },
+    )
+    .await
+    .unwrap()
+}

@@ -5,4 +5,5 @@ mod demo;
 mod fake_slack;
 mod health;
 mod helpers;
+mod slack;
 mod store;

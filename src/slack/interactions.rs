@@ -1,0 +1,431 @@
+//! Clicks (block actions) and modal submissions.
+//!
+//! A click on an item's *Done*, *Snooze* or *Reassign* changes the item and
+//! then edits the message it came from, so the message shows the new state;
+//! in the App Home, the Home is published again. Submissions are checked
+//! field by field, and every problem is shown in the modal next to its
+//! field, with nothing written.
+
+use std::collections::HashMap;
+
+use anyhow::Context;
+use chrono::{DateTime, Duration, NaiveTime, Utc};
+use serde_json::Value;
+use slack_morphism::prelude::*;
+
+use crate::assistant::items::{ItemChange, ItemResult};
+use crate::assistant::{AddProblem, Caller, Place, Reply, added_text};
+use crate::domain::command::NewItem;
+use crate::domain::enums::{DigestFrequency, DmKind};
+use crate::domain::when::parse_when;
+use crate::slack::api::MessageContent;
+use crate::slack::handlers::{caller_or_sorry, place_of, reply_to_click, send_reply};
+use crate::startup::AppState;
+use crate::store::{accounts, users};
+use crate::summary;
+use crate::views::modals::{self, ModalContext, add_fields, callback_ids, settings_fields};
+use crate::views::{self, home, items};
+
+/// Publishes a person's App Home.
+pub async fn publish_home(state: &AppState, slack_user_id: &str) -> anyhow::Result<()> {
+    let caller = state.assistant.caller(slack_user_id).await?;
+    publish_home_for(state, &caller, slack_user_id, Utc::now()).await
+}
+
+async fn publish_home_for(state: &AppState, caller: &Caller, slack_user_id: &str, now: DateTime<Utc>) -> anyhow::Result<()> {
+    let data = crate::store::home::gather(&state.pool, caller.user.user_id, caller.today(now)).await?;
+    let view = home::render(&data, &caller.user.display_name, now, caller.tz());
+    state.slack.publish_home(slack_user_id, &view).await.context("views.publish failed")
+}
+
+/// Where a click happened, and how to answer it.
+struct Click {
+    caller: Caller,
+    slack_user: String,
+    action_id: String,
+    value: String,
+    /// The raw action, for fields slack-morphism does not model (`selected_user`).
+    action: Value,
+    channel: Option<String>,
+    response_url: Option<String>,
+    trigger_id: String,
+    /// The message or view the click came from, as Slack sent it.
+    source: Value,
+    /// The values of the source's selects and inputs.
+    state: Value,
+    in_home: bool,
+    /// A key unique to this click, so its effects are never doubled.
+    cause: String,
+}
+
+pub async fn on_block_actions(state: &AppState, event: SlackInteractionBlockActionsEvent, raw: Value) -> anyhow::Result<()> {
+    let Some(user) = event.user.as_ref().map(|u| u.id.to_string()) else { return Ok(()) };
+    let Some(action) = raw.pointer("/actions/0").cloned() else { return Ok(()) };
+    let response_url = event.response_url.as_ref().map(|u| u.0.to_string());
+    let caller = match caller_or_sorry(state, &user).await {
+        Ok(caller) => caller,
+        Err(reply) => {
+            if let Some(url) = &response_url {
+                state.slack.respond(url, &reply.content, false).await?;
+            }
+            return Ok(());
+        }
+    };
+    let in_home = matches!(event.container, SlackInteractionActionContainer::View(_))
+        && raw.pointer("/view/type").and_then(Value::as_str) == Some("home");
+    let channel = event.channel.as_ref().map(|c| c.id.to_string()).or_else(|| match &event.container {
+        SlackInteractionActionContainer::Message(m) => m.channel_id.as_ref().map(|c| c.to_string()),
+        _ => None,
+    });
+    let source = if in_home { raw["view"].clone() } else { raw["message"].clone() };
+    let click = Click {
+        caller,
+        slack_user: user,
+        action_id: action["action_id"].as_str().unwrap_or_default().to_string(),
+        value: action["value"].as_str().unwrap_or_default().to_string(),
+        cause: format!("click:{}:{}", event.trigger_id, action["action_ts"].as_str().unwrap_or_default()),
+        action,
+        channel,
+        response_url,
+        trigger_id: event.trigger_id.to_string(),
+        source,
+        state: raw["state"].clone(),
+        in_home,
+    };
+    route_click(state, &click, Utc::now()).await
+}
+
+async fn route_click(state: &AppState, click: &Click, now: DateTime<Utc>) -> anyhow::Result<()> {
+    let today = click.caller.today(now);
+    let item_id = || click.value.parse::<i64>().ok();
+    let account_id = || click.value.parse::<i64>().ok();
+    match click.action_id.as_str() {
+        items::action_ids::DONE => change_item(state, click, item_id(), ItemChange::Done, now).await,
+        items::action_ids::SNOOZE_DAY => {
+            change_item(state, click, item_id(), ItemChange::SnoozeUntil(today + Duration::days(1)), now).await
+        }
+        items::action_ids::SNOOZE_WEEK => {
+            change_item(state, click, item_id(), ItemChange::SnoozeUntil(today + Duration::days(7)), now).await
+        }
+        items::action_ids::REASSIGN => show_reassign_picker(state, click, item_id(), now).await,
+        items::action_ids::REASSIGN_TO => {
+            let item_id = item_id_of_block(&click.action);
+            match selected_user(click) {
+                Some(slack_id) => match state.assistant.person(slack_id).await {
+                    Ok(owner) => change_item(state, click, item_id, ItemChange::Reassign(owner.user_id), now).await,
+                    Err(err) => {
+                        tracing::warn!(error = %format!("{err:#}"), "could not look up the new owner");
+                        answer(state, click, Reply::note("I couldn't look that person up in Slack just now. Try again in a moment.")).await
+                    }
+                },
+                None => Ok(()),
+            }
+        }
+        items::action_ids::REASSIGN_CANCEL => match item_id() {
+            Some(id) => match state.assistant.visible_item(&click.caller, id).await? {
+                Some(item) => update_source(state, click, id, items::item_blocks(&item, today, now), now).await,
+                None => Ok(()),
+            },
+            None => Ok(()),
+        },
+        views::accounts::action_ids::SHOW_SUMMARY => {
+            let Some(id) = account_id() else { return Ok(()) };
+            let reply = state.assistant.summary_by_id(&click.caller, &click_place(click), id, now).await?;
+            answer(state, click, reply).await
+        }
+        summary::action_ids::LIST_ACTIONS => {
+            let Some(id) = account_id() else { return Ok(()) };
+            let reply = match accounts::visible_by_id(&state.pool, click.caller.viewer(), id).await? {
+                Some(account) => state.assistant.items_of_account(&click.caller, &account, now).await?,
+                None => Reply::note("I couldn't find that account among the accounts you can see."),
+            };
+            answer(state, click, reply).await
+        }
+        summary::action_ids::FOLLOW => {
+            let Some(id) = account_id() else { return Ok(()) };
+            let reply = match accounts::visible_by_id(&state.pool, click.caller.viewer(), id).await? {
+                Some(account) => state.assistant.set_following(&click.caller, &click_place(click), &account, true).await?,
+                None => Reply::note("I couldn't find that account among the accounts you can see."),
+            };
+            answer(state, click, reply).await
+        }
+        summary::action_ids::ADD_ITEM | home::action_ids::ADD_ITEM => {
+            let account = match account_id() {
+                Some(id) => accounts::visible_by_id(&state.pool, click.caller.viewer(), id).await?.map(|a| a.name),
+                None => None,
+            };
+            let context = ModalContext { channel: click.channel.clone().filter(|_| !click.in_home) };
+            let view = modals::add_item(account.as_deref(), Some(&click.slack_user), &context);
+            state.slack.open_view(&click.trigger_id, &view).await.context("views.open failed")
+        }
+        home::action_ids::SETTINGS => {
+            let view = modals::settings(&click.caller.user, &ModalContext::default());
+            state.slack.open_view(&click.trigger_id, &view).await.context("views.open failed")
+        }
+        other => {
+            tracing::warn!(action_id = other, "a click on a button planbot does not know");
+            Ok(())
+        }
+    }
+}
+
+/// The place a click's answer belongs to.
+fn click_place(click: &Click) -> Place {
+    match &click.channel {
+        Some(channel) if !click.in_home => place_of(channel),
+        _ => Place::Direct,
+    }
+}
+
+/// Shows a reply to the person who clicked.
+async fn answer(state: &AppState, click: &Click, reply: Reply) -> anyhow::Result<()> {
+    let channel = click.channel.as_deref().filter(|_| !click.in_home);
+    reply_to_click(state, &click.cause, channel, &click.slack_user, click.response_url.as_deref(), reply).await
+}
+
+/// The person picked in a users select: on the action itself over HTTP, and
+/// in the message's state (which survives Socket Mode's re-encoding) otherwise.
+fn selected_user(click: &Click) -> Option<&str> {
+    click.action["selected_user"].as_str().or_else(|| {
+        let block = click.action["block_id"].as_str()?;
+        click.state.pointer(&format!("/values/{block}/{}/selected_user", click.action_id))?.as_str()
+    })
+}
+
+/// The item id of a block in an item's actions block (`item-actions:{id}`).
+fn item_id_of_block(action: &Value) -> Option<i64> {
+    action["block_id"].as_str()?.strip_prefix("item-actions:")?.parse().ok()
+}
+
+async fn change_item(state: &AppState, click: &Click, item_id: Option<i64>, change: ItemChange, now: DateTime<Utc>) -> anyhow::Result<()> {
+    let Some(item_id) = item_id else { return Ok(()) };
+    match state.assistant.change_item(&click.caller, item_id, change, now).await? {
+        ItemResult::Changed { item, .. } => {
+            let today = click.caller.today(now);
+            update_source(state, click, item_id, items::item_blocks(&item, today, now), now).await
+        }
+        ItemResult::Refused(message) => answer(state, click, Reply::note(message)).await,
+    }
+}
+
+async fn show_reassign_picker(state: &AppState, click: &Click, item_id: Option<i64>, now: DateTime<Utc>) -> anyhow::Result<()> {
+    let Some(item_id) = item_id else { return Ok(()) };
+    match state.assistant.visible_item(&click.caller, item_id).await? {
+        Some(item) => {
+            let picker = items::reassign_picker(&item, click.caller.today(now), now);
+            update_source(state, click, item_id, picker, now).await
+        }
+        None => answer(state, click, Reply::note(format!("I couldn't find action item `#{item_id}`."))).await,
+    }
+}
+
+/// Edits the message (or Home) a click came from so it shows `replacement`
+/// in place of the item's blocks.
+async fn update_source(state: &AppState, click: &Click, item_id: i64, replacement: Vec<SlackBlock>, now: DateTime<Utc>) -> anyhow::Result<()> {
+    let blocks = click.source["blocks"].as_array().cloned().unwrap_or_default();
+    let updated = items::replace_item(&blocks, item_id, replacement);
+    if click.in_home {
+        // A finished item leaves the Home's lists, so the Home is drawn anew;
+        // the picker is shown in place.
+        if click.action_id == items::action_ids::REASSIGN {
+            let view = SlackView::Home(SlackHomeView::new(updated));
+            return state.slack.publish_home(&click.slack_user, &view).await.context("views.publish failed");
+        }
+        return publish_home_for(state, &click.caller, &click.slack_user, now).await;
+    }
+    let text = click.source["text"].as_str().unwrap_or("planbot").to_string();
+    let content = MessageContent::new(text, updated);
+    match (&click.response_url, &click.channel, click.source["ts"].as_str()) {
+        (Some(url), _, _) => Ok(state.slack.respond(url, &content, true).await?),
+        (None, Some(channel), Some(ts)) => Ok(state.slack.update_message(channel, ts, &content).await?),
+        _ => Ok(()),
+    }
+}
+
+/// The values of a submitted view: block id → action id → value.
+fn view_values(raw: &Value) -> HashMap<String, HashMap<String, Value>> {
+    serde_json::from_value(raw.pointer("/view/state/values").cloned().unwrap_or(Value::Null)).unwrap_or_default()
+}
+
+fn field<'a>(values: &'a HashMap<String, HashMap<String, Value>>, id: &str) -> Option<&'a Value> {
+    values.get(id).and_then(|actions| actions.get(id))
+}
+
+fn text_field(values: &HashMap<String, HashMap<String, Value>>, id: &str) -> Option<String> {
+    field(values, id)?["value"].as_str().map(str::trim).filter(|v| !v.is_empty()).map(str::to_string)
+}
+
+fn errors(problems: HashMap<String, String>) -> SlackInteractionResponse {
+    SlackInteractionResponse::ViewSubmission(SlackViewSubmissionResponse::Errors(
+        SlackViewSubmissionErrorsResponse::new(problems),
+    ))
+}
+
+pub async fn on_view_submission(
+    state: &AppState,
+    submission: SlackInteractionViewSubmissionEvent,
+    raw: Value,
+) -> anyhow::Result<SlackInteractionResponse> {
+    let user = submission.user.id.to_string();
+    let caller = match caller_or_sorry(state, &user).await {
+        Ok(caller) => caller,
+        Err(reply) => {
+            let problems = HashMap::from([(add_fields::ACCOUNT.to_string(), reply.content.text)]);
+            return Ok(errors(problems));
+        }
+    };
+    let values = view_values(&raw);
+    let context = ModalContext::decode(raw.pointer("/view/private_metadata").and_then(Value::as_str));
+    let view_id = raw.pointer("/view/id").and_then(Value::as_str).unwrap_or_default().to_string();
+    match raw.pointer("/view/callback_id").and_then(Value::as_str).unwrap_or_default() {
+        callback_ids::ADD_ITEM => submit_add_item(state, &caller, &user, &values, &context, &view_id).await,
+        callback_ids::SETTINGS => submit_settings(state, &caller, &user, &values).await,
+        _ => Ok(SlackInteractionResponse::Empty),
+    }
+}
+
+async fn submit_add_item(
+    state: &AppState,
+    caller: &Caller,
+    slack_user: &str,
+    values: &HashMap<String, HashMap<String, Value>>,
+    context: &ModalContext,
+    view_id: &str,
+) -> anyhow::Result<SlackInteractionResponse> {
+    let now = Utc::now();
+    let today = caller.today(now);
+    let mut problems = HashMap::new();
+    let account = text_field(values, add_fields::ACCOUNT);
+    if account.is_none() {
+        problems.insert(add_fields::ACCOUNT.to_string(), "Type the account's name, like Acme Corp.".to_string());
+    }
+    let title = text_field(values, add_fields::TITLE);
+    match &title {
+        None => {
+            problems.insert(add_fields::TITLE.to_string(), "Say what needs doing, like Run a security workshop.".to_string());
+        }
+        Some(t) if t.chars().count() > crate::domain::command::LONGEST_TITLE => {
+            problems.insert(
+                add_fields::TITLE.to_string(),
+                format!("Keep it to {} characters; put details in the plan.", crate::domain::command::LONGEST_TITLE),
+            );
+        }
+        Some(_) => {}
+    }
+    let due = match text_field(values, add_fields::DUE) {
+        None => None,
+        Some(text) => match parse_when(&text, today) {
+            Ok(date) if date < today => {
+                problems.insert(add_fields::DUE.to_string(), "That date has passed; pick today or later.".to_string());
+                None
+            }
+            Ok(date) => Some(date),
+            Err(err) => {
+                problems.insert(add_fields::DUE.to_string(), first_sentence(&err.to_string()));
+                None
+            }
+        },
+    };
+    if !problems.is_empty() {
+        return Ok(errors(problems));
+    }
+    let owner = field(values, add_fields::OWNER).and_then(|v| v["selected_user"].as_str()).map(str::to_string);
+    let item = NewItem { account: account.unwrap_or_default(), title: title.unwrap_or_default(), owner, due };
+    match state.assistant.try_add_item(caller, &item).await? {
+        Ok((added, account)) => {
+            let reply = Reply::note(added_text(&added, &account, today));
+            let (channel, place) = match &context.channel {
+                Some(channel) => (channel.clone(), place_of(channel)),
+                None => (slack_user.to_string(), Place::Direct),
+            };
+            send_reply(state, &format!("modal:{view_id}"), &channel, slack_user, &place, reply).await?;
+            Ok(SlackInteractionResponse::Empty)
+        }
+        Err(AddProblem::Account(message)) => {
+            Ok(errors(HashMap::from([(add_fields::ACCOUNT.to_string(), plain(&message))])))
+        }
+        Err(AddProblem::Owner(message)) => Ok(errors(HashMap::from([(add_fields::OWNER.to_string(), plain(&message))]))),
+    }
+}
+
+/// Modal errors are plain text: drop mrkdwn emphasis and code marks.
+fn plain(message: &str) -> String {
+    first_sentence(&message.replace(['*', '`'], ""))
+}
+
+fn first_sentence(message: &str) -> String {
+    match message.find(". ") {
+        Some(end) => message[..=end].trim().to_string(),
+        None => message.trim().to_string(),
+    }
+}
+
+async fn submit_settings(
+    state: &AppState,
+    caller: &Caller,
+    slack_user: &str,
+    values: &HashMap<String, HashMap<String, Value>>,
+) -> anyhow::Result<SlackInteractionResponse> {
+    let mut problems = HashMap::new();
+    let tz = text_field(values, settings_fields::TZ).unwrap_or_default();
+    if tz.parse::<chrono_tz::Tz>().is_err() {
+        problems.insert(
+            settings_fields::TZ.to_string(),
+            "Use a time zone name like Europe/Berlin or America/New_York.".to_string(),
+        );
+    }
+    let time = |id: &str| {
+        field(values, id)
+            .and_then(|v| v["selected_time"].as_str())
+            .and_then(|t| NaiveTime::parse_from_str(t, "%H:%M").ok())
+    };
+    let quiet = match (time(settings_fields::QUIET_START), time(settings_fields::QUIET_END)) {
+        (Some(start), Some(end)) if start == end => {
+            problems.insert(settings_fields::QUIET_END.to_string(), "Quiet hours must end at another time than they start.".to_string());
+            None
+        }
+        (Some(start), Some(end)) => Some((start, end)),
+        (None, None) => None,
+        (Some(_), None) => {
+            problems.insert(settings_fields::QUIET_END.to_string(), "Pick when quiet hours end, or clear both times.".to_string());
+            None
+        }
+        (None, Some(_)) => {
+            problems.insert(settings_fields::QUIET_START.to_string(), "Pick when quiet hours start, or clear both times.".to_string());
+            None
+        }
+    };
+    let selected = |id: &str| -> Vec<String> {
+        field(values, id)
+            .and_then(|v| v["selected_options"].as_array().cloned())
+            .unwrap_or_default()
+            .iter()
+            .filter_map(|o| o["value"].as_str().map(str::to_string))
+            .collect()
+    };
+    let working_days: Vec<i16> = selected(settings_fields::WORKING_DAYS).iter().filter_map(|d| d.parse().ok()).collect();
+    if working_days.is_empty() {
+        problems.insert(settings_fields::WORKING_DAYS.to_string(), "Pick at least one working day.".to_string());
+    }
+    let option = |id: &str| field(values, id).and_then(|v| v.pointer("/selected_option/value")).and_then(Value::as_str).map(str::to_string);
+    let digest = option(settings_fields::DIGEST).and_then(|d| d.parse::<DigestFrequency>().ok()).unwrap_or(DigestFrequency::Off);
+    let digest_time = time(settings_fields::DIGEST_TIME).unwrap_or(caller.user.digest_time);
+    let digest_weekday = option(settings_fields::DIGEST_WEEKDAY).and_then(|d| d.parse().ok()).unwrap_or(caller.user.digest_weekday);
+    let enabled = selected(settings_fields::NOTIFY);
+    let dm_muted: Vec<String> = DmKind::ALL
+        .iter()
+        .filter(|kind| !enabled.iter().any(|e| e == kind.as_str()))
+        .map(|kind| kind.as_str().to_string())
+        .collect();
+    if !problems.is_empty() {
+        return Ok(errors(problems));
+    }
+    let preferences = users::Preferences { tz, quiet_hours: quiet, working_days, digest, digest_time, digest_weekday, dm_muted };
+    let user = users::set_preferences(&state.pool, caller.user.user_id, &preferences).await?;
+    let updated = Caller { user, is_admin: caller.is_admin };
+    // The Home shows dates in the person's zone: draw it again in the new one.
+    if let Err(err) = publish_home_for(state, &updated, slack_user, Utc::now()).await {
+        tracing::warn!(error = %format!("{err:#}"), "could not refresh the Home after new settings");
+    }
+    Ok(SlackInteractionResponse::Empty)
+}

@@ -17,6 +17,8 @@ use serde_json::{Value, json};
 
 pub const BOT_TOKEN: &str = "xoxb-test-token";
 pub const TEAM_ID: &str = "T0TEST";
+/// The app-level token Socket Mode connects with.
+pub const APP_TOKEN: &str = "xapp-test-token";
 
 /// One recorded Web API call.
 #[derive(Debug, Clone)]
@@ -37,6 +39,8 @@ struct Inner {
     failing_channels: HashMap<String, String>,
     /// Slow answers, to test the 3-second ack.
     delay: Option<Duration>,
+    /// Socket Mode envelopes waiting for a connected client.
+    socket_queue: Vec<String>,
     next_ts: u64,
 }
 
@@ -55,6 +59,7 @@ impl FakeSlack {
         let app = Router::new()
             .route("/api/{method}", any(web_api))
             .route("/respond/{token}", any(respond))
+            .route("/socket", axum::routing::get(socket))
             .with_state(inner.clone());
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
         let address = listener.local_addr().unwrap();
@@ -80,6 +85,11 @@ impl FakeSlack {
     /// Every post to `channel` fails with `code`.
     pub fn fail_channel(&self, channel: &str, code: &str) {
         self.inner.lock().unwrap().failing_channels.insert(channel.to_string(), code.to_string());
+    }
+
+    /// Sends a Socket Mode envelope to the connected client (once one connects).
+    pub fn push_socket_envelope(&self, envelope: Value) {
+        self.inner.lock().unwrap().socket_queue.push(envelope.to_string());
     }
 
     /// Every answer waits this long.
@@ -147,7 +157,9 @@ async fn web_api(
     if let Some(delay) = delay {
         tokio::time::sleep(delay).await;
     }
-    let authorized = headers.get("authorization").and_then(|v| v.to_str().ok()) == Some(&format!("Bearer {BOT_TOKEN}"));
+    let token = if method == "apps.connections.open" { APP_TOKEN } else { BOT_TOKEN };
+    let authorized = headers.get("authorization").and_then(|v| v.to_str().ok()) == Some(&format!("Bearer {token}"));
+    let host = headers.get("host").and_then(|v| v.to_str().ok()).unwrap_or("127.0.0.1").to_string();
     let body = parse_body(&headers, &query, &body);
     let mut state = inner.lock().unwrap();
     state.calls.push(Call { method: method.clone(), body: body.clone(), at: Instant::now() });
@@ -178,6 +190,7 @@ async fn web_api(
     state.next_ts += 1;
     let ts = format!("{}.000100", state.next_ts);
     let answer = match method.as_str() {
+        "apps.connections.open" => json!({"ok": true, "url": format!("ws://{host}/socket")}),
         "auth.test" => json!({"ok": true, "team_id": TEAM_ID, "team": "Test", "user_id": "U0BOT", "user": "planbot",
                               "url": "https://test.slack.com/"}),
         "chat.postMessage" => json!({"ok": true, "channel": channel, "ts": ts,
@@ -229,6 +242,35 @@ async fn respond(
     recorded["response_token"] = json!(token);
     state.calls.push(Call { method: "response_url".into(), body: recorded, at: Instant::now() });
     ([("content-type", "text/plain")], "ok").into_response()
+}
+
+/// Socket Mode: says hello, hands out queued envelopes, and records acks as
+/// calls of `socket_ack`.
+async fn socket(State(inner): State<Arc<Mutex<Inner>>>, upgrade: axum::extract::ws::WebSocketUpgrade) -> Response {
+    use axum::extract::ws::Message;
+    upgrade.on_upgrade(move |mut ws| async move {
+        let hello = json!({"type": "hello", "num_connections": 1, "debug_info": {"host": "fake-slack"},
+                           "connection_info": {"app_id": "A0TEST"}});
+        if ws.send(Message::Text(hello.to_string().into())).await.is_err() {
+            return;
+        }
+        loop {
+            let next = inner.lock().unwrap().socket_queue.pop();
+            if let Some(envelope) = next {
+                if ws.send(Message::Text(envelope.into())).await.is_err() {
+                    return;
+                }
+            }
+            match tokio::time::timeout(Duration::from_millis(50), ws.recv()).await {
+                Ok(Some(Ok(Message::Text(text)))) => {
+                    let body: Value = serde_json::from_str(&text).unwrap_or(Value::Null);
+                    inner.lock().unwrap().calls.push(Call { method: "socket_ack".into(), body, at: Instant::now() });
+                }
+                Ok(Some(Ok(_))) | Err(_) => {}
+                Ok(None) | Ok(Some(Err(_))) => return,
+            }
+        }
+    })
 }
 
 /// Block Kit's limits, as Slack enforces them on messages and views.

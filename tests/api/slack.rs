@@ -516,3 +516,27 @@ async fn a_huge_account_summary_stays_within_slacks_limits() {
     let text = visible_text(&reply);
     assert!(text.contains("more open items"), "long lists say how many more: {text}");
 }
+
+#[tokio::test]
+async fn socket_mode_answers_a_command_through_the_same_handlers() {
+    let app = crate::helpers::spawn_app_with(&["--slack-app-token", crate::fake_slack::APP_TOKEN]).await;
+    let dana = slack_person(&app, DANA, "dana@example.com", None).await;
+    account_with_plan(&app.db.pool, "Acme Corporation", &dana).await;
+    app.slack.push_socket_envelope(json!({
+        "envelope_id": "env-1",
+        "type": "slash_commands",
+        "accepts_response_payload": true,
+        "payload": {
+            "token": "ignored", "team_id": TEAM_ID, "team_domain": "test", "channel_id": "D0DANA",
+            "channel_name": "directmessage", "user_id": DANA, "user_name": "dana", "command": "/plan",
+            "text": "add acme: Call the CFO due 2026-12-01", "api_app_id": "A0TEST",
+            "response_url": app.slack.response_url("socket"), "trigger_id": "trigger-9",
+        },
+    }));
+    let acks = app.slack.wait_for("socket_ack", 1).await;
+    assert_eq!(acks.len(), 1, "Socket Mode acked the command");
+    assert_eq!(acks[0].body["envelope_id"], "env-1");
+    assert!(visible_text(&acks[0].body["payload"]).contains("Call the CFO"), "{}", acks[0].body);
+    assert_eq!(item_count(&app).await, 1);
+    assert!(!app.slack.calls_of("apps.connections.open").is_empty());
+}

@@ -540,3 +540,19 @@ async fn socket_mode_answers_a_command_through_the_same_handlers() {
     assert_eq!(item_count(&app).await, 1);
     assert!(!app.slack.calls_of("apps.connections.open").is_empty());
 }
+
+#[tokio::test]
+async fn a_command_that_waits_on_a_slow_slack_is_acked_at_once_and_answered_later() {
+    let app = spawn_app().await;
+    // A first-time user: planbot must ask Slack who they are, and Slack is slow.
+    app.slack.add_user("U0NEW", "new@example.com", "New Person", "Asia/Tokyo");
+    app.slack.set_delay(std::time::Duration::from_millis(3500));
+    let response = app.command("U0NEW", "D0NEW", "help").await;
+    assert_eq!(response.status(), 200);
+    assert_eq!(response.text().await.unwrap(), "", "acknowledged without an answer");
+    let late = app.slack.wait_for("response_url", 1).await;
+    assert_eq!(late.len(), 1);
+    assert!(visible_text(&late[0].body).contains("/plan add"), "{}", late[0].body);
+    let tz: String = sqlx::query_scalar("select tz from app_user where slack_id = 'U0NEW'").fetch_one(&app.db.pool).await.unwrap();
+    assert_eq!(tz, "Asia/Tokyo");
+}

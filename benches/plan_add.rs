@@ -1,0 +1,252 @@
+//! Load on the hot path: signed `/plan add` requests against `planbot serve`
+//! running as its own process (release build), with PostgreSQL and this
+//! load generator on the same machine. Each request is verified, parsed,
+//! its account found by name, the item and its audit row written, and the
+//! reply returned.
+//!
+//!     cargo bench --bench plan_add
+//!
+//! Uses `DATABASE_URL`'s server (default: PostgreSQL on 127.0.0.1:5432), in a
+//! database `planbot_bench_load` it creates afresh. `BENCH_SECONDS`
+//! (default 10) sets each phase's length, `BENCH_CONCURRENCY` (default 64)
+//! the requests in flight in the throughput phase.
+
+use std::process::{Child, Command, Stdio};
+use std::sync::Arc;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::time::{Duration, Instant};
+
+use sqlx::postgres::{PgConnectOptions, PgPoolOptions};
+use sqlx::{Connection, PgConnection};
+
+const SECRET: &str = "bench-signing-secret";
+const TEAM: &str = "T0BENCH";
+const ACCOUNTS: usize = 1000;
+
+struct Server(Child);
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
+/// Resident and peak memory of a process, in MiB, from /proc.
+fn memory_mib(pid: u32) -> (f64, f64) {
+    let status = std::fs::read_to_string(format!("/proc/{pid}/status")).unwrap_or_default();
+    let field = |name: &str| {
+        status
+            .lines()
+            .find(|l| l.starts_with(name))
+            .and_then(|l| l.split_whitespace().nth(1))
+            .and_then(|kb| kb.parse::<f64>().ok())
+            .map(|kb| kb / 1024.0)
+            .unwrap_or(f64::NAN)
+    };
+    (field("VmRSS:"), field("VmHWM:"))
+}
+
+/// A pool of ready-signed `/plan add` bodies (signing is the client's work, not the server's).
+fn signed_requests(count: usize, timestamp: i64) -> Vec<(String, String)> {
+    (0..count)
+        .map(|i| {
+            let account = i % ACCOUNTS;
+            let text = format!("add Account {account}: Follow up on workstream {i} due 2027-01-15");
+            let body = url::form_urlencoded::Serializer::new(String::new())
+                .append_pair("team_id", TEAM)
+                .append_pair("channel_id", &format!("D{account:08}"))
+                .append_pair("user_id", &format!("U{account:08}"))
+                .append_pair("command", "/plan")
+                .append_pair("text", &text)
+                .append_pair("response_url", "http://127.0.0.1:9/respond")
+                .append_pair("trigger_id", "bench")
+                .finish();
+            let signature = planbot::slack::verify::sign(SECRET, timestamp, body.as_bytes());
+            (body, signature)
+        })
+        .collect()
+}
+
+async fn send(client: &reqwest::Client, url: &str, timestamp: &str, (body, signature): &(String, String)) -> bool {
+    let response = client
+        .post(url)
+        .header("content-type", "application/x-www-form-urlencoded")
+        .header("x-slack-request-timestamp", timestamp)
+        .header("x-slack-signature", signature)
+        .body(body.clone())
+        .send()
+        .await;
+    match response {
+        Ok(r) if r.status() == 200 => r.text().await.map(|t| t.contains("Added")).unwrap_or(false),
+        _ => false,
+    }
+}
+
+fn percentile(sorted: &[Duration], p: f64) -> f64 {
+    sorted[((sorted.len() as f64 - 1.0) * p).round() as usize].as_secs_f64() * 1e3
+}
+
+#[tokio::main]
+async fn main() -> anyhow::Result<()> {
+    let seconds: u64 = std::env::var("BENCH_SECONDS").ok().and_then(|s| s.parse().ok()).unwrap_or(10);
+    let concurrency: usize = std::env::var("BENCH_CONCURRENCY").ok().and_then(|s| s.parse().ok()).unwrap_or(64);
+    let url = std::env::var("DATABASE_URL").unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/postgres".into());
+    let server: PgConnectOptions = url.parse()?;
+    let mut admin = PgConnection::connect_with(&server).await?;
+    sqlx::query("drop database if exists planbot_bench_load with (force)").execute(&mut admin).await?;
+    sqlx::query("create database planbot_bench_load").execute(&mut admin).await?;
+    let bench_db = server.clone().database("planbot_bench_load");
+    let pool = PgPoolOptions::new().max_connections(2).connect_with(bench_db).await?;
+    planbot::db::MIGRATOR.run(&pool).await?;
+    // One owner per account; each account has an active plan.
+    sqlx::query(
+        "insert into app_user (email, display_name, slack_id, tz) \
+         select 'user' || g || '@example.com', 'User ' || g, 'U' || lpad(g::text, 8, '0'), 'America/New_York' \
+         from generate_series(0, $1 - 1) g",
+    )
+    .bind(ACCOUNTS as i32)
+    .execute(&pool)
+    .await?;
+    let mut tx = pool.begin().await?;
+    sqlx::query(
+        "insert into account (name, match_key, rank) select 'Account ' || g, 'account ' || g, 1 + g % 3 \
+         from generate_series(0, $1 - 1) g",
+    )
+    .bind(ACCOUNTS as i32)
+    .execute(&mut *tx)
+    .await?;
+    sqlx::query(
+        "insert into account_team (account_id, user_id, role) \
+         select a.account_id, u.user_id, 'owner' from account a \
+         join app_user u on u.email = 'user' || substr(a.name, 9) || '@example.com'",
+    )
+    .execute(&mut *tx)
+    .await?;
+    sqlx::query("insert into plan (account_id, name, type, status) select account_id, 'FY27', 'expand', 'active' from account")
+        .execute(&mut *tx)
+        .await?;
+    tx.commit().await?;
+    sqlx::query("analyze").execute(&pool).await?;
+
+    let port = std::net::TcpListener::bind("127.0.0.1:0")?.local_addr()?.port();
+    let database_url = match server.get_host() {
+        host if host.starts_with('/') => format!("postgres://postgres@localhost/planbot_bench_load?host={host}&port={}", server.get_port()),
+        host => format!("postgres://postgres@{host}:{}/planbot_bench_load", server.get_port()),
+    };
+    let child = Command::new(env!("CARGO_BIN_EXE_planbot"))
+        .arg("serve")
+        .env("DATABASE_URL", database_url)
+        .env("SLACK_SIGNING_SECRET", SECRET)
+        .env("SLACK_BOT_TOKEN", "xoxb-bench")
+        .env("SLACK_TEAM_ID", TEAM)
+        .env("SLACK_API_URL", "http://127.0.0.1:9/api")
+        .env("PLANBOT_LISTEN", format!("127.0.0.1:{port}"))
+        .env("RUST_LOG", "warn")
+        .stdout(Stdio::null())
+        .spawn()?;
+    let pid = child.id();
+    let _server = Server(child);
+    let base = format!("http://127.0.0.1:{port}");
+    let client = reqwest::Client::builder().pool_max_idle_per_host(concurrency).build()?;
+    let started = Instant::now();
+    loop {
+        if client.get(format!("{base}/readyz")).send().await.is_ok_and(|r| r.status() == 200) {
+            break;
+        }
+        anyhow::ensure!(started.elapsed() < Duration::from_secs(30), "planbot serve did not become ready");
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    let (idle_rss, _) = memory_mib(pid);
+    let endpoint = format!("{base}/slack/commands");
+    let timestamp = chrono::Utc::now().timestamp();
+    let requests = Arc::new(signed_requests(200_000, timestamp));
+    let timestamp = timestamp.to_string();
+
+    // Warm-up: every account once, so caches are as in steady use.
+    for i in 0..ACCOUNTS {
+        send(&client, &endpoint, &timestamp, &requests[i]).await;
+    }
+
+    // Throughput: `concurrency` requests in flight for `seconds`.
+    let next = Arc::new(AtomicUsize::new(ACCOUNTS));
+    let ok = Arc::new(AtomicUsize::new(0));
+    let failed = Arc::new(AtomicUsize::new(0));
+    let deadline = Instant::now() + Duration::from_secs(seconds);
+    let phase = Instant::now();
+    let mut workers = Vec::new();
+    for _ in 0..concurrency {
+        let (client, endpoint, timestamp) = (client.clone(), endpoint.clone(), timestamp.clone());
+        let (requests, next, ok, failed) = (requests.clone(), next.clone(), ok.clone(), failed.clone());
+        workers.push(tokio::spawn(async move {
+            while Instant::now() < deadline {
+                let i = next.fetch_add(1, Ordering::Relaxed) % requests.len();
+                if send(&client, &endpoint, &timestamp, &requests[i]).await {
+                    ok.fetch_add(1, Ordering::Relaxed);
+                } else {
+                    failed.fetch_add(1, Ordering::Relaxed);
+                }
+            }
+        }));
+    }
+    for worker in workers {
+        worker.await?;
+    }
+    let elapsed = phase.elapsed().as_secs_f64();
+    let (_, peak_after_throughput) = memory_mib(pid);
+    let throughput_ok = ok.load(Ordering::Relaxed);
+    println!("/plan add, signed, {concurrency} in flight for {seconds} s:");
+    println!(
+        "  {:.0} requests/s answered \"Added\" ({} ok, {} failed)",
+        throughput_ok as f64 / elapsed,
+        throughput_ok,
+        failed.load(Ordering::Relaxed)
+    );
+
+    // Latency: an open loop at 500 requests per second.
+    let rate = 500u64;
+    let mut ticker = tokio::time::interval(Duration::from_micros(1_000_000 / rate));
+    ticker.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Burst);
+    let latencies = Arc::new(std::sync::Mutex::new(Vec::new()));
+    let lat_failed = Arc::new(AtomicUsize::new(0));
+    let mut inflight = Vec::new();
+    for n in 0..(rate * seconds) as usize {
+        ticker.tick().await;
+        let (client, endpoint, timestamp, requests) = (client.clone(), endpoint.clone(), timestamp.clone(), requests.clone());
+        let (latencies, lat_failed) = (latencies.clone(), lat_failed.clone());
+        let i = (next.load(Ordering::Relaxed) + n) % requests.len();
+        inflight.push(tokio::spawn(async move {
+            let sent = Instant::now();
+            if send(&client, &endpoint, &timestamp, &requests[i]).await {
+                latencies.lock().unwrap().push(sent.elapsed());
+            } else {
+                lat_failed.fetch_add(1, Ordering::Relaxed);
+            }
+        }));
+    }
+    for task in inflight {
+        task.await?;
+    }
+    let mut latencies = latencies.lock().unwrap().clone();
+    latencies.sort();
+    let (rss, peak) = memory_mib(pid);
+    println!("/plan add at {rate} requests/s for {seconds} s ({} ok, {} failed):", latencies.len(), lat_failed.load(Ordering::Relaxed));
+    println!(
+        "  latency p50 {:.2} ms, p99 {:.2} ms, max {:.2} ms",
+        percentile(&latencies, 0.5),
+        percentile(&latencies, 0.99),
+        latencies.last().unwrap().as_secs_f64() * 1e3
+    );
+    println!(
+        "planbot serve memory: {idle_rss:.1} MiB idle, {peak_after_throughput:.1} MiB peak after the throughput phase, \
+         {rss:.1} MiB now, {peak:.1} MiB peak"
+    );
+    let items: i64 = sqlx::query_scalar("select count(*) from action_item").fetch_one(&pool).await?;
+    let audits: i64 =
+        sqlx::query_scalar("select count(*) from audit where entity = 'action_item'").fetch_one(&pool).await?;
+    println!("items written: {items}, audit rows: {audits}");
+    pool.close().await;
+    drop(_server);
+    sqlx::query("drop database if exists planbot_bench_load with (force)").execute(&mut admin).await?;
+    Ok(())
+}

@@ -1,0 +1,158 @@
+//! The summary of a large account: how long gathering and rendering take,
+//! and how many queries gathering issues.
+//!
+//!     cargo bench --bench summary
+//!
+//! Uses `DATABASE_URL`'s server (default: PostgreSQL on 127.0.0.1:5432),
+//! in a database `planbot_bench_summary` it creates afresh.
+
+use std::sync::Arc;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::time::{Duration, Instant};
+
+use chrono::Utc;
+use planbot::domain::enums::{PlanStatus, PlanType};
+use planbot::store::accounts::{self, NewAccount};
+use planbot::store::plans::{self, NewPlan};
+use planbot::store::users::{self, NewUser};
+use planbot::store::{self, Actor};
+use sqlx::postgres::{PgConnectOptions, PgPoolOptions};
+use sqlx::{Connection, PgConnection};
+use tracing_subscriber::Layer;
+use tracing_subscriber::layer::SubscriberExt;
+
+/// Counts the statements sqlx runs (it reports each as a `sqlx::query` event).
+struct QueryCounter(Arc<AtomicUsize>);
+
+impl<S: tracing::Subscriber> Layer<S> for QueryCounter {
+    fn on_event(&self, event: &tracing::Event<'_>, _: tracing_subscriber::layer::Context<'_, S>) {
+        if event.metadata().target() == "sqlx::query" {
+            self.0.fetch_add(1, Ordering::Relaxed);
+        }
+    }
+}
+
+fn percentile(sorted: &[Duration], p: f64) -> Duration {
+    sorted[((sorted.len() as f64 - 1.0) * p).round() as usize]
+}
+
+#[tokio::main]
+async fn main() -> anyhow::Result<()> {
+    let queries = Arc::new(AtomicUsize::new(0));
+    let filter = tracing_subscriber::filter::Targets::new().with_target("sqlx::query", tracing::Level::DEBUG);
+    tracing::subscriber::set_global_default(
+        tracing_subscriber::registry().with(QueryCounter(queries.clone()).with_filter(filter)),
+    )?;
+
+    let url = std::env::var("DATABASE_URL").unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/postgres".into());
+    let server: PgConnectOptions = url.parse()?;
+    let mut admin = PgConnection::connect_with(&server).await?;
+    sqlx::query("drop database if exists planbot_bench_summary with (force)").execute(&mut admin).await?;
+    sqlx::query("create database planbot_bench_summary").execute(&mut admin).await?;
+    let pool = PgPoolOptions::new().max_connections(4).connect_with(server.database("planbot_bench_summary")).await?;
+    planbot::db::MIGRATOR.run(&pool).await?;
+
+    let now = Utc::now();
+    let today = now.date_naive();
+    let mut tx = store::begin(&pool, Actor::source("bench")).await?;
+    let owner = users::upsert(
+        &mut tx,
+        &NewUser { email: "owner@example.com".into(), display_name: "Olive Owner".into(), slack_id: Some("U0OWNER".into()), ..Default::default() },
+    )
+    .await?;
+    let account = accounts::create(
+        &mut tx,
+        &NewAccount { name: "Big Account Inc".into(), rank: 1, annual_spend: Some(5_000_000), renewal_date: Some(today + chrono::Duration::days(90)), owner_id: owner.user_id, ..Default::default() },
+    )
+    .await?;
+    let sections = planbot::domain::plan::SECTIONS.iter().map(|s| (s.key, format!("{} ", s.label).repeat(40))).collect();
+    let plan = plans::create(
+        &mut tx,
+        &NewPlan { account_id: account.account_id, name: "Expand FY27".into(), plan_type: PlanType::Opportunity, status: PlanStatus::Active, due_date: None, sections },
+        today,
+    )
+    .await?;
+    sqlx::query(
+        "insert into action_item (plan_id, account_id, title, owner_id, due_date) \
+         select $1, $2, 'Follow up on workstream ' || g, $3, $4::date + (g % 120 - 20) from generate_series(1, 500) g",
+    )
+    .bind(plan.plan_id)
+    .bind(account.account_id)
+    .bind(owner.user_id)
+    .bind(today)
+    .execute(&mut *tx)
+    .await?;
+    sqlx::query(
+        "insert into contact (account_id, name, title, influence, buying_role, sentiment, strength) \
+         select $1, 'Contact ' || g, 'Director of Engineering ' || g, (array['high','medium','low'])[1 + g % 3], \
+                (array['champion','economic_buyer','technical_buyer','influencer','user','blocker'])[1 + g % 6], \
+                (array['promoter','neutral','detractor'])[1 + g % 3], 1 + g % 5 \
+         from generate_series(1, 200) g",
+    )
+    .bind(account.account_id)
+    .execute(&mut *tx)
+    .await?;
+    sqlx::query(
+        "insert into whitespace (account_id, stage, vendor, annual_spend, contract_end, appetite) \
+         select $1, (array['plan','create','verify','package','secure','release','configure','monitor','govern'])[1 + g % 9], \
+                'Vendor ' || g, 10000 * g, $2::date + g * 7, (array['none','low','medium','high'])[1 + g % 4] \
+         from generate_series(1, 50) g",
+    )
+    .bind(account.account_id)
+    .bind(today)
+    .execute(&mut *tx)
+    .await?;
+    sqlx::query(
+        "insert into intel_item (account_id, source, headline, url, category, published_at, dedupe_key) \
+         select $1, 'bench', 'Big Account news item ' || g, 'https://news.example.com/' || g, 'other', \
+                now() - g * interval '1 hour', 'k' || g \
+         from generate_series(1, 1000) g",
+    )
+    .bind(account.account_id)
+    .execute(&mut *tx)
+    .await?;
+    tx.commit().await?;
+    sqlx::query("analyze").execute(&pool).await?;
+
+    // Warm up the connection's statement cache, then measure.
+    for _ in 0..50 {
+        planbot::store::summary::gather(&pool, account.account_id, today).await?;
+    }
+    let before = queries.load(Ordering::Relaxed);
+    let data = planbot::store::summary::gather(&pool, account.account_id, today).await?.expect("the account exists");
+    let per_summary = queries.load(Ordering::Relaxed) - before;
+
+    let rounds = 2000;
+    let mut gather = Vec::with_capacity(rounds);
+    let mut render = Vec::with_capacity(rounds);
+    let mut total = Vec::with_capacity(rounds);
+    for _ in 0..rounds {
+        let started = Instant::now();
+        let data = planbot::store::summary::gather(&pool, account.account_id, today).await?.unwrap();
+        let gathered = Instant::now();
+        let blocks = planbot::summary::render(&data, now, chrono_tz::America::New_York);
+        std::hint::black_box(&blocks);
+        let rendered = Instant::now();
+        gather.push(gathered - started);
+        render.push(rendered - gathered);
+        total.push(rendered - started);
+    }
+    for list in [&mut gather, &mut render, &mut total] {
+        list.sort();
+    }
+    let blocks = planbot::summary::render(&data, now, chrono_tz::America::New_York);
+    println!("summary of an account with 500 action items, 200 contacts, 50 whitespace rows, 1,000 intel items");
+    println!("  queries per summary: {per_summary}");
+    println!("  blocks: {}", blocks.len());
+    for (name, list) in [("gather", &gather), ("render", &render), ("gather+render", &total)] {
+        println!(
+            "  {name:>14}: p50 {:>8.3} ms  p99 {:>8.3} ms  max {:>8.3} ms  ({rounds} runs)",
+            percentile(list, 0.50).as_secs_f64() * 1e3,
+            percentile(list, 0.99).as_secs_f64() * 1e3,
+            list.last().unwrap().as_secs_f64() * 1e3,
+        );
+    }
+    pool.close().await;
+    sqlx::query("drop database if exists planbot_bench_summary with (force)").execute(&mut admin).await?;
+    Ok(())
+}

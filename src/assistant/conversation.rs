@@ -36,11 +36,10 @@ impl Assistant {
             ))),
             Intent::Unclear(words) => {
                 // A bare account name is a fair way to ask for its summary.
-                if !words.trim().is_empty() {
-                    if let AccountChoice::One(account) = self.find_account(caller, &words).await? {
+                if !words.trim().is_empty()
+                    && let AccountChoice::One(account) = self.find_account(caller, &words).await? {
                         return self.summary(caller, place, &account, now).await;
                     }
-                }
                 Ok(Reply::note(format!("Sorry, I didn't catch that.\n\n{HELP}")))
             }
         }

@@ -75,11 +75,10 @@ impl Database {
     /// process still uses it.
     pub async fn close(self) {
         self.pool.close().await;
-        if let Some(cluster) = self.embedded {
-            if let Err(err) = cluster.release().await {
+        if let Some(cluster) = self.embedded
+            && let Err(err) = cluster.release().await {
                 tracing::warn!(error = %format!("{err:#}"), "could not stop the embedded PostgreSQL");
             }
-        }
     }
 }
 

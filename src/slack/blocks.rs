@@ -169,11 +169,10 @@ pub fn to_text(blocks: &serde_json::Value, names: &HashMap<String, String>) -> S
                         out.push(row.join("   |   "));
                     }
                 }
-                if let Some(accessory) = block.get("accessory") {
-                    if accessory["type"] == "button" {
+                if let Some(accessory) = block.get("accessory")
+                    && accessory["type"] == "button" {
                         out.push(format!("[ {} ]", text_of(&accessory["text"])));
                     }
-                }
             }
             "context" => {
                 let parts: Vec<String> =

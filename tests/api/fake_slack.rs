@@ -166,8 +166,8 @@ async fn web_api(
     if !authorized {
         return ok_false("not_authed");
     }
-    if let Some((times, retry_after)) = state.rate_limits.get_mut(&method) {
-        if *times > 0 {
+    if let Some((times, retry_after)) = state.rate_limits.get_mut(&method)
+        && *times > 0 {
             *times -= 1;
             let retry_after = *retry_after;
             return (
@@ -177,7 +177,6 @@ async fn web_api(
             )
                 .into_response();
         }
-    }
     let problems = check_limits(&method, &body);
     if !problems.is_empty() {
         state.violations.extend(problems.iter().map(|p| format!("{method}: {p}")));
@@ -256,11 +255,10 @@ async fn socket(State(inner): State<Arc<Mutex<Inner>>>, upgrade: axum::extract::
         }
         loop {
             let next = inner.lock().unwrap().socket_queue.pop();
-            if let Some(envelope) = next {
-                if ws.send(Message::Text(envelope.into())).await.is_err() {
+            if let Some(envelope) = next
+                && ws.send(Message::Text(envelope.into())).await.is_err() {
                     return;
                 }
-            }
             match tokio::time::timeout(Duration::from_millis(50), ws.recv()).await {
                 Ok(Some(Ok(Message::Text(text)))) => {
                     let body: Value = serde_json::from_str(&text).unwrap_or(Value::Null);

@@ -132,7 +132,9 @@ async fn completing_snoozing_and_reassigning_are_audited_field_by_field() {
     assert!(done.completed_at.is_some());
 
     let history = audit::for_entity(&db.pool, "action_item", id).await.unwrap();
-    let changes: Vec<(Option<&str>, Option<&str>, Option<&str>, Option<i64>)> = history
+    // (field, old value, new value, who)
+    type Change<'a> = (Option<&'a str>, Option<&'a str>, Option<&'a str>, Option<i64>);
+    let changes: Vec<Change> = history
         .iter()
         .skip(1)
         .map(|h| (h.field.as_deref(), h.old_value.as_deref(), h.new_value.as_deref(), h.actor_id))

@@ -59,10 +59,30 @@ pub fn is_our_workspace(state: &AppState, team_id: &str) -> bool {
 /// The caller of a request, or the reply to give when planbot can't tell
 /// who they are (Slack unreachable for a first-time user).
 pub async fn caller_or_sorry(state: &AppState, slack_user_id: &str) -> Result<Caller, Reply> {
-    state.assistant.caller(slack_user_id).await.map_err(|err| {
+    let caller = state.assistant.caller(slack_user_id).await.map_err(|err| {
         tracing::error!(error = %format!("{err:#}"), "could not identify a Slack user");
         Reply::note("I couldn't look you up in Slack just now, so I did nothing. Please try again in a moment.")
-    })
+    })?;
+    let stale = caller.user.slack_synced_at.is_none_or(|at| Utc::now() - at > SLACK_SYNC_INTERVAL);
+    if stale {
+        let (state, slack_id, user_id) = (state.clone(), slack_user_id.to_string(), caller.user.user_id);
+        state.tasks.clone().spawn(async move { refresh_from_slack(&state, &slack_id, user_id).await });
+    }
+    Ok(caller)
+}
+
+/// How often planbot asks Slack for a known person's time zone (people
+/// travel, and move), so their reminders follow them.
+const SLACK_SYNC_INTERVAL: chrono::Duration = chrono::Duration::hours(24);
+
+async fn refresh_from_slack(state: &AppState, slack_user_id: &str, user_id: i64) {
+    let result = match state.slack.user_info(slack_user_id).await {
+        Ok(person) => crate::store::users::record_slack_sync(&state.pool, user_id, person.tz.as_deref()).await.map_err(anyhow::Error::from),
+        Err(err) => Err(err.into()),
+    };
+    if let Err(err) = result {
+        tracing::warn!(error = %format!("{err:#}"), "could not refresh a person's time zone from Slack");
+    }
 }
 
 /// `/plan …`: answered within the budget if possible, otherwise acked at

@@ -22,6 +22,7 @@ pub struct User {
     pub digest_time: NaiveTime,
     pub digest_weekday: i16,
     pub ignored_nudges: i32,
+    pub slack_synced_at: Option<chrono::DateTime<chrono::Utc>>,
 }
 
 impl User {
@@ -62,7 +63,7 @@ pub fn mention(slack_id: Option<&str>, display_name: &str, email: &str) -> Strin
 }
 
 const COLUMNS: &str = "user_id, slack_id, email, display_name, tz, manager_id, role, dm_muted, \
-    quiet_start, quiet_end, working_days, digest, digest_time, digest_weekday, ignored_nudges";
+    quiet_start, quiet_end, working_days, digest, digest_time, digest_weekday, ignored_nudges, slack_synced_at";
 
 /// A person as an import or the demo describes them.
 #[derive(Debug, Clone, Default)]
@@ -114,11 +115,12 @@ pub async fn link_slack_identity(
         .execute(&mut *tx)
         .await?;
     let user = sqlx::query_as(&format!(
-        "insert into app_user (email, display_name, slack_id, tz) \
-         values (lower($1), $2, $3, coalesce($4, 'UTC')) \
+        "insert into app_user (email, display_name, slack_id, tz, slack_synced_at) \
+         values (lower($1), $2, $3, coalesce($4, 'UTC'), now()) \
          on conflict (email) do update set \
             slack_id = excluded.slack_id, \
             tz = coalesce($4, app_user.tz), \
+            slack_synced_at = now(), \
             display_name = case when app_user.display_name = '' then excluded.display_name \
                                 else app_user.display_name end \
          returning {COLUMNS}"
@@ -133,9 +135,10 @@ pub async fn link_slack_identity(
     Ok(user)
 }
 
-/// Keeps a known person's time zone in step with Slack.
-pub async fn update_time_zone(pool: &PgPool, user_id: i64, tz: &str) -> sqlx::Result<()> {
-    sqlx::query("update app_user set tz = $2 where user_id = $1 and tz <> $2")
+/// Keeps a known person's time zone in step with Slack, and notes when
+/// Slack was last asked.
+pub async fn record_slack_sync(pool: &PgPool, user_id: i64, tz: Option<&str>) -> sqlx::Result<()> {
+    sqlx::query("update app_user set tz = coalesce($2, tz), slack_synced_at = now() where user_id = $1")
         .bind(user_id)
         .bind(tz)
         .execute(pool)

@@ -169,7 +169,8 @@ async fn an_owner_planbot_has_not_met_is_looked_up_in_slack_and_linked_by_email(
     assert_eq!(item.owner_email, "priya@example.com");
     let tz: String = sqlx::query_scalar("select tz from app_user where email = 'priya@example.com'").fetch_one(&app.db.pool).await.unwrap();
     assert_eq!(tz, "Europe/London");
-    assert_eq!(app.slack.calls_of("users.info").len(), 1);
+    let asked_about_priya = app.slack.calls_of("users.info").iter().filter(|c| c.body["user"] == "U0PRIYA").count();
+    assert_eq!(asked_about_priya, 1);
 }
 
 #[tokio::test]
@@ -555,4 +556,31 @@ async fn a_command_that_waits_on_a_slow_slack_is_acked_at_once_and_answered_late
     assert!(visible_text(&late[0].body).contains("/plan add"), "{}", late[0].body);
     let tz: String = sqlx::query_scalar("select tz from app_user where slack_id = 'U0NEW'").fetch_one(&app.db.pool).await.unwrap();
     assert_eq!(tz, "Asia/Tokyo");
+}
+
+#[tokio::test]
+async fn a_known_persons_time_zone_follows_slack_at_most_daily() {
+    let (app, _) = acme_app().await;
+    // Dana moved to Berlin; Slack knows, planbot has not asked in over a day.
+    app.slack.add_user(DANA, "dana@example.com", "dana", "Europe/Berlin");
+    sqlx::query("update app_user set slack_synced_at = now() - interval '25 hours' where slack_id = $1")
+        .bind(DANA)
+        .execute(&app.db.pool)
+        .await
+        .unwrap();
+    app.command_reply(DANA, "D0DANA", "help").await;
+    app.slack.wait_for("users.info", 1).await;
+    let mut tz = String::new();
+    for _ in 0..50 {
+        tz = sqlx::query_scalar("select tz from app_user where slack_id = $1").bind(DANA).fetch_one(&app.db.pool).await.unwrap();
+        if tz == "Europe/Berlin" {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+    }
+    assert_eq!(tz, "Europe/Berlin");
+    // Asked again within the day, planbot does not bother Slack.
+    app.command_reply(DANA, "D0DANA", "help").await;
+    tokio::time::sleep(std::time::Duration::from_millis(200)).await;
+    assert_eq!(app.slack.calls_of("users.info").len(), 1);
 }

@@ -21,13 +21,44 @@ use sqlx::{Connection, PgConnection};
 use tracing_subscriber::Layer;
 use tracing_subscriber::layer::SubscriberExt;
 
-/// Counts the statements sqlx runs (it reports each as a `sqlx::query` event).
-struct QueryCounter(Arc<AtomicUsize>);
+/// Counts the statements sqlx runs (it reports each as a `sqlx::query`
+/// event) and adds up the time each kind of statement takes.
+struct QueryCounter(Arc<AtomicUsize>, Arc<std::sync::Mutex<std::collections::BTreeMap<String, (usize, f64)>>>);
+
+#[derive(Default)]
+struct StatementFields {
+    summary: String,
+    elapsed: f64,
+}
+
+impl tracing::field::Visit for StatementFields {
+    fn record_f64(&mut self, field: &tracing::field::Field, value: f64) {
+        if field.name() == "elapsed_secs" {
+            self.elapsed = value;
+        }
+    }
+    fn record_str(&mut self, field: &tracing::field::Field, value: &str) {
+        if field.name() == "summary" {
+            self.summary = value.chars().take(60).collect();
+        }
+    }
+    fn record_debug(&mut self, field: &tracing::field::Field, value: &dyn std::fmt::Debug) {
+        if field.name() == "summary" {
+            self.summary = format!("{value:?}").chars().take(60).collect();
+        }
+    }
+}
 
 impl<S: tracing::Subscriber> Layer<S> for QueryCounter {
     fn on_event(&self, event: &tracing::Event<'_>, _: tracing_subscriber::layer::Context<'_, S>) {
         if event.metadata().target() == "sqlx::query" {
             self.0.fetch_add(1, Ordering::Relaxed);
+            let mut fields = StatementFields::default();
+            event.record(&mut fields);
+            let mut times = self.1.lock().unwrap();
+            let entry = times.entry(fields.summary).or_default();
+            entry.0 += 1;
+            entry.1 += fields.elapsed;
         }
     }
 }
@@ -39,9 +70,10 @@ fn percentile(sorted: &[Duration], p: f64) -> Duration {
 #[tokio::main]
 async fn main() -> anyhow::Result<()> {
     let queries = Arc::new(AtomicUsize::new(0));
+    let statement_times = Arc::new(std::sync::Mutex::new(std::collections::BTreeMap::new()));
     let filter = tracing_subscriber::filter::Targets::new().with_target("sqlx::query", tracing::Level::DEBUG);
     tracing::subscriber::set_global_default(
-        tracing_subscriber::registry().with(QueryCounter(queries.clone()).with_filter(filter)),
+        tracing_subscriber::registry().with(QueryCounter(queries.clone(), statement_times.clone()).with_filter(filter)),
     )?;
 
     let url = std::env::var("DATABASE_URL").unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/postgres".into());
@@ -122,6 +154,7 @@ async fn main() -> anyhow::Result<()> {
     let data = planbot::store::summary::gather(&pool, account.account_id, today).await?.expect("the account exists");
     let per_summary = queries.load(Ordering::Relaxed) - before;
 
+    statement_times.lock().unwrap().clear();
     let rounds = 2000;
     let mut gather = Vec::with_capacity(rounds);
     let mut render = Vec::with_capacity(rounds);
@@ -152,7 +185,13 @@ async fn main() -> anyhow::Result<()> {
             list.last().unwrap().as_secs_f64() * 1e3,
         );
     }
+    println!("  time per statement (mean, as sqlx measured it):");
+    for (statement, (count, seconds)) in statement_times.lock().unwrap().iter().filter(|(_, (count, _))| *count >= rounds) {
+        println!("    {:>8.3} ms  {statement}", seconds / *count as f64 * 1e3);
+    }
     pool.close().await;
-    sqlx::query("drop database if exists planbot_bench_summary with (force)").execute(&mut admin).await?;
+    if std::env::var_os("BENCH_KEEP").is_none() {
+        sqlx::query("drop database if exists planbot_bench_summary with (force)").execute(&mut admin).await?;
+    }
     Ok(())
 }

@@ -38,54 +38,63 @@ pub async fn gather(pool: &PgPool, account_id: i64, today: NaiveDate) -> sqlx::R
             .fetch_optional(&mut *conn)
             .await?;
 
-    // 4. open action items: overdue and soonest first, with the totals
+    // 4. open action items: overdue and soonest first, with the totals. The
+    //    totals come from the index alone; names are joined for the page only.
     let item_rows: Vec<ItemRow> = sqlx::query_as(
-        "select i.action_item_id, i.plan_id, i.account_id, a.name as account_name, i.title, i.owner_id, \
-                u.display_name as owner_name, u.email as owner_email, u.slack_id as owner_slack_id, \
-                i.due_date, i.status, i.snoozed_until, i.completed_at, \
-                count(*) over () as open_total, \
-                count(*) filter (where i.due_date < $2) over () as overdue_total \
-         from action_item i join app_user u on u.user_id = i.owner_id join account a on a.account_id = i.account_id \
-         where i.account_id = $1 and i.status = 'open' \
-         order by i.due_date nulls last, i.action_item_id \
-         limit $3",
+        "select totals.open_total, totals.overdue_total, page.* \
+         from (select count(*) as open_total, count(*) filter (where due_date < $2) as overdue_total \
+               from action_item where account_id = $1 and status = 'open') totals \
+         left join lateral ( \
+             select i.action_item_id, i.plan_id, i.account_id, a.name as account_name, i.title, i.owner_id, \
+                    u.display_name as owner_name, u.email as owner_email, u.slack_id as owner_slack_id, \
+                    i.due_date, i.status, i.snoozed_until, i.completed_at \
+             from (select * from action_item where account_id = $1 and status = 'open' \
+                   order by due_date nulls last, action_item_id limit $3) i \
+             join app_user u on u.user_id = i.owner_id join account a on a.account_id = i.account_id \
+             order by i.due_date nulls last, i.action_item_id) page on true",
     )
     .bind(account_id)
     .bind(today)
     .bind(SHOWN_ITEMS as i64)
     .fetch_all(&mut *conn)
     .await?;
-    // The window counts ride on the page; an empty page means nothing is open.
     let (open_total, overdue_total) = item_rows.first().map(|r| (r.open_total, r.overdue_total)).unwrap_or((0, 0));
-    let open_items = item_rows.into_iter().map(|r| r.item).collect();
+    let open_items = item_rows.into_iter().filter_map(ItemRow::into_item).collect();
 
     // 5. the relationship map: totals, and the contacts worth naming
-    let stats: ContactStats = sqlx::query_as(
-        "select count(*) as contacts_total, \
-                count(*) filter (where influence = 'high' and departed_at is null) as high_influence_total, \
-                count(*) filter (where influence = 'high' and departed_at is null and strength >= 3) as high_influence_covered, \
-                count(*) filter (where influence = 'high' and sentiment = 'promoter' and departed_at is null) as high_influence_promoters, \
-                coalesce(json_agg(json_build_object( \
-                    'name', name, 'title', title, 'buying_role', buying_role, 'influence', influence, \
-                    'sentiment', sentiment, 'strength', strength, 'departed_at', departed_at) \
-                  order by departed_at is not null, \
-                           array_position(array['champion','economic_buyer','blocker'], buying_role) nulls last, \
-                           influence = 'high' desc, strength desc nulls last, name) \
-                  filter (where buying_role in ('champion', 'economic_buyer', 'blocker') or sentiment = 'detractor'), \
-                  '[]'::json) as highlights \
-         from contact where account_id = $1",
+    let contact_rows: Vec<ContactRow> = sqlx::query_as(
+        "select totals.*, named.* \
+         from (select count(*) as contacts_total, \
+                      count(*) filter (where influence = 'high' and departed_at is null) as high_influence_total, \
+                      count(*) filter (where influence = 'high' and departed_at is null and strength >= 3) \
+                          as high_influence_covered, \
+                      count(*) filter (where influence = 'high' and sentiment = 'promoter' and departed_at is null) \
+                          as high_influence_promoters \
+               from contact where account_id = $1) totals \
+         left join lateral ( \
+             select name, title, buying_role, influence, sentiment, strength, departed_at from contact \
+             where account_id = $1 \
+               and (buying_role in ('champion', 'economic_buyer', 'blocker') or sentiment = 'detractor') \
+             order by departed_at is not null, \
+                      case buying_role when 'champion' then 0 when 'economic_buyer' then 1 \
+                                       when 'blocker' then 2 else 3 end, \
+                      influence = 'high' desc, strength desc nulls last, name \
+             limit $2) named on true",
     )
     .bind(account_id)
-    .fetch_one(&mut *conn)
+    .bind((SHOWN_CONTACTS * 4) as i64)
+    .fetch_all(&mut *conn)
     .await?;
-    let highlights: Vec<ContactJson> = serde_json::from_value(stats.highlights.0).unwrap_or_default();
-    let relationships = Relationships {
-        contacts_total: stats.contacts_total,
-        high_influence_total: stats.high_influence_total,
-        high_influence_covered: stats.high_influence_covered,
-        high_influence_promoters: stats.high_influence_promoters,
-        // Enough of each kind to fill every group the summary names.
-        highlights: highlights.into_iter().take(SHOWN_CONTACTS * 4).map(ContactJson::into_brief).collect(),
+    let relationships = match contact_rows.first() {
+        Some(first) => Relationships {
+            contacts_total: first.contacts_total,
+            high_influence_total: first.high_influence_total,
+            high_influence_covered: first.high_influence_covered,
+            high_influence_promoters: first.high_influence_promoters,
+            // Enough of each kind to fill every group the summary names.
+            highlights: contact_rows.into_iter().filter_map(ContactRow::into_brief).collect(),
+        },
+        None => Relationships::default(),
     };
 
     // 6. recent sponsor changes
@@ -146,45 +155,75 @@ pub async fn gather(pool: &PgPool, account_id: i64, today: NaiveDate) -> sqlx::R
     }))
 }
 
+/// A page row of open items with the account's totals; the item columns
+/// are null when nothing is open.
 #[derive(sqlx::FromRow)]
 struct ItemRow {
-    #[sqlx(flatten)]
-    item: ActionItem,
     open_total: i64,
     overdue_total: i64,
+    action_item_id: Option<i64>,
+    plan_id: Option<i64>,
+    account_id: Option<i64>,
+    account_name: Option<String>,
+    title: Option<String>,
+    owner_id: Option<i64>,
+    owner_name: Option<String>,
+    owner_email: Option<String>,
+    owner_slack_id: Option<String>,
+    due_date: Option<NaiveDate>,
+    status: Option<crate::domain::enums::ActionStatus>,
+    snoozed_until: Option<chrono::DateTime<chrono::Utc>>,
+    completed_at: Option<chrono::DateTime<chrono::Utc>>,
 }
 
+impl ItemRow {
+    fn into_item(self) -> Option<ActionItem> {
+        Some(ActionItem {
+            action_item_id: self.action_item_id?,
+            plan_id: self.plan_id?,
+            account_id: self.account_id?,
+            account_name: self.account_name?,
+            title: self.title?,
+            owner_id: self.owner_id?,
+            owner_name: self.owner_name?,
+            owner_email: self.owner_email?,
+            owner_slack_id: self.owner_slack_id,
+            due_date: self.due_date,
+            status: self.status?,
+            snoozed_until: self.snoozed_until,
+            completed_at: self.completed_at,
+        })
+    }
+}
+
+/// A contact worth naming, with the account's relationship totals; the
+/// contact columns are null when nobody is worth naming.
 #[derive(sqlx::FromRow)]
-struct ContactStats {
+struct ContactRow {
     contacts_total: i64,
     high_influence_total: i64,
     high_influence_covered: i64,
     high_influence_promoters: i64,
-    highlights: sqlx::types::Json<serde_json::Value>,
-}
-
-#[derive(serde::Deserialize)]
-struct ContactJson {
-    name: String,
-    title: String,
-    buying_role: Option<String>,
-    influence: Option<String>,
-    sentiment: Option<String>,
+    name: Option<String>,
+    title: Option<String>,
+    buying_role: Option<crate::domain::enums::BuyingRole>,
+    influence: Option<crate::domain::enums::Influence>,
+    sentiment: Option<crate::domain::enums::Sentiment>,
     strength: Option<i16>,
     departed_at: Option<chrono::DateTime<chrono::Utc>>,
 }
 
-impl ContactJson {
-    fn into_brief(self) -> ContactBrief {
-        ContactBrief {
-            name: self.name,
-            title: self.title,
-            buying_role: self.buying_role.and_then(|v| v.parse().ok()),
-            influence: self.influence.and_then(|v| v.parse().ok()),
-            sentiment: self.sentiment.and_then(|v| v.parse().ok()),
+impl ContactRow {
+    fn into_brief(self) -> Option<ContactBrief> {
+        Some(ContactBrief {
+            name: self.name?,
+            title: self.title.unwrap_or_default(),
+            buying_role: self.buying_role,
+            influence: self.influence,
+            sentiment: self.sentiment,
             strength: self.strength,
             departed_at: self.departed_at,
-        }
+        })
     }
 }
 

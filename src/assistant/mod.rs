@@ -147,16 +147,19 @@ impl Assistant {
 
     /// Finds the account a typed name means, among those the caller may see.
     pub async fn find_account(&self, caller: &Caller, asked: &str) -> anyhow::Result<AccountChoice> {
-        let refs = accounts::visible_candidates(&self.pool, caller.viewer(), asked).await?;
+        let mut found = accounts::visible_candidates(&self.pool, caller.viewer(), asked).await?;
         let candidates: Vec<Candidate> =
-            refs.iter().map(|r| Candidate { id: r.account_id, name: r.name.as_str() }).collect();
+            found.iter().map(|a| Candidate { id: a.account_id, name: a.name.as_str() }).collect();
         Ok(match names::resolve(asked, &candidates) {
-            NameMatch::One(id) => match accounts::by_id(&self.pool, id).await? {
-                Some(account) => AccountChoice::One(account),
+            NameMatch::One(id) => match found.iter().position(|a| a.account_id == id) {
+                Some(index) => AccountChoice::One(found.swap_remove(index)),
                 None => AccountChoice::NotFound,
             },
             NameMatch::Choose(ids) => AccountChoice::Several(
-                ids.iter().filter_map(|id| refs.iter().find(|r| r.account_id == *id).cloned()).collect(),
+                ids.iter()
+                    .filter_map(|id| found.iter().find(|a| a.account_id == *id))
+                    .map(|a| AccountRef { account_id: a.account_id, name: a.name.clone() })
+                    .collect(),
             ),
             NameMatch::NoMatch => AccountChoice::NotFound,
         })

@@ -52,18 +52,17 @@ pub struct Viewer {
     pub is_admin: bool,
 }
 
-/// The rule of who sees an account, as a predicate on `a.account_id` with
-/// the viewer in `$1` and their admin flag in `$2`: admins see all; others
-/// see accounts whose team holds them or anyone who reports to them,
-/// directly or up the chain.
-const VISIBLE: &str = "($2 or exists ( \
-        with recursive reports (user_id) as ( \
-            select $1::bigint \
-            union \
-            select u.user_id from app_user u join reports r on u.manager_id = r.user_id \
-        ) \
-        select 1 from account_team t join reports r on r.user_id = t.user_id \
-        where t.account_id = a.account_id))";
+/// The rule of who sees an account: admins see all; others see accounts
+/// whose team holds them or anyone who reports to them, directly or up the
+/// chain. [`VISIBLE_WITH`] opens a query (the viewer in `$1`, their admin flag
+/// in `$2`) and [`VISIBLE`] is the predicate on `a.account_id`; the chain is
+/// walked once per query, not once per account.
+const VISIBLE_WITH: &str = "with recursive reports (user_id) as ( \
+        select $1::bigint \
+        union \
+        select u.user_id from app_user u join reports r on u.manager_id = r.user_id)";
+const VISIBLE: &str = "($2 or exists (select 1 from account_team t \
+        where t.account_id = a.account_id and t.user_id in (select user_id from reports)))";
 
 /// Creates an account with its owner, in the caller's transaction.
 pub async fn create(conn: &mut PgConnection, new: &NewAccount) -> sqlx::Result<Account> {
@@ -111,7 +110,7 @@ pub async fn by_id(pool: &PgPool, account_id: i64) -> sqlx::Result<Option<Accoun
 /// The account a viewer asked for by id, or `None` when it does not exist
 /// or they may not see it: the two answers must look the same.
 pub async fn visible_by_id(pool: &PgPool, viewer: Viewer, account_id: i64) -> sqlx::Result<Option<Account>> {
-    sqlx::query_as(&format!("select {COLUMNS} from account a where {VISIBLE} and a.account_id = $3"))
+    sqlx::query_as(&format!("{VISIBLE_WITH} select {COLUMNS} from account a where {VISIBLE} and a.account_id = $3"))
         .bind(viewer.user_id)
         .bind(viewer.is_admin)
         .bind(account_id)
@@ -121,15 +120,15 @@ pub async fn visible_by_id(pool: &PgPool, viewer: Viewer, account_id: i64) -> sq
 
 /// Accounts the viewer may see whose folded name resembles `query`, best
 /// first; the final choice is made by [`crate::domain::names::resolve`].
-pub async fn visible_candidates(pool: &PgPool, viewer: Viewer, query: &str) -> sqlx::Result<Vec<AccountRef>> {
+pub async fn visible_candidates(pool: &PgPool, viewer: Viewer, query: &str) -> sqlx::Result<Vec<Account>> {
     let key = match_key(query);
     if key.is_empty() {
         return Ok(Vec::new());
     }
     sqlx::query_as(&format!(
-        "select a.account_id, a.name from account a \
-         where {VISIBLE} \
-           and (a.match_key % $3 or a.match_key like $4 || '%' or $3 <% a.match_key) \
+        "{VISIBLE_WITH} select {COLUMNS} from account a \
+         where (a.match_key % $3 or a.match_key like $4 || '%' or $3 <% a.match_key) \
+           and {VISIBLE} \
          order by a.match_key = $3 desc, similarity(a.match_key, $3) desc, a.name \
          limit 25"
     ))

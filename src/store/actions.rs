@@ -61,14 +61,18 @@ pub enum AddError {
     Database(#[from] sqlx::Error),
 }
 
-/// Adds an item to the account's active plan, audited, in one statement.
+/// Adds an item to the account's active plan, audited, in one statement
+/// that also returns it with its names (the new row is read from the
+/// insert's own result: the statement's snapshot does not see it in the table).
 pub async fn add(pool: &PgPool, new: &NewAction, actor: Actor) -> Result<ActionItem, AddError> {
-    let id: Option<i64> = sqlx::query_scalar(&format!(
-        "insert into action_item (plan_id, account_id, title, owner_id, due_date, created_by) \
-         select p.plan_id, p.account_id, $4, $5, $6, $1 \
-         from plan p, {AS_ACTOR} \
-         where p.account_id = $3 and p.status = 'active' \
-         returning action_item_id"
+    let added: Option<ActionItem> = sqlx::query_as(&format!(
+        "with i as ( \
+             insert into action_item (plan_id, account_id, title, owner_id, due_date, created_by) \
+             select p.plan_id, p.account_id, $4, $5, $6, $1 \
+             from plan p, {AS_ACTOR} \
+             where p.account_id = $3 and p.status = 'active' \
+             returning *) \
+         {SELECT_COLUMNS} from i join app_user u on u.user_id = i.owner_id join account a on a.account_id = i.account_id"
     ))
     .bind(actor.user_id)
     .bind(actor.source)
@@ -78,10 +82,7 @@ pub async fn add(pool: &PgPool, new: &NewAction, actor: Actor) -> Result<ActionI
     .bind(new.due_date)
     .fetch_optional(pool)
     .await?;
-    let id = id.ok_or(AddError::NoActivePlan)?;
-    // The item was written in one statement; reading it back with its names
-    // cannot miss it.
-    Ok(by_id(pool, id).await?.ok_or(sqlx::Error::RowNotFound)?)
+    added.ok_or(AddError::NoActivePlan)
 }
 
 /// Adds an item to a given plan inside the caller's transaction (imports,

@@ -184,7 +184,7 @@ pub struct TeamMember {
     pub slack_id: Option<String>,
 }
 
-pub async fn team(conn: &mut PgConnection, account_id: i64) -> sqlx::Result<Vec<TeamMember>> {
+pub async fn team<'e>(executor: impl sqlx::PgExecutor<'e>, account_id: i64) -> sqlx::Result<Vec<TeamMember>> {
     sqlx::query_as(
         "select t.user_id, t.role, u.display_name, u.email, u.slack_id \
          from account_team t join app_user u using (user_id) \
@@ -193,7 +193,7 @@ pub async fn team(conn: &mut PgConnection, account_id: i64) -> sqlx::Result<Vec<
                   u.display_name",
     )
     .bind(account_id)
-    .fetch_all(conn)
+    .fetch_all(executor)
     .await
 }
 

@@ -15,32 +15,62 @@ use crate::summary::{
 
 /// The summary's data for an account, or `None` if it does not exist.
 /// `today` is the viewer's local date (what "overdue" means to them).
+///
+/// The eight queries are independent, so they run at once on pooled
+/// connections: the summary waits for the slowest, not for their sum.
 pub async fn gather(pool: &PgPool, account_id: i64, today: NaiveDate) -> sqlx::Result<Option<AccountData>> {
-    let mut conn = pool.acquire().await?;
+    let (account, team, plan, items, relationships, sponsor_changes, whitespace, intel) = tokio::try_join!(
+        account_row(pool, account_id),
+        accounts::team(pool, account_id),
+        active_plan(pool, account_id),
+        open_items(pool, account_id, today),
+        relationships(pool, account_id),
+        sponsor_changes(pool, account_id),
+        whitespace_ending(pool, account_id, today),
+        latest_intel(pool, account_id),
+    )?;
+    let Some(account) = account else { return Ok(None) };
+    let (open_items, open_total, overdue_total) = items;
+    let (whitespace_ending, whitespace_ending_total, whitespace_total) = whitespace;
+    Ok(Some(AccountData {
+        account,
+        team,
+        plan,
+        open_items,
+        open_total,
+        overdue_total,
+        relationships,
+        sponsor_changes,
+        whitespace_ending,
+        whitespace_ending_total,
+        whitespace_total,
+        intel,
+    }))
+}
 
-    // 1. the account
-    let account: Option<Account> = sqlx::query_as(
+/// 1. the account
+async fn account_row(pool: &PgPool, account_id: i64) -> sqlx::Result<Option<Account>> {
+    sqlx::query_as(
         "select account_id, name, external_id, rank, rank_notes, tier, industry, annual_spend, \
                 renewal_date, slack_channel from account where account_id = $1",
     )
     .bind(account_id)
-    .fetch_optional(&mut *conn)
-    .await?;
-    let Some(account) = account else { return Ok(None) };
+    .fetch_optional(pool)
+    .await
+}
 
-    // 2. the team
-    let team = accounts::team(&mut conn, account_id).await?;
+/// 3. the active plan (2, the team, is [`accounts::team`])
+async fn active_plan(pool: &PgPool, account_id: i64) -> sqlx::Result<Option<Plan>> {
+    sqlx::query_as(&format!("select {} from plan where account_id = $1 and status = 'active'", plans::COLUMNS))
+        .bind(account_id)
+        .fetch_optional(pool)
+        .await
+}
 
-    // 3. the active plan
-    let plan: Option<Plan> =
-        sqlx::query_as(&format!("select {} from plan where account_id = $1 and status = 'active'", plans::COLUMNS))
-            .bind(account_id)
-            .fetch_optional(&mut *conn)
-            .await?;
-
-    // 4. open action items: overdue and soonest first, with the totals. The
-    //    totals come from the index alone; names are joined for the page only.
-    let item_rows: Vec<ItemRow> = sqlx::query_as(
+/// 4. open action items, overdue and soonest first, with the totals. The
+/// totals come from the index alone; names are joined for the page only.
+async fn open_items(pool: &PgPool, account_id: i64, today: NaiveDate) -> sqlx::Result<(Vec<ActionItem>, i64, i64)> {
+    let rows: Vec<ItemRow> = sqlx::query_as(
         "select totals.open_total, totals.overdue_total, page.* \
          from (select count(*) as open_total, count(*) filter (where due_date < $2) as overdue_total \
                from action_item where account_id = $1 and status = 'open') totals \
@@ -56,13 +86,15 @@ pub async fn gather(pool: &PgPool, account_id: i64, today: NaiveDate) -> sqlx::R
     .bind(account_id)
     .bind(today)
     .bind(SHOWN_ITEMS as i64)
-    .fetch_all(&mut *conn)
+    .fetch_all(pool)
     .await?;
-    let (open_total, overdue_total) = item_rows.first().map(|r| (r.open_total, r.overdue_total)).unwrap_or((0, 0));
-    let open_items = item_rows.into_iter().filter_map(ItemRow::into_item).collect();
+    let (open_total, overdue_total) = rows.first().map(|r| (r.open_total, r.overdue_total)).unwrap_or((0, 0));
+    Ok((rows.into_iter().filter_map(ItemRow::into_item).collect(), open_total, overdue_total))
+}
 
-    // 5. the relationship map: totals, and the contacts worth naming
-    let contact_rows: Vec<ContactRow> = sqlx::query_as(
+/// 5. the relationship map: totals, and the contacts worth naming
+async fn relationships(pool: &PgPool, account_id: i64) -> sqlx::Result<Relationships> {
+    let rows: Vec<ContactRow> = sqlx::query_as(
         "select totals.*, named.* \
          from (select count(*) as contacts_total, \
                       count(*) filter (where influence = 'high' and departed_at is null) as high_influence_total, \
@@ -82,23 +114,25 @@ pub async fn gather(pool: &PgPool, account_id: i64, today: NaiveDate) -> sqlx::R
              limit $2) named on true",
     )
     .bind(account_id)
+    // Enough of each kind to fill every group the summary names.
     .bind((SHOWN_CONTACTS * 4) as i64)
-    .fetch_all(&mut *conn)
+    .fetch_all(pool)
     .await?;
-    let relationships = match contact_rows.first() {
+    Ok(match rows.first() {
         Some(first) => Relationships {
             contacts_total: first.contacts_total,
             high_influence_total: first.high_influence_total,
             high_influence_covered: first.high_influence_covered,
             high_influence_promoters: first.high_influence_promoters,
-            // Enough of each kind to fill every group the summary names.
-            highlights: contact_rows.into_iter().filter_map(ContactRow::into_brief).collect(),
+            highlights: rows.into_iter().filter_map(ContactRow::into_brief).collect(),
         },
         None => Relationships::default(),
-    };
+    })
+}
 
-    // 6. recent sponsor changes
-    let sponsor_changes: Vec<SponsorChangeBrief> = sqlx::query_as(
+/// 6. recent sponsor changes
+async fn sponsor_changes(pool: &PgPool, account_id: i64) -> sqlx::Result<Vec<SponsorChangeBrief>> {
+    sqlx::query_as(
         "select c.name as contact_name, s.attribute, s.old_value, s.new_value, s.observed_at \
          from sponsor_change s join contact c using (contact_id) \
          where c.account_id = $1 and s.observed_at > now() - interval '90 days' \
@@ -106,11 +140,13 @@ pub async fn gather(pool: &PgPool, account_id: i64, today: NaiveDate) -> sqlx::R
     )
     .bind(account_id)
     .bind(SHOWN_SPONSOR_CHANGES as i64)
-    .fetch_all(&mut *conn)
-    .await?;
+    .fetch_all(pool)
+    .await
+}
 
-    // 7. whitespace with contracts ending soon, and the totals
-    let ws_rows: Vec<WhitespaceRow> = sqlx::query_as(
+/// 7. whitespace with contracts ending soon, and the totals
+async fn whitespace_ending(pool: &PgPool, account_id: i64, today: NaiveDate) -> sqlx::Result<(Vec<WhitespaceBrief>, i64, i64)> {
+    let rows: Vec<WhitespaceRow> = sqlx::query_as(
         "with all_rows as ( \
              select stage, vendor, annual_spend, contract_end, appetite, \
                     contract_end between $2 and $2 + $3::int as ending \
@@ -123,36 +159,22 @@ pub async fn gather(pool: &PgPool, account_id: i64, today: NaiveDate) -> sqlx::R
     .bind(today)
     .bind(WHITESPACE_HORIZON_DAYS as i32)
     .bind(SHOWN_WHITESPACE as i64)
-    .fetch_all(&mut *conn)
+    .fetch_all(pool)
     .await?;
-    let (whitespace_total, whitespace_ending_total) =
-        ws_rows.first().map(|r| (r.total, r.ending_total)).unwrap_or((0, 0));
-    let whitespace_ending = ws_rows.into_iter().filter_map(WhitespaceRow::into_brief).collect();
+    let (total, ending_total) = rows.first().map(|r| (r.total, r.ending_total)).unwrap_or((0, 0));
+    Ok((rows.into_iter().filter_map(WhitespaceRow::into_brief).collect(), ending_total, total))
+}
 
-    // 8. the latest intel
-    let intel: Vec<IntelBrief> = sqlx::query_as(
+/// 8. the latest intel
+async fn latest_intel(pool: &PgPool, account_id: i64) -> sqlx::Result<Vec<IntelBrief>> {
+    sqlx::query_as(
         "select headline, url, category, published_at from intel_item \
          where account_id = $1 order by published_at desc, intel_item_id desc limit $2",
     )
     .bind(account_id)
     .bind(SHOWN_INTEL as i64)
-    .fetch_all(&mut *conn)
-    .await?;
-
-    Ok(Some(AccountData {
-        account,
-        team,
-        plan,
-        open_items,
-        open_total,
-        overdue_total,
-        relationships,
-        sponsor_changes,
-        whitespace_ending,
-        whitespace_ending_total,
-        whitespace_total,
-        intel,
-    }))
+    .fetch_all(pool)
+    .await
 }
 
 /// A page row of open items with the account's totals; the item columns

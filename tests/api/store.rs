@@ -53,7 +53,7 @@ async fn an_account_has_exactly_one_owner() {
         .await
         .unwrap();
     assert!(tx.commit().await.is_err());
-    let team = accounts::team(&mut conn, acme.account_id).await.unwrap();
+    let team = accounts::team(&db.pool, acme.account_id).await.unwrap();
     assert_eq!(team.iter().filter(|m| m.role == TeamRole::Owner).count(), 1);
 }
 

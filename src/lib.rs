@@ -11,6 +11,7 @@ pub mod demo;
 pub mod domain;
 pub mod intel;
 pub mod slack;
+pub mod sponsors;
 pub mod startup;
 pub mod store;
 pub mod summary;

@@ -2,5 +2,7 @@
 //! account lists and modals.
 
 pub mod accounts;
+pub mod intel;
 pub mod items;
 pub mod modals;
+pub mod sponsors;

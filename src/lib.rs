@@ -4,6 +4,7 @@
 //! ([`domain`]) → the store ([`store`], all SQL) → pure renderers
 //! ([`summary`], [`views`]) → the outbox → Slack ([`slack`]).
 
+pub mod api;
 pub mod assistant;
 pub mod config;
 pub mod db;

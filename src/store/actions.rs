@@ -219,3 +219,16 @@ pub async fn mark_done(conn: &mut PgConnection, id: i64) -> sqlx::Result<()> {
     .await?;
     Ok(())
 }
+
+/// An open item of the plan with this title (any case), if there is one:
+/// a second click on the same button finds the item the first one made.
+pub async fn open_with_title(conn: &mut PgConnection, plan_id: i64, title: &str) -> sqlx::Result<Option<i64>> {
+    sqlx::query_scalar(
+        "select action_item_id from action_item \
+         where plan_id = $1 and lower(title) = lower($2) and status = 'open' order by action_item_id limit 1",
+    )
+    .bind(plan_id)
+    .bind(title.trim())
+    .fetch_optional(conn)
+    .await
+}

@@ -66,47 +66,52 @@ struct ObservationIn {
 pub async fn observe(_: Authorized, State(state): State<AppState>, JsonBody(body): JsonBody) -> Result<Json<Value>, ApiError> {
     let now = Utc::now();
     let list = entries(body, "observations", &[&["source"]])?;
-    let mut problems = Vec::new();
+    let paths: Vec<String> = list.iter().map(|(path, _)| path.clone()).collect();
+    let name = |index: usize| if paths[index].is_empty() { "observation".to_string() } else { paths[index].clone() };
+    // (entry index, problem), so every problem is listed in the order of the entries.
+    let mut problems: Vec<(usize, String)> = Vec::new();
     let mut parsed = Vec::with_capacity(list.len());
-    for (path, entry) in list {
+    for (index, (path, entry)) in list.into_iter().enumerate() {
         match parse_entry::<ObservationIn>(&path, entry) {
-            Ok(observation) => parsed.push((path, observation)),
-            Err(problem) => problems.push(problem),
+            Ok(observation) => parsed.push((index, observation)),
+            Err(problem) => problems.push((index, problem)),
         }
     }
     let mut tx = store::begin(&state.pool, Actor::source("api")).await?;
     // Only observations naming a contact by account and name need an account.
-    let named: Vec<usize> = (0..parsed.len())
-        .filter(|&i| parsed[i].1.contact_id.is_none() && parsed[i].1.contact_email.is_none())
-        .collect();
-    let selectors: Vec<AccountSelector> = named
+    let selectors: Vec<AccountSelector> = parsed
         .iter()
-        .map(|&i| AccountSelector { name: parsed[i].1.account.clone(), external_id: parsed[i].1.external_id.clone() })
+        .map(|(_, o)| match o.contact_id.is_none() && o.contact_email.is_none() {
+            true => AccountSelector { name: o.account.clone(), external_id: o.external_id.clone() },
+            false => AccountSelector::default(),
+        })
         .collect();
-    let mut accounts = resolve_accounts(&mut tx, &selectors).await?.into_iter();
+    let accounts = resolve_accounts(&mut tx, &selectors).await?;
     let mut observations = Vec::with_capacity(parsed.len());
-    let mut paths = Vec::with_capacity(parsed.len());
-    for (i, (path, item)) in parsed.into_iter().enumerate() {
-        let account = if named.contains(&i) { accounts.next() } else { None };
-        match validate(&path, item, account, now) {
+    let mut indices = Vec::with_capacity(parsed.len());
+    for ((index, item), account) in parsed.into_iter().zip(accounts) {
+        match validate(&paths[index], item, account, now) {
             Ok(observation) => {
                 observations.push(observation);
-                paths.push(path);
+                indices.push(index);
             }
-            Err(mut found) => problems.append(&mut found),
+            Err(found) => problems.extend(found.into_iter().map(|p| (index, p))),
         }
     }
+    for problem in observe::problems(&mut tx, &observations).await? {
+        problems.push((indices[problem.index], format!("{}: {}", name(indices[problem.index]), problem.message)));
+    }
     if !problems.is_empty() {
-        return Err(ApiError::invalid("invalid observations; nothing was recorded", problems));
+        problems.sort_by_key(|(index, _)| *index);
+        let details = problems.into_iter().map(|(_, p)| p).collect();
+        return Err(ApiError::invalid("some observations cannot be applied; nothing was recorded", details));
     }
 
     let results = match observe::observe(&mut tx, &observations, now).await {
         Ok(results) => results,
+        // Checked above; only a contact untracked in the meantime gets here.
         Err(ObserveError::Rejected(found)) => {
-            let details = found
-                .into_iter()
-                .map(|p| format!("{}: {}", if paths[p.index].is_empty() { "observation" } else { &paths[p.index] }, p.message))
-                .collect();
+            let details = found.into_iter().map(|p| format!("{}: {}", name(indices[p.index]), p.message)).collect();
             return Err(ApiError::invalid("some observations cannot be applied; nothing was recorded", details));
         }
         Err(ObserveError::Database(err)) => return Err(err.into()),
@@ -139,7 +144,7 @@ const MAX_VALUE_CHARS: usize = 300;
 fn validate(
     path: &str,
     item: ObservationIn,
-    account: Option<Result<crate::store::accounts::AccountKey, String>>,
+    account: Result<crate::store::accounts::AccountKey, String>,
     now: chrono::DateTime<Utc>,
 ) -> Result<Observation, Vec<String>> {
     let mut problems = Vec::new();
@@ -148,14 +153,14 @@ fn validate(
     let contact = match (item.contact_id, email, account) {
         (Some(id), _, _) => Some(ContactRef::Id(id)),
         (None, Some(email), _) => Some(ContactRef::Email(email.to_string())),
-        (None, None, Some(Ok(account))) => match name {
+        (None, None, Ok(account)) => match name {
             Some(name) => Some(ContactRef::Named { account_id: account.account_id, name: name.to_string() }),
             None => {
                 problems.push(format!("{}: the contact's name is needed with `account`", at(path, "name")));
                 None
             }
         },
-        (None, None, Some(Err(reason))) if item.account.is_some() || item.external_id.is_some() => {
+        (None, None, Err(reason)) if item.account.is_some() || item.external_id.is_some() => {
             problems.push(format!("{}: {reason}", at(path, "account")));
             None
         }

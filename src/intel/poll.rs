@@ -67,7 +67,7 @@ pub async fn poll_sources(pool: &PgPool, http: &reqwest::Client, now: DateTime<U
         let mut conn = pool.acquire().await.context("no database connection for intel polling")?;
         intel::due_sources(&mut conn, now - MIN_INTERVAL, limit).await.context("could not list the feeds due")?
     };
-    let fetched: Vec<(IntelSource, Fetched)> = futures_util::stream::iter(due)
+    let mut fetched: Vec<(IntelSource, Fetched)> = futures_util::stream::iter(due)
         .map(|source| async move {
             let fetched = fetch(http, &source).await;
             (source, fetched)
@@ -75,6 +75,9 @@ pub async fn poll_sources(pool: &PgPool, http: &reqwest::Client, now: DateTime<U
         .buffer_unordered(CONCURRENCY)
         .collect()
         .await;
+    // In source order, whichever answered first: of two feeds carrying one
+    // story, the same one keeps it every time.
+    fetched.sort_by_key(|(source, _)| source.intel_source_id);
 
     let mut report = PollReport { polled: fetched.len(), ..PollReport::default() };
     let mut incoming = Vec::new();
@@ -165,7 +168,7 @@ fn too_large() -> String {
 /// A fetch error in words for whoever looks after the feed.
 fn describe(err: reqwest::Error) -> String {
     if err.is_timeout() {
-        format!("the feed did not answer within {} seconds", FETCH_TIMEOUT.as_secs())
+        "the feed did not answer in time".into()
     } else if err.is_connect() {
         "could not connect to the feed's server".into()
     } else if err.is_redirect() {
@@ -248,6 +251,10 @@ pub fn plain_text(html: &str) -> String {
 mod tests {
     use super::*;
 
+    pub(super) fn source_for_fixtures() -> IntelSource {
+        source()
+    }
+
     fn source() -> IntelSource {
         IntelSource {
             intel_source_id: 3,
@@ -287,6 +294,27 @@ mod tests {
     #[test]
     fn a_document_that_is_not_a_feed_is_an_error_in_words() {
         let err = entries(b"<html><body>Not found</body></html>", &source(), Utc::now()).unwrap_err();
+        assert!(err.starts_with("not a valid RSS or Atom feed"), "{err}");
+    }
+}
+
+#[cfg(test)]
+mod fixture_tests {
+    use super::*;
+
+    #[test]
+    fn the_test_fixtures_parse_as_the_feed_tests_expect() {
+        let source = tests::source_for_fixtures();
+        let now = Utc::now();
+        let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/feeds/");
+        let rss = entries(&std::fs::read(format!("{dir}acme.rss")).unwrap(), &source, now).unwrap();
+        assert_eq!(rss.len(), 3);
+        let atom = entries(&std::fs::read(format!("{dir}acme.atom")).unwrap(), &source, now).unwrap();
+        assert_eq!(atom.len(), 3);
+        assert_eq!(atom[0].url.as_deref(), Some("https://techwire.example.com/2026/11/22/acme-series-c/"));
+        assert_eq!(atom[1].published_at.to_rfc3339(), "2026-11-22T08:00:00+00:00");
+        assert_eq!(atom[1].summary, "The cuts hit the hardware unit hardest.");
+        let err = entries(&std::fs::read(format!("{dir}malformed.xml")).unwrap(), &source, now).unwrap_err();
         assert!(err.starts_with("not a valid RSS or Atom feed"), "{err}");
     }
 }

@@ -144,6 +144,15 @@ pub async fn observe(
     Ok(results)
 }
 
+/// Every reason the observations cannot be applied (none: they can).
+pub async fn problems(conn: &mut PgConnection, observations: &[Observation]) -> sqlx::Result<Vec<Problem>> {
+    match resolve(conn, observations).await {
+        Ok(_) => Ok(Vec::new()),
+        Err(ObserveError::Rejected(problems)) => Ok(problems),
+        Err(ObserveError::Database(err)) => Err(err),
+    }
+}
+
 /// The contact id of every observation, or every problem there is.
 async fn resolve(conn: &mut PgConnection, observations: &[Observation]) -> Result<Vec<i64>, ObserveError> {
     let mut ids = Vec::with_capacity(observations.len());

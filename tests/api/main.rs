@@ -5,4 +5,7 @@ mod demo;
 mod fake_slack;
 mod health;
 mod helpers;
+mod intel;
+mod intel_support;
+mod sponsors;
 mod store;

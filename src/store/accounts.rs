@@ -303,6 +303,11 @@ impl AccountIndex {
         self.keys.push(key);
     }
 
+    /// The account with exactly this name, in any case.
+    pub fn exact(&self, name: &str) -> Option<&AccountKey> {
+        self.by_lower.get(&name.trim().to_lowercase()).map(|&at| &self.keys[at])
+    }
+
     pub fn by_name(&self, name: &str) -> Result<&AccountKey, Unresolved> {
         if let Some(&at) = self.by_lower.get(&name.trim().to_lowercase()) {
             return Ok(&self.keys[at]);

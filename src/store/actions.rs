@@ -232,3 +232,14 @@ pub async fn open_with_title(conn: &mut PgConnection, plan_id: i64, title: &str)
     .fetch_optional(conn)
     .await
 }
+
+/// A plan's items: open ones by due date, then the rest, oldest first.
+pub async fn for_plan(pool: &PgPool, plan_id: i64) -> sqlx::Result<Vec<ActionItem>> {
+    sqlx::query_as(&format!(
+        "{SELECT} where i.plan_id = $1 \
+         order by i.status <> 'open', i.due_date nulls last, i.action_item_id"
+    ))
+    .bind(plan_id)
+    .fetch_all(pool)
+    .await
+}

@@ -12,6 +12,7 @@ pub mod actions;
 pub mod audit;
 pub mod contacts;
 pub mod events;
+pub mod exchange;
 pub mod intel;
 pub mod outbox;
 pub mod plans;

@@ -327,6 +327,7 @@ async fn new_items_reach_each_follower_in_one_message_filtered_by_their_categori
     assert!(to_channel("C0QUIET").is_empty(), "no earnings news arrived");
 
     for row in &rows {
+        assert_eq!(row.kind, "intel");
         assert!(row.violations().is_empty(), "{:?}", row.violations());
         assert!(row.dedupe_key.starts_with(&format!("intel:{}:", acme.account_id)), "{}", row.dedupe_key);
         let buttons: Vec<&str> = row.payload["blocks"]

@@ -2,6 +2,7 @@
 //! on a fresh PostgreSQL database and, where Slack is involved, a fake Slack.
 
 mod demo;
+mod exchange;
 mod fake_slack;
 mod health;
 mod helpers;

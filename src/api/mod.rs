@@ -118,8 +118,8 @@ impl FromRequest<AppState> for JsonBody {
 /// object holding them under `list_key` with defaults beside them (an
 /// `"account"` that every item shares, say).
 ///
-/// Each entry comes with its path for error messages (`items[3]`, or ``
-/// for a lone entry). A default applies to an entry that sets no field of
+/// Each entry comes with its path for error messages: `items[3]`, or an
+/// empty path for a lone entry. A default applies to an entry that sets no field of
 /// its group (`account` and `external_id` are one group: an entry naming
 /// its own account by external id does not also get the default name).
 pub fn entries(body: Value, list_key: &str, default_groups: &[&[&str]]) -> Result<Vec<(String, Value)>, ApiError> {

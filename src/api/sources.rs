@@ -73,7 +73,7 @@ pub async fn list(
             let account = resolve_accounts(&mut conn, &[selector])
                 .await?
                 .remove(0)
-                .map_err(|reason| ApiError::NotFound(reason))?;
+                .map_err(ApiError::NotFound)?;
             Some(account.account_id)
         }
     };

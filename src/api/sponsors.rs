@@ -81,9 +81,12 @@ pub async fn observe(_: Authorized, State(state): State<AppState>, JsonBody(body
     // Only observations naming a contact by account and name need an account.
     let selectors: Vec<AccountSelector> = parsed
         .iter()
-        .map(|(_, o)| match o.contact_id.is_none() && o.contact_email.is_none() {
-            true => AccountSelector { name: o.account.clone(), external_id: o.external_id.clone() },
-            false => AccountSelector::default(),
+        .map(|(_, o)| {
+            if o.contact_id.is_none() && o.contact_email.is_none() {
+                AccountSelector { name: o.account.clone(), external_id: o.external_id.clone() }
+            } else {
+                AccountSelector::default()
+            }
         })
         .collect();
     let accounts = resolve_accounts(&mut tx, &selectors).await?;

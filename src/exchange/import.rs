@@ -128,10 +128,10 @@ async fn users(conn: &mut PgConnection, table: &Table, problems: &mut Vec<Proble
             if let Some(first) = slack_ids.repeat(id.clone(), line) {
                 cells.problem(format!("slack_id {id} is also on line {first}"));
             }
-            if let (Some(holder), Some(email)) = (slack_owners.get(id), &email) {
-                if holder != email {
-                    cells.problem(format!("slack_id {id} belongs to {holder}"));
-                }
+            if let (Some(holder), Some(email)) = (slack_owners.get(id), &email)
+                && holder != email
+            {
+                cells.problem(format!("slack_id {id} belongs to {holder}"));
             }
         }
         let name = cells.parse("name", table::text_at_most(200));
@@ -184,10 +184,10 @@ async fn accounts(conn: &mut PgConnection, table: &Table, problems: &mut Vec<Pro
                 cells.problem(format!("another account is already called “{}”", other.name));
             }
         }
-        if let Some(x) = &external_id {
-            if let Some(first) = external_ids.repeat(x.clone(), line) {
-                cells.problem(format!("external_id {x} is also on line {first}"));
-            }
+        if let Some(x) = &external_id
+            && let Some(first) = external_ids.repeat(x.clone(), line)
+        {
+            cells.problem(format!("external_id {x} is also on line {first}"));
         }
         let rank = cells.choice::<Rank>("rank").map(Rank::get);
         let rank_notes = cells.get("rank_notes").map(str::to_string);
@@ -237,14 +237,14 @@ async fn team(conn: &mut PgConnection, table: &Table, problems: &mut Vec<Problem
             cells.problem(format!("email: {email} is not a known person; add them to users.csv"));
         }
         let role = cells.required("role").and_then(|_| cells.choice::<TeamRole>("role"));
-        if let (Some(account), Some(user_id), Some(TeamRole::Owner)) = (&account, user_id, role) {
-            if owners.get(&account.account_id) != Some(&user_id) {
-                cells.problem(format!(
-                    "{} is not the owner of {}; an account's owner is set by owner_email in accounts.csv",
-                    email.as_deref().unwrap_or_default(),
-                    account.name
-                ));
-            }
+        if let (Some(account), Some(user_id), Some(TeamRole::Owner)) = (&account, user_id, role)
+            && owners.get(&account.account_id) != Some(&user_id)
+        {
+            cells.problem(format!(
+                "{} is not the owner of {}; an account's owner is set by owner_email in accounts.csv",
+                email.as_deref().unwrap_or_default(),
+                account.name
+            ));
         }
         if settle(cells, problems) && ok {
             account_ids.push(account.expect("checked").account_id);

@@ -380,19 +380,27 @@ async fn polling_reads_rss_and_atom_and_records_each_failing_feeds_error_without
     // 3 RSS + 3 Atom entries, one story in both feeds
     assert_eq!((report.stored, report.duplicates), (5, 1), "{report:?}");
 
-    let sources: Vec<(String, Option<String>, Option<String>, Option<String>, Option<DateTime<Utc>>)> = sqlx::query_as(
-        "select url, etag, last_modified, last_error, last_polled_at from intel_source order by intel_source_id",
+    #[derive(sqlx::FromRow)]
+    struct Source {
+        etag: Option<String>,
+        last_modified: Option<String>,
+        last_error: Option<String>,
+        last_polled_at: Option<DateTime<Utc>>,
+    }
+    let sources: Vec<Source> = sqlx::query_as(
+        "select etag, last_modified, last_error, last_polled_at from intel_source order by intel_source_id",
     )
     .fetch_all(pool)
     .await
     .unwrap();
-    assert_eq!(sources[0].1.as_deref(), Some(RSS_ETAG));
-    assert_eq!(sources[1].2.as_deref(), Some(ATOM_LAST_MODIFIED));
-    assert_eq!((sources[0].3.as_ref(), sources[1].3.as_ref()), (None, None));
-    assert!(sources[2].3.as_deref().unwrap().starts_with("not a valid RSS or Atom feed"), "{:?}", sources[2].3);
-    assert_eq!(sources[3].3.as_deref(), Some("the feed answered HTTP 500 Internal Server Error"));
-    assert!(sources[4].3.as_deref().unwrap().contains("did not answer"), "{:?}", sources[4].3);
-    assert!(sources.iter().all(|s| s.4 == Some(tick())));
+    let errors: Vec<Option<&str>> = sources.iter().map(|s| s.last_error.as_deref()).collect();
+    assert_eq!(sources[0].etag.as_deref(), Some(RSS_ETAG));
+    assert_eq!(sources[1].last_modified.as_deref(), Some(ATOM_LAST_MODIFIED));
+    assert_eq!((errors[0], errors[1]), (None, None));
+    assert!(errors[2].unwrap().starts_with("not a valid RSS or Atom feed"), "{errors:?}");
+    assert_eq!(errors[3], Some("the feed answered HTTP 500 Internal Server Error"));
+    assert_eq!(errors[4], Some("the feed did not answer in time"));
+    assert!(sources.iter().all(|s| s.last_polled_at == Some(tick())));
 
     let items: Vec<(String, String, Option<i64>)> = sqlx::query_as(
         "select headline, category, intel_source_id from intel_item where account_id = $1 order by published_at desc",

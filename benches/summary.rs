@@ -81,7 +81,7 @@ async fn main() -> anyhow::Result<()> {
     let mut admin = PgConnection::connect_with(&server).await?;
     sqlx::query("drop database if exists planbot_bench_summary with (force)").execute(&mut admin).await?;
     sqlx::query("create database planbot_bench_summary").execute(&mut admin).await?;
-    let pool = PgPoolOptions::new().max_connections(4).connect_with(server.database("planbot_bench_summary")).await?;
+    let pool = PgPoolOptions::new().max_connections(10).connect_with(server.database("planbot_bench_summary")).await?;
     planbot::db::MIGRATOR.run(&pool).await?;
 
     let now = Utc::now();

@@ -89,6 +89,48 @@ pub enum Command {
     Migrate,
     /// Run one scheduled job now (see `planbot run-job --help` for the names).
     RunJob(RunJobArgs),
+    /// Import CSV files of users, accounts, team, plans, actions, contacts and
+    /// whitespace. Each file is imported whole or not at all; a rejected file
+    /// is reported with every bad line and the reason.
+    Import(ImportArgs),
+    /// Export everything as the seven CSV files into a directory, or one
+    /// account's plan as Markdown (`--account NAME --format markdown`).
+    Export(ExportArgs),
+}
+
+#[derive(Debug, Clone, Args)]
+pub struct ImportArgs {
+    /// CSV files, or directories holding users.csv, accounts.csv, team.csv,
+    /// plans.csv, actions.csv, contacts.csv and whitespace.csv; they are
+    /// imported in that order.
+    #[arg(required = true, value_name = "DIR_OR_FILE")]
+    pub paths: Vec<PathBuf>,
+
+    /// What the files hold, when their names don't say.
+    #[arg(long, value_enum)]
+    pub kind: Option<crate::exchange::Kind>,
+}
+
+#[derive(Debug, Clone, Args)]
+pub struct ExportArgs {
+    /// Directory to write the seven CSV files into (created when missing).
+    #[arg(value_name = "DIR", required_unless_present = "account")]
+    pub dir: Option<PathBuf>,
+
+    /// The account whose plan to print (with `--format markdown`).
+    #[arg(long, value_name = "NAME")]
+    pub account: Option<String>,
+
+    /// `csv`: the seven files into DIR. `markdown`: the plan of `--account`,
+    /// printed to standard output.
+    #[arg(long, value_enum, default_value = "csv")]
+    pub format: ExportFormat,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum ExportFormat {
+    Csv,
+    Markdown,
 }
 
 #[derive(Debug, Clone, Args)]

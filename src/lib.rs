@@ -4,13 +4,16 @@
 //! ([`domain`]) → the store ([`store`], all SQL) → pure renderers
 //! ([`summary`], [`views`]) → the outbox → Slack ([`slack`]).
 
+pub mod api;
 pub mod assistant;
 pub mod config;
 pub mod db;
 pub mod demo;
 pub mod domain;
+pub mod exchange;
 pub mod intel;
 pub mod slack;
+pub mod sponsors;
 pub mod startup;
 pub mod store;
 pub mod summary;
@@ -21,7 +24,8 @@ use config::{Cli, Command};
 
 /// Runs one `planbot` command line.
 pub async fn run(cli: Cli) -> anyhow::Result<()> {
-    let quiet = matches!(cli.command, Command::Demo(_));
+    // The demo, import and export talk to a person on the terminal; logs would be noise.
+    let quiet = matches!(cli.command, Command::Demo(_) | Command::Import(_) | Command::Export(_));
     telemetry::init(cli.log_format, if quiet { "warn" } else { "info,sqlx=warn" });
     match cli.command {
         Command::Serve(args) => startup::serve(&cli.database, *args).await,
@@ -33,6 +37,24 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
             result?;
             println!("planbot: the database is up to date.");
             Ok(())
+        }
+        Command::Import(args) => {
+            let db = db::Database::open(&cli.database, db::DEFAULT_DATABASE).await?;
+            let result = match db.migrate().await {
+                Ok(()) => exchange::run_import(&db.pool, &args.paths, args.kind, chrono::Utc::now()).await,
+                Err(err) => Err(err),
+            };
+            db.close().await;
+            result
+        }
+        Command::Export(args) => {
+            let db = db::Database::open(&cli.database, db::DEFAULT_DATABASE).await?;
+            let result = match db.migrate().await {
+                Ok(()) => exchange::run_export(&db.pool, &args, chrono::Utc::now()).await,
+                Err(err) => Err(err),
+            };
+            db.close().await;
+            result
         }
         Command::RunJob(args) => anyhow::bail!(
             "there is no job called `{}` yet; planbot's scheduled jobs are not part of this build",

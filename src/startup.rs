@@ -82,6 +82,7 @@ pub fn router(state: AppState) -> Router {
         .route("/readyz", get(readyz))
         .route("/metrics", get(metrics))
         .merge(crate::slack::http::routes())
+        .merge(crate::api::router())
         .with_state(state)
 }
 

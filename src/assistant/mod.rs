@@ -3,6 +3,7 @@
 //! in how they deliver the [`Reply`].
 
 mod conversation;
+mod intel;
 pub mod items;
 mod plan_command;
 

@@ -5,8 +5,10 @@ use chrono::{DateTime, Utc};
 use super::items::{ItemChange, ItemResult};
 use super::{AccountChoice, Assistant, Caller, Outcome, Place, Reply};
 use crate::domain::command::{self, ActionsScope, NewItem, PlanCommand};
+use crate::domain::follow::parse_follow_target;
 use crate::domain::intent::ActionFilter;
 use crate::domain::when::describe_due;
+use crate::intel::classify::IntelCategory;
 use crate::slack::api::MessageContent;
 use crate::store::accounts::Account;
 use crate::store::actions::{self, ActionItem, AddError, NewAction};
@@ -168,37 +170,72 @@ impl Assistant {
         ))))
     }
 
-    /// `/plan follow|unfollow <account>`: this channel, or the caller in a DM.
+    /// `/plan follow|unfollow <account>[: categories]`: this channel, or the caller in a DM.
     async fn follow(&self, caller: &Caller, place: &Place, asked: &str, follow: bool) -> anyhow::Result<Reply> {
         let verb = if follow { "follow" } else { "unfollow" };
-        let account = match self.account_for_command(caller, asked, &format!("/plan {verb} {{account}}")).await? {
+        let target = match parse_follow_target(asked) {
+            Ok(target) => target,
+            Err(message) => return Ok(Reply::note(message)),
+        };
+        if !follow && !target.categories.is_empty() {
+            return Ok(Reply::note(format!(
+                "`/plan unfollow` stops all of an account's news. To keep only some kinds, follow again with them: \
+                 `/plan follow {}: funding, layoffs`.",
+                target.account
+            )));
+        }
+        let account = match self.account_for_command(caller, &target.account, &format!("/plan {verb} {{account}}")).await? {
             Ok(account) => account,
             Err(reply) => return Ok(reply),
         };
-        self.set_following(caller, place, &account, follow).await
+        self.set_following(caller, place, &account, follow, Some(&target.categories)).await
     }
 
-    pub async fn set_following(&self, caller: &Caller, place: &Place, account: &Account, follow: bool) -> anyhow::Result<Reply> {
+    /// Follows (every category when `categories` is empty; when it is
+    /// `None`, what an existing follow chose stays) or unfollows.
+    pub async fn set_following(
+        &self,
+        caller: &Caller,
+        place: &Place,
+        account: &Account,
+        follow: bool,
+        categories: Option<&[IntelCategory]>,
+    ) -> anyhow::Result<Reply> {
         let follower = match place {
             Place::Direct => Follower::User(caller.user.user_id),
             Place::Channel(channel) => Follower::Channel(channel.clone()),
         };
-        // (subject, "already following", "was not following") as the place reads
-        let (who, already, was_not) = match place {
-            Place::Direct => ("You", "You already follow", "You weren't following"),
-            Place::Channel(_) => ("This channel", "This channel already follows", "This channel wasn't following"),
-        };
-        let changed = if follow {
-            subscriptions::follow(&self.pool, account.account_id, &follower, &[]).await?
-        } else {
-            subscriptions::unfollow(&self.pool, account.account_id, &follower).await?
+        // (subject, "will get", "now gets", "already following", "was not following") as the place reads
+        let (who, now_get, already, was_not) = match place {
+            Place::Direct => ("You", "You now get", "You already follow", "You weren't following"),
+            Place::Channel(_) => {
+                ("This channel", "This channel now gets", "This channel already follows", "This channel wasn't following")
+            }
         };
         let name = &account.name;
-        let text = match (follow, changed) {
-            (true, true) => format!(":newspaper: {who} will get *{name}*'s company news as it comes in."),
-            (true, false) => format!("{already} *{name}*'s company news."),
-            (false, true) => format!("{who} will no longer get *{name}*'s company news."),
-            (false, false) => format!("{was_not} *{name}*."),
+        if !follow {
+            let text = if subscriptions::unfollow(&self.pool, account.account_id, &follower).await? {
+                format!("{who} will no longer get *{name}*'s company news.")
+            } else {
+                format!("{was_not} *{name}*.")
+            };
+            return Ok(Reply::note(text));
+        }
+        let before = subscriptions::categories_of(&self.pool, account.account_id, &follower).await?;
+        let wanted: Vec<String> = match (categories, &before) {
+            (Some(chosen), _) => chosen.iter().map(|c| c.as_str().to_string()).collect(),
+            (None, Some(kept)) => kept.clone(),
+            (None, None) => Vec::new(),
+        };
+        if before.as_ref() != Some(&wanted) {
+            subscriptions::follow(&self.pool, account.account_id, &follower, &wanted).await?;
+        }
+        let kinds = news_kinds(&wanted);
+        let text = match before {
+            None => format!(":newspaper: {who} will get *{name}*'s {kinds} as it comes in."),
+            Some(old) if old == wanted => format!("{already} *{name}*'s {kinds}."),
+            Some(_) if wanted.is_empty() => format!(":newspaper: {now_get} all of *{name}*'s company news."),
+            Some(_) => format!(":newspaper: {now_get} only *{name}*'s {kinds}."),
         };
         Ok(Reply::note(text))
     }
@@ -229,6 +266,19 @@ pub fn added_text(added: &ActionItem, account: &Account, today: chrono::NaiveDat
         added.title,
         added.owner_mention()
     )
+}
+
+/// "company news", or "funding and layoffs news" for a category choice.
+fn news_kinds(categories: &[String]) -> String {
+    let labels: Vec<String> = categories
+        .iter()
+        .map(|c| c.parse::<IntelCategory>().map(|c| c.label().to_lowercase()).unwrap_or_else(|_| c.clone()))
+        .collect();
+    match labels.as_slice() {
+        [] => "company news".into(),
+        [one] => format!("{one} news"),
+        [rest @ .., last] => format!("{} and {last} news", rest.join(", ")),
+    }
 }
 
 fn channel_of(place: &Place) -> Option<String> {

@@ -6,7 +6,7 @@ use chrono::{DateTime, Duration, NaiveDate, Utc};
 use sqlx::PgPool;
 
 use super::data::{ACCOUNTS, DemoAccount, PEOPLE, SPONSOR_CHANGES};
-use crate::domain::enums::{PlanStatus, PlanType, TeamRole, UserRole};
+use crate::domain::enums::{PlanStatus, PlanType, SponsorAttribute, TeamRole, UserRole};
 use crate::domain::plan::SECTIONS;
 use crate::intel::classify::{IntelCategory, normalize_link};
 use crate::store::accounts::{self, NewAccount};
@@ -75,15 +75,20 @@ pub async fn seed(pool: &PgPool, now: DateTime<Utc>) -> anyhow::Result<Seeded> {
         .fetch_one(&mut *tx)
         .await
         .with_context(|| format!("sponsor change of {} at {}", change.contact, change.account))?;
+        let attribute = change.attribute.parse()?;
+        let observed_at = now - Duration::days(change.days_ago);
         store::sponsors::record_change(
             &mut tx,
             contact_id,
-            change.attribute.parse()?,
+            attribute,
             Some(change.old_value),
             Some(change.new_value),
-            now - Duration::days(change.days_ago),
+            observed_at,
         )
         .await?;
+        if attribute == SponsorAttribute::Company && !crate::sponsors::works_at(change.new_value, change.account) {
+            store::sponsors::set_departed(&mut tx, contact_id, Some(observed_at)).await?;
+        }
     }
 
     let (items, overdue): (i64, i64) = sqlx::query_as(

@@ -26,7 +26,7 @@ pub const USAGE: &str = "*How to use `/plan`*
 • `/plan snooze 142 next week` — hide action item 142 until a date
 • `/plan actions` — your open action items; also `/plan actions overdue` or `/plan actions Acme`
 • `/plan link Acme` — connect this channel to the Acme account
-• `/plan follow Acme` — get updates about Acme
+• `/plan follow Acme` — get updates about Acme; `/plan follow Acme: funding, layoffs` for some kinds of news only
 • `/plan unfollow Acme` — stop getting updates about Acme
 • `/plan settings` — your planbot settings
 • `/plan help` — this message

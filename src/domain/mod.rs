@@ -4,6 +4,7 @@
 
 pub mod command;
 pub mod enums;
+pub mod follow;
 pub mod intent;
 pub mod names;
 pub mod plan;

@@ -143,10 +143,17 @@ async fn route_click(state: &AppState, click: &Click, now: DateTime<Utc>) -> any
         }
         summary::action_ids::FOLLOW => {
             let Some(id) = account_id() else { return Ok(()) };
-            let reply = match accounts::visible_by_id(&state.pool, click.caller.viewer(), id).await? {
-                Some(account) => state.assistant.set_following(&click.caller, &click_place(click), &account, true).await?,
-                None => Reply::note("I couldn't find that account among the accounts you can see."),
-            };
+            let reply = state.assistant.follow_by_id(&click.caller, &click_place(click), id, true).await?;
+            answer(state, click, reply).await
+        }
+        views::intel::action_ids::ADD_ACTION => {
+            let Some(id) = click.value.parse().ok() else { return Ok(()) };
+            let reply = state.assistant.intel_to_action(&click.caller, id, now).await?;
+            answer(state, click, reply).await
+        }
+        views::intel::action_ids::ADD_THREAT => {
+            let Some(id) = click.value.parse().ok() else { return Ok(()) };
+            let reply = state.assistant.intel_to_threat(&click.caller, id, now).await?;
             answer(state, click, reply).await
         }
         summary::action_ids::ADD_ITEM | home::action_ids::ADD_ITEM => {

@@ -239,3 +239,27 @@ pub async fn mark_done(conn: &mut PgConnection, id: i64) -> sqlx::Result<()> {
     .await?;
     Ok(())
 }
+
+/// An open item of the plan with this title (any case), if there is one:
+/// a second click on the same button finds the item the first one made.
+pub async fn open_with_title(conn: &mut PgConnection, plan_id: i64, title: &str) -> sqlx::Result<Option<i64>> {
+    sqlx::query_scalar(
+        "select action_item_id from action_item \
+         where plan_id = $1 and lower(title) = lower($2) and status = 'open' order by action_item_id limit 1",
+    )
+    .bind(plan_id)
+    .bind(title.trim())
+    .fetch_optional(conn)
+    .await
+}
+
+/// A plan's items: open ones by due date, then the rest, oldest first.
+pub async fn for_plan(pool: &PgPool, plan_id: i64) -> sqlx::Result<Vec<ActionItem>> {
+    sqlx::query_as(&format!(
+        "{SELECT_COLUMNS} {FROM_JOINS} where i.plan_id = $1 \
+         order by i.status <> 'open', i.due_date nulls last, i.action_item_id"
+    ))
+    .bind(plan_id)
+    .fetch_all(pool)
+    .await
+}

@@ -13,6 +13,7 @@ pub mod audit;
 pub mod contacts;
 pub mod events;
 pub mod home;
+pub mod exchange;
 pub mod intel;
 pub mod outbox;
 pub mod plans;

@@ -73,3 +73,44 @@ pub async fn enqueue(conn: &mut PgConnection, message: &NewMessage) -> sqlx::Res
     .await?;
     Ok(inserted.rows_affected() == 1)
 }
+
+/// Enqueues many messages in one statement (a poll that brings news for
+/// thousands of accounts); messages whose dedupe key was enqueued before
+/// are dropped. Returns how many were new.
+pub async fn enqueue_many(conn: &mut PgConnection, messages: &[NewMessage]) -> sqlx::Result<u64> {
+    if messages.is_empty() {
+        return Ok(0);
+    }
+    let mut kinds = Vec::with_capacity(messages.len());
+    let mut channels = Vec::with_capacity(messages.len());
+    let mut users = Vec::with_capacity(messages.len());
+    let mut payloads = Vec::with_capacity(messages.len());
+    let mut keys = Vec::with_capacity(messages.len());
+    let mut run_ats = Vec::with_capacity(messages.len());
+    for message in messages {
+        let (channel, user) = match &message.target {
+            Target::Channel(channel) => (Some(channel.as_str()), None),
+            Target::User(user_id) => (None, Some(*user_id)),
+        };
+        kinds.push(message.kind);
+        channels.push(channel);
+        users.push(user);
+        payloads.push(serde_json::to_value(&message.payload).map_err(|e| sqlx::Error::Encode(Box::new(e)))?);
+        keys.push(message.dedupe_key.as_str());
+        run_ats.push(message.run_at);
+    }
+    let inserted = sqlx::query(
+        "insert into outbox (kind, target_channel, target_user_id, payload, dedupe_key, run_at) \
+         select * from unnest($1::text[], $2::text[], $3::bigint[], $4::jsonb[], $5::text[], $6::timestamptz[]) \
+         on conflict (dedupe_key) do nothing",
+    )
+    .bind(&kinds)
+    .bind(&channels)
+    .bind(&users)
+    .bind(&payloads)
+    .bind(&keys)
+    .bind(&run_ats)
+    .execute(conn)
+    .await?;
+    Ok(inserted.rows_affected())
+}

@@ -202,3 +202,11 @@ pub async fn set_preferences(pool: &PgPool, user_id: i64, prefs: &Preferences) -
     .fetch_one(pool)
     .await
 }
+
+/// The people with these ids (in no particular order; unknown ids are skipped).
+pub async fn by_ids(conn: &mut PgConnection, user_ids: &[i64]) -> sqlx::Result<Vec<User>> {
+    sqlx::query_as(&format!("select {COLUMNS} from app_user where user_id = any($1)"))
+        .bind(user_ids)
+        .fetch_all(conn)
+        .await
+}

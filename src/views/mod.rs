@@ -3,5 +3,7 @@
 
 pub mod accounts;
 pub mod home;
+pub mod intel;
 pub mod items;
 pub mod modals;
+pub mod sponsors;

@@ -3,9 +3,13 @@
 
 mod conversation;
 mod demo;
+mod exchange;
 mod fake_slack;
 mod health;
 mod helpers;
 mod manifest;
 mod slack;
+mod intel;
+mod intel_support;
+mod sponsors;
 mod store;

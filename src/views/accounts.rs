@@ -19,17 +19,7 @@ pub const MAX_LISTED: usize = 40;
 /// The caller's accounts, a line and a *Summary* button each.
 pub fn my_accounts(accounts: &[AccountOverview], today: NaiveDate) -> Vec<SlackBlock> {
     let mut out = vec![section(&format!("*Your {} accounts*, most strategic first:", accounts.len()))];
-    for account in accounts.iter().take(MAX_LISTED) {
-        let mut line = format!("*{}* · rank {}", escape(&account.name), account.rank);
-        if let Some(renewal) = account.renewal_date {
-            line.push_str(&format!(" · renews {}", due_phrase(renewal, today)));
-        }
-        line.push_str(&format!(" · {} open", account.open_total));
-        if account.overdue_total > 0 {
-            line.push_str(&format!(", :red_circle: {} overdue", account.overdue_total));
-        }
-        out.push(section_with_button(&line, button("Summary", action_ids::SHOW_SUMMARY, &account.account_id.to_string())));
-    }
+    out.extend(accounts.iter().take(MAX_LISTED).map(|account| account_line(account, today)));
     if accounts.len() > MAX_LISTED {
         out.push(context(&format!(
             "_…and {} more. Ask for one by name: `summary of <account>`._",
@@ -37,6 +27,20 @@ pub fn my_accounts(accounts: &[AccountOverview], today: NaiveDate) -> Vec<SlackB
         )));
     }
     out
+}
+
+/// An account at a glance (rank, renewal, open and overdue items) with a
+/// *Summary* button.
+pub fn account_line(account: &AccountOverview, today: NaiveDate) -> SlackBlock {
+    let mut line = format!("*{}* · rank {}", escape(&account.name), account.rank);
+    if let Some(renewal) = account.renewal_date {
+        line.push_str(&format!(" · renews {}", due_phrase(renewal, today)));
+    }
+    line.push_str(&format!(" · {} open", account.open_total));
+    if account.overdue_total > 0 {
+        line.push_str(&format!(", :red_circle: {} overdue", account.overdue_total));
+    }
+    section_with_button(&line, button("Summary", action_ids::SHOW_SUMMARY, &account.account_id.to_string()))
 }
 
 /// "Which one did you mean?" with a button per candidate.

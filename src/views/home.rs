@@ -43,20 +43,7 @@ pub fn render(data: &HomeData, display_name: &str, now: DateTime<Utc>, tz: Tz) -
         out.push(section("*Your accounts*\n_You're not on any account team yet._"));
     } else {
         out.push(section(&format!("*Your accounts* · {}", data.accounts.len())));
-        for account in data.accounts.iter().take(LISTED_ACCOUNTS) {
-            let mut line = format!("*{}* · rank {}", escape(&account.name), account.rank);
-            if let Some(renewal) = account.renewal_date {
-                line.push_str(&format!(" · renews {}", due_phrase(renewal, today)));
-            }
-            line.push_str(&format!(" · {} open", account.open_total));
-            if account.overdue_total > 0 {
-                line.push_str(&format!(", :red_circle: {} overdue", account.overdue_total));
-            }
-            out.push(blocks::section_with_button(
-                &line,
-                button("Summary", accounts::action_ids::SHOW_SUMMARY, &account.account_id.to_string()),
-            ));
-        }
+        out.extend(data.accounts.iter().take(LISTED_ACCOUNTS).map(|account| accounts::account_line(account, today)));
         if data.accounts.len() > LISTED_ACCOUNTS {
             out.push(context(&format!("_…and {} more_", data.accounts.len() - LISTED_ACCOUNTS)));
         }

@@ -67,7 +67,7 @@ async fn active_plan(pool: &PgPool, account_id: i64) -> sqlx::Result<Option<Plan
         .await
 }
 
-/// 4. open action items, overdue and soonest first, with the totals. The
+/// 4. Open action items, overdue and soonest first, with the totals: the
 /// totals come from the index alone; names are joined for the page only.
 async fn open_items(pool: &PgPool, account_id: i64, today: NaiveDate) -> sqlx::Result<(Vec<ActionItem>, i64, i64)> {
     let rows: Vec<ItemRow> = sqlx::query_as(

@@ -48,7 +48,7 @@ pub async fn gather(pool: &PgPool, account_id: i64, today: NaiveDate) -> sqlx::R
     }))
 }
 
-/// 1. the account
+/// Query 1: the account
 async fn account_row(pool: &PgPool, account_id: i64) -> sqlx::Result<Option<Account>> {
     sqlx::query_as(
         "select account_id, name, external_id, rank, rank_notes, tier, industry, annual_spend, \
@@ -59,7 +59,7 @@ async fn account_row(pool: &PgPool, account_id: i64) -> sqlx::Result<Option<Acco
     .await
 }
 
-/// 3. the active plan (2, the team, is [`accounts::team`])
+/// Query 3: the active plan (2, the team, is [`accounts::team`])
 async fn active_plan(pool: &PgPool, account_id: i64) -> sqlx::Result<Option<Plan>> {
     sqlx::query_as(&format!("select {} from plan where account_id = $1 and status = 'active'", plans::COLUMNS))
         .bind(account_id)
@@ -67,7 +67,7 @@ async fn active_plan(pool: &PgPool, account_id: i64) -> sqlx::Result<Option<Plan
         .await
 }
 
-/// 4. Open action items, overdue and soonest first, with the totals: the
+/// Query 4: Open action items, overdue and soonest first, with the totals: the
 /// totals come from the index alone; names are joined for the page only.
 async fn open_items(pool: &PgPool, account_id: i64, today: NaiveDate) -> sqlx::Result<(Vec<ActionItem>, i64, i64)> {
     let rows: Vec<ItemRow> = sqlx::query_as(
@@ -92,7 +92,7 @@ async fn open_items(pool: &PgPool, account_id: i64, today: NaiveDate) -> sqlx::R
     Ok((rows.into_iter().filter_map(ItemRow::into_item).collect(), open_total, overdue_total))
 }
 
-/// 5. the relationship map: totals, and the contacts worth naming
+/// Query 5: the relationship map: totals, and the contacts worth naming
 async fn relationships(pool: &PgPool, account_id: i64) -> sqlx::Result<Relationships> {
     let rows: Vec<ContactRow> = sqlx::query_as(
         "select totals.*, named.* \
@@ -130,7 +130,7 @@ async fn relationships(pool: &PgPool, account_id: i64) -> sqlx::Result<Relations
     })
 }
 
-/// 6. recent sponsor changes
+/// Query 6: recent sponsor changes
 async fn sponsor_changes(pool: &PgPool, account_id: i64) -> sqlx::Result<Vec<SponsorChangeBrief>> {
     sqlx::query_as(
         "select c.name as contact_name, s.attribute, s.old_value, s.new_value, s.observed_at \
@@ -144,7 +144,7 @@ async fn sponsor_changes(pool: &PgPool, account_id: i64) -> sqlx::Result<Vec<Spo
     .await
 }
 
-/// 7. whitespace with contracts ending soon, and the totals
+/// Query 7: whitespace with contracts ending soon, and the totals
 async fn whitespace_ending(pool: &PgPool, account_id: i64, today: NaiveDate) -> sqlx::Result<(Vec<WhitespaceBrief>, i64, i64)> {
     let rows: Vec<WhitespaceRow> = sqlx::query_as(
         "with all_rows as ( \
@@ -165,7 +165,7 @@ async fn whitespace_ending(pool: &PgPool, account_id: i64, today: NaiveDate) -> 
     Ok((rows.into_iter().filter_map(WhitespaceRow::into_brief).collect(), ending_total, total))
 }
 
-/// 8. the latest intel
+/// Query 8: the latest intel
 async fn latest_intel(pool: &PgPool, account_id: i64) -> sqlx::Result<Vec<IntelBrief>> {
     sqlx::query_as(
         "select headline, url, category, published_at from intel_item \

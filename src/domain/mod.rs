@@ -7,5 +7,6 @@ pub mod enums;
 pub mod intent;
 pub mod names;
 pub mod plan;
+pub mod schedule;
 pub mod when;
 pub mod window;

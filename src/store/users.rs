@@ -61,7 +61,7 @@ pub fn mention(slack_id: Option<&str>, display_name: &str, email: &str) -> Strin
     }
 }
 
-const COLUMNS: &str = "user_id, slack_id, email, display_name, tz, manager_id, role, dm_muted, \
+pub(crate) const COLUMNS: &str = "user_id, slack_id, email, display_name, tz, manager_id, role, dm_muted, \
     quiet_start, quiet_end, working_days, digest, digest_time, digest_weekday, ignored_nudges";
 
 /// A person as an import or the demo describes them.
@@ -80,6 +80,29 @@ pub async fn by_id(pool: &PgPool, user_id: i64) -> sqlx::Result<Option<User>> {
         .bind(user_id)
         .fetch_optional(pool)
         .await
+}
+
+/// The people with these ids (those that exist), in id order.
+pub async fn by_ids(conn: &mut PgConnection, user_ids: &[i64]) -> sqlx::Result<Vec<User>> {
+    sqlx::query_as(&format!("select {COLUMNS} from app_user where user_id = any($1) order by user_id"))
+        .bind(user_ids)
+        .fetch_all(conn)
+        .await
+}
+
+/// Remembers the Slack id found for a person by their email (when they must
+/// be messaged before they have written to planbot). `false` when another
+/// person already holds that id: the two rows need a human to sort them out.
+pub async fn remember_slack_id(pool: &PgPool, user_id: i64, slack_id: &str) -> sqlx::Result<bool> {
+    let updated = sqlx::query(
+        "update app_user set slack_id = $2 where user_id = $1 \
+           and not exists (select 1 from app_user other where other.slack_id = $2 and other.user_id <> $1)",
+    )
+    .bind(user_id)
+    .bind(slack_id)
+    .execute(pool)
+    .await?;
+    Ok(updated.rows_affected() == 1)
 }
 
 pub async fn by_slack_id(pool: &PgPool, slack_id: &str) -> sqlx::Result<Option<User>> {

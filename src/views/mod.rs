@@ -1,6 +1,7 @@
 //! Pure renderers of what planbot shows besides the summary: item lists,
-//! account lists and modals.
+//! account lists, modals, and the scheduled jobs' messages.
 
 pub mod accounts;
 pub mod items;
 pub mod modals;
+pub mod notices;

@@ -10,6 +10,7 @@ pub mod db;
 pub mod demo;
 pub mod domain;
 pub mod intel;
+pub mod jobs;
 pub mod slack;
 pub mod startup;
 pub mod store;
@@ -34,9 +35,6 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
             println!("planbot: the database is up to date.");
             Ok(())
         }
-        Command::RunJob(args) => anyhow::bail!(
-            "there is no job called `{}` yet; planbot's scheduled jobs are not part of this build",
-            args.name
-        ),
+        Command::RunJob(args) => jobs::run_job::run(&cli.database, *args).await,
     }
 }

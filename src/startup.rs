@@ -36,6 +36,9 @@ pub struct AppState {
     /// Work that continues after Slack has been acknowledged, and the
     /// background loops; shutdown waits for them.
     pub tasks: TaskTracker,
+    /// Wakes the outbox worker: call `notify_one()` after committing an
+    /// enqueue, and the message goes out at once instead of at the next poll.
+    pub outbox_wake: Arc<tokio::sync::Notify>,
 }
 
 /// What handlers need to know of the configuration.
@@ -113,6 +116,8 @@ pub struct Application {
     listener: TcpListener,
     state: AppState,
     grace: Duration,
+    jobs: crate::jobs::JobSettings,
+    delivery: crate::jobs::outbox_worker::DeliverySettings,
 }
 
 impl Application {
@@ -151,8 +156,15 @@ impl Application {
             metrics: metrics_handle(),
             shutdown,
             tasks: TaskTracker::new(),
+            outbox_wake: Arc::new(tokio::sync::Notify::new()),
         };
-        Ok(Application { listener, state, grace: Duration::from_secs(args.shutdown_grace_secs) })
+        Ok(Application {
+            listener,
+            state,
+            grace: Duration::from_secs(args.shutdown_grace_secs),
+            jobs: (&args.schedule).into(),
+            delivery: (&args.outbox).into(),
+        })
     }
 
     pub fn local_addr(&self) -> SocketAddr {
@@ -164,11 +176,13 @@ impl Application {
     }
 
     /// Serves until the shutdown token is cancelled, then lets in-flight
-    /// requests and tasks finish (up to the grace period).
+    /// requests and tasks finish (up to the grace period). The scheduler and
+    /// the outbox worker run alongside.
     pub async fn run_until_stopped(self) -> anyhow::Result<()> {
         let shutdown = self.state.shutdown.clone();
         let tasks = self.state.tasks.clone();
         tracing::info!(address = %self.local_addr(), replica = %self.state.settings.replica, "planbot is listening");
+        crate::jobs::spawn_background(&self.state, self.jobs, self.delivery);
         axum::serve(self.listener, router(self.state))
             .with_graceful_shutdown(async move { shutdown.cancelled().await })
             .await

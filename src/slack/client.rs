@@ -36,8 +36,9 @@ impl SlackHttp {
             .https_or_http()
             .enable_http1()
             .build();
-        let base = format!("{}/", api_url.trim_end_matches('/'));
-        let connector = SlackClientHyperConnector::with_connector(https).with_slack_api_url(&base);
+        // slack-morphism joins the base and the method with a slash of its own.
+        let base = api_url.trim_end_matches('/');
+        let connector = SlackClientHyperConnector::with_connector(https).with_slack_api_url(base);
         Ok(SlackHttp {
             client: Arc::new(SlackClient::new(connector)),
             token: SlackApiToken::new(bot_token.expose().to_string().into()),

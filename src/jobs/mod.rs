@@ -202,11 +202,14 @@ pub struct Scheduler {
     settings: Arc<JobSettings>,
     /// Woken when a run enqueued messages, so they go out at once.
     outbox_wake: Arc<Notify>,
+    /// The tick each job was last seen at, so a tick another replica took is
+    /// counted as skipped once, not at every pass until a newer one comes.
+    seen: Arc<std::sync::Mutex<HashMap<Job, DateTime<Utc>>>>,
 }
 
 impl Scheduler {
     pub fn new(pool: PgPool, replica: impl Into<String>, settings: Arc<JobSettings>, outbox_wake: Arc<Notify>) -> Self {
-        Scheduler { pool, replica: replica.into(), settings, outbox_wake }
+        Scheduler { pool, replica: replica.into(), settings, outbox_wake, seen: Default::default() }
     }
 
     /// One pass: every job's latest scheduled time at or before `now` is
@@ -214,7 +217,9 @@ impl Scheduler {
     pub async fn run_due(&self, now: DateTime<Utc>) -> Vec<(Job, TickOutcome)> {
         let mut outcomes = Vec::with_capacity(Job::ALL.len());
         for job in Job::ALL {
-            outcomes.push((job, self.run_latest(job, now).await));
+            let outcome = self.run_latest(job, now).await;
+            self.observe(job, &outcome);
+            outcomes.push((job, outcome));
         }
         outcomes
     }
@@ -344,13 +349,8 @@ impl Scheduler {
     /// minute (people change zones and digest times; failed ticks retry).
     pub async fn run(self, shutdown: CancellationToken) {
         tracing::info!(replica = %self.replica, "the scheduler is running");
-        let mut considered: HashMap<Job, DateTime<Utc>> = HashMap::new();
         while !shutdown.is_cancelled() {
-            let now = Utc::now();
-            for job in Job::ALL {
-                let outcome = self.run_latest(job, now).await;
-                self.observe(job, &outcome, &mut considered);
-            }
+            self.run_due(Utc::now()).await;
             let now = Utc::now();
             let wake_at = self.next_tick(now).await.map_or(now + Duration::minutes(1), |next| next.min(now + Duration::minutes(1)));
             // Cron times fall on whole minutes; waking a little after makes
@@ -364,10 +364,10 @@ impl Scheduler {
         tracing::info!("the scheduler stopped");
     }
 
-    /// Logs and counts a tick's outcome; a tick another replica took is
-    /// counted as skipped once, not at every pass until a newer one comes.
-    fn observe(&self, job: Job, outcome: &TickOutcome, considered: &mut HashMap<Job, DateTime<Utc>>) {
+    /// Logs and counts a tick's outcome.
+    fn observe(&self, job: Job, outcome: &TickOutcome) {
         let name = job.name();
+        let mut considered = self.seen.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
         match outcome {
             TickOutcome::Ran { scheduled_for, report } => {
                 metrics::counter!("planbot_job_ticks_total", "job" => name, "outcome" => "run").increment(1);

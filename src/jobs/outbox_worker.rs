@@ -8,8 +8,9 @@
 //! - sent: the channel and `ts` Slack gave are kept; the channel's next slot
 //!   is one interval after the send *finished*, so two messages to a channel
 //!   reach Slack at least that far apart whatever the network did;
-//! - 429: the message waits Slack's `Retry-After` and so does its channel;
-//!   the attempt is not counted (being told to wait is not a failure);
+//! - 429: the channel waits Slack's `Retry-After`, the message keeping its
+//!   place at the head of the channel's queue; the attempt is not counted
+//!   (being told to wait is not a failure);
 //! - a permanent error (`channel_not_found`, `not_in_channel`, a revoked
 //!   token...) or the last allowed attempt: dead-lettered, logged as an
 //!   error and counted, and listed by `planbot run-job outbox-status`;
@@ -113,8 +114,8 @@ pub fn decide(
     match result {
         Ok((channel, ts)) => (Outcome::Sent { channel, ts }, paced),
         Err(Failure::Slack(SlackError::RateLimited { retry_after })) => {
-            let until = finished + Duration::from_std(retry_after).unwrap_or(Duration::seconds(1)).max(settings.channel_interval);
-            (Outcome::Retry { run_at: until, error: "rate limited by Slack".into(), spend_attempt: false }, until)
+            let wait = Duration::from_std(retry_after).unwrap_or(Duration::seconds(1)).max(settings.channel_interval);
+            (Outcome::RateLimited, finished + wait)
         }
         Err(Failure::Slack(error)) if error.is_permanent() => (Outcome::Dead { error: error.to_string() }, paced),
         Err(Failure::Slack(error)) if attempts >= settings.max_attempts => {
@@ -122,7 +123,7 @@ pub fn decide(
         }
         Err(Failure::Slack(error)) => {
             let wait = backoff(attempts, settings.backoff_base, settings.backoff_max, jitter);
-            (Outcome::Retry { run_at: finished + wait, error: error.to_string(), spend_attempt: true }, paced)
+            (Outcome::Retry { run_at: finished + wait, error: error.to_string() }, paced)
         }
         Err(Failure::Undeliverable(reason)) => (Outcome::Dead { error: reason }, paced),
     }
@@ -141,7 +142,7 @@ impl Delivered {
     fn add(&mut self, outcome: &Outcome) {
         match outcome {
             Outcome::Sent { .. } => self.sent += 1,
-            Outcome::Retry { spend_attempt: false, .. } => self.rate_limited += 1,
+            Outcome::RateLimited => self.rate_limited += 1,
             Outcome::Retry { .. } => self.retried += 1,
             Outcome::Dead { .. } => self.dead_lettered += 1,
         }
@@ -308,9 +309,12 @@ impl OutboxWorker {
                 metrics::counter!("planbot_outbox_sent_total", "kind" => kind).increment(1);
                 tracing::debug!(outbox_id = message.outbox_id, "sent a message");
             }
-            Outcome::Retry { run_at, error, spend_attempt } => {
-                let reason = if *spend_attempt { "error" } else { "rate_limited" };
-                metrics::counter!("planbot_outbox_retried_total", "kind" => kind, "reason" => reason).increment(1);
+            Outcome::RateLimited => {
+                metrics::counter!("planbot_outbox_retried_total", "kind" => kind, "reason" => "rate_limited").increment(1);
+                tracing::warn!(outbox_id = message.outbox_id, pace_key = %message.pace_key, "Slack asked to slow down; the channel waits");
+            }
+            Outcome::Retry { run_at, error } => {
+                metrics::counter!("planbot_outbox_retried_total", "kind" => kind, "reason" => "error").increment(1);
                 tracing::warn!(
                     outbox_id = message.outbox_id, dedupe_key = %message.dedupe_key, attempts = message.attempts,
                     %run_at, error = %error, "a send failed; it will be retried"
@@ -390,10 +394,7 @@ mod tests {
     fn a_429_waits_retry_after_without_spending_an_attempt() {
         let limited = Err(Failure::Slack(SlackError::RateLimited { retry_after: std::time::Duration::from_secs(2) }));
         let (outcome, free) = decide(limited, 3, at(), &settings(), 0.5);
-        assert_eq!(
-            outcome,
-            Outcome::Retry { run_at: at() + Duration::seconds(2), error: "rate limited by Slack".into(), spend_attempt: false }
-        );
+        assert_eq!(outcome, Outcome::RateLimited);
         assert_eq!(free, at() + Duration::seconds(2));
     }
 
@@ -401,7 +402,7 @@ mod tests {
     fn failures_are_retried_until_the_last_attempt_and_permanent_ones_at_once() {
         let flaky = || Err(Failure::Slack(SlackError::Refused { code: "internal_error".into() }));
         let (first, _) = decide(flaky(), 1, at(), &settings(), 0.0);
-        assert!(matches!(first, Outcome::Retry { run_at, spend_attempt: true, .. } if run_at == at() + Duration::seconds(1)));
+        assert!(matches!(first, Outcome::Retry { run_at, .. } if run_at == at() + Duration::seconds(1)));
         let (last, _) = decide(flaky(), 3, at(), &settings(), 0.0);
         assert!(matches!(last, Outcome::Dead { ref error } if error.contains("gave up after 3 attempts")), "{last:?}");
         let gone = Err(Failure::Slack(SlackError::Refused { code: "channel_not_found".into() }));

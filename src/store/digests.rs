@@ -36,9 +36,9 @@ pub async fn readers(conn: &mut PgConnection, due: &DueDigests, skip_days_off: b
     sqlx::query_as(&format!(
         "select {COLUMNS}, d.today from app_user u \
          join unnest($1::text[], $2::text[], $3::time[], $4::smallint[], $5::date[]) \
-              as d (tz, digest, digest_time, digest_weekday, today) \
-           on u.tz = d.tz and u.digest = d.digest and u.digest_time = d.digest_time \
-          and (u.digest = 'daily' or u.digest_weekday = d.digest_weekday) \
+              as d (due_tz, due_digest, due_time, due_weekday, today) \
+           on u.tz = d.due_tz and u.digest = d.due_digest and u.digest_time = d.due_time \
+          and (u.digest = 'daily' or u.digest_weekday = d.due_weekday) \
          where not ('digest' = any(u.dm_muted)) \
            and (not $6 or extract(isodow from d.today)::smallint = any(u.working_days)) \
          order by u.user_id"

@@ -327,8 +327,11 @@ async fn next_ready(conn: &mut PgConnection, now: DateTime<Utc>) -> sqlx::Result
 pub enum Outcome {
     /// Slack took it; where it put it, so the message can be edited later.
     Sent { channel: String, ts: Option<String> },
-    /// Try again at `run_at`. A rate-limited send does not spend an attempt.
-    Retry { run_at: DateTime<Utc>, error: String, spend_attempt: bool },
+    /// Slack said to wait (429): the message keeps its place in its
+    /// channel's queue, the channel waits, and no attempt is spent.
+    RateLimited,
+    /// Try again at `run_at`.
+    Retry { run_at: DateTime<Utc>, error: String },
     /// Given up on: a permanent error, or too many attempts.
     Dead { error: String },
 }
@@ -362,18 +365,27 @@ pub async fn record(
             .fetch_optional(&mut *tx)
             .await?
         }
-        Outcome::Retry { run_at, error, spend_attempt } => {
+        Outcome::RateLimited => {
             sqlx::query_scalar(
-                "update outbox set run_at = $2, last_error = $3, \
-                        attempts = attempts - case when $4 then 0 else 1 end, \
+                "update outbox set last_error = 'rate limited by Slack', attempts = attempts - 1, \
                         leased_until = null, leased_by = null \
-                 where outbox_id = $1 and leased_by = $5 and sent_at is null and dead_at is null \
+                 where outbox_id = $1 and leased_by = $2 and sent_at is null and dead_at is null \
+                 returning true",
+            )
+            .bind(message.outbox_id)
+            .bind(replica)
+            .fetch_optional(&mut *tx)
+            .await?
+        }
+        Outcome::Retry { run_at, error } => {
+            sqlx::query_scalar(
+                "update outbox set run_at = $2, last_error = $3, leased_until = null, leased_by = null \
+                 where outbox_id = $1 and leased_by = $4 and sent_at is null and dead_at is null \
                  returning true",
             )
             .bind(message.outbox_id)
             .bind(run_at)
             .bind(error)
-            .bind(spend_attempt)
             .bind(replica)
             .fetch_optional(&mut *tx)
             .await?

@@ -130,6 +130,17 @@ impl TestDb {
         let pool = PgPoolOptions::new().max_connections(8).connect_with(options.clone()).await.unwrap();
         TestDb { pool, options, name }
     }
+
+    /// The database's URL, for a `planbot` process to connect to.
+    pub fn url(&self) -> String {
+        let host = self.options.get_host();
+        let port = self.options.get_port();
+        if host.starts_with('/') {
+            format!("postgres://postgres@localhost/{}?host={host}&port={port}", self.name)
+        } else {
+            format!("postgres://postgres@{host}:{port}/{}", self.name)
+        }
+    }
 }
 
 pub fn day(y: i32, m: u32, d: u32) -> NaiveDate {
@@ -251,4 +262,40 @@ impl Drop for TestApp {
     fn drop(&mut self) {
         self.shutdown.cancel();
     }
+}
+
+/// The `planbot run-job` settings of the scheduled jobs and the outbox,
+/// with `extra` flags (`--nudge-cron`, `--outbox-max-attempts` ...).
+pub fn job_args(extra: &[&str]) -> planbot::config::RunJobArgs {
+    use clap::Parser;
+    let mut argv = vec!["planbot", "run-job", "nudges"];
+    argv.extend_from_slice(extra);
+    match planbot::config::Cli::try_parse_from(argv).expect("job arguments parse").command {
+        planbot::config::Command::RunJob(args) => *args,
+        _ => unreachable!(),
+    }
+}
+
+/// A scheduler, as replica `replica` would run it, driven by hand with `now`.
+pub fn scheduler(pool: &PgPool, replica: &str, extra: &[&str]) -> planbot::jobs::Scheduler {
+    let args = job_args(extra);
+    planbot::jobs::Scheduler::new(
+        pool.clone(),
+        replica,
+        std::sync::Arc::new((&args.schedule).into()),
+        std::sync::Arc::new(tokio::sync::Notify::new()),
+    )
+}
+
+/// An outbox worker of replica `replica` talking to the fake Slack.
+pub fn worker(pool: &PgPool, slack: &FakeSlack, replica: &str, extra: &[&str]) -> planbot::jobs::outbox_worker::OutboxWorker {
+    let args = job_args(extra);
+    let client = planbot::slack::client::SlackHttp::new(&slack.api_url, &planbot::config::Secret::new(BOT_TOKEN))
+        .expect("a Slack client for the fake");
+    planbot::jobs::outbox_worker::OutboxWorker::new(pool.clone(), std::sync::Arc::new(client), replica, (&args.outbox).into())
+}
+
+/// An instant, from RFC 3339.
+pub fn utc(text: &str) -> chrono::DateTime<chrono::Utc> {
+    chrono::DateTime::parse_from_rfc3339(text).expect("an RFC 3339 instant").with_timezone(&chrono::Utc)
 }

@@ -5,4 +5,6 @@ mod demo;
 mod fake_slack;
 mod health;
 mod helpers;
+mod jobs;
+mod outbox;
 mod store;

@@ -161,6 +161,10 @@ pub struct DemoArgs {
     /// The database the demo seeds (dropped and created afresh unless --keep).
     #[arg(long, env = "PLANBOT_DEMO_DATABASE", default_value = "planbot_demo")]
     pub database: String,
+
+    /// The settings of the scheduled jobs the demo runs once before the prompt.
+    #[command(flatten)]
+    pub schedule: ScheduleArgs,
 }
 
 #[derive(Debug, Clone, Args)]

@@ -77,12 +77,15 @@ pub async fn run(conn: &mut PgConnection, due: Due, now: DateTime<Utc>) -> anyho
     for reader in &readers {
         let user = &reader.user;
         let Some(digest) = data.get(&user.user_id).filter(|d| !d.is_empty()) else { continue };
+        let run_at = user.window().next_open(now);
+        let day = run_at.with_timezone(&user.time_zone()).date_naive();
         outgoing.push(NewMessage {
             kind: "digest",
             target: Target::User(user.user_id),
             payload: Payload { content: views::digest(user.digest, digest, reader.today, now), delivery: Delivery::Post },
-            dedupe_key: format!("digest:{}:{}", user.user_id, day_key(reader.today)),
-            run_at: user.window().next_open(now),
+            // the day it arrives: one held over a day off is that day's digest
+            dedupe_key: format!("digest:{}:{}", user.user_id, day_key(day)),
+            run_at,
         });
     }
     Ok(outgoing.enqueue(conn, now).await.context("could not enqueue digests")?)

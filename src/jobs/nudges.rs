@@ -12,7 +12,7 @@
 use std::collections::{BTreeMap, HashMap, HashSet};
 
 use anyhow::Context;
-use chrono::{DateTime, Utc};
+use chrono::{DateTime, NaiveDate, Utc};
 use sqlx::PgConnection;
 
 use super::{JobSettings, Outgoing, Report, day_key, due_zones};
@@ -49,20 +49,34 @@ pub async fn run(conn: &mut PgConnection, settings: &JobSettings, due: Due, now:
     }
 
     let owners: Vec<i64> = by_owner.keys().copied().collect();
-    let days: Vec<_> = by_owner.values().map(|rows| rows[0].today).collect();
-    let counts: Vec<i32> = by_owner.values().map(|rows| i32::try_from(rows[0].owner_total).unwrap_or(i32::MAX)).collect();
-    let standings = nudges::standings(conn, &owners, &days).await.context("could not read owners")?;
+    let standings = nudges::standings(conn, &owners).await.context("could not read owners")?;
+    // A nudge belongs to the owner's day it reaches them on: one held over a
+    // day off counts for the day it arrives, and that day's own tick adds nothing.
+    let arrivals: Vec<(DateTime<Utc>, NaiveDate)> = standings
+        .iter()
+        .map(|s| {
+            let run_at = s.user.window().next_open(now);
+            (run_at, run_at.with_timezone(&s.user.time_zone()).date_naive())
+        })
+        .collect();
+    let ids: Vec<i64> = standings.iter().map(|s| s.user.user_id).collect();
+    let days: Vec<NaiveDate> = arrivals.iter().map(|(_, day)| *day).collect();
+    let counts: Vec<i32> =
+        ids.iter().map(|id| i32::try_from(by_owner[id][0].owner_total).unwrap_or(i32::MAX)).collect();
     let watermark = job_store::audit_watermark(conn).await?;
-    // Only owners not nudged today yet: a repeated run changes nothing.
+    // Only owners not nudged on that day yet: a repeated run changes nothing.
     let fresh: HashSet<i64> =
-        nudges::record(conn, &owners, &days, &counts, watermark).await.context("could not record nudges")?.into_iter().collect();
+        nudges::record(conn, &ids, &days, &counts, watermark).await.context("could not record nudges")?.into_iter().collect();
 
     let mut outgoing = Outgoing::default();
     let mut ignored_owners = Vec::new();
     let mut ignored_counts = Vec::new();
     let mut escalations = Vec::new();
-    for standing in standings.into_iter().filter(|s| fresh.contains(&s.user.user_id)) {
+    for (standing, (run_at, day)) in standings.into_iter().zip(arrivals) {
         let owner = &standing.user;
+        if !fresh.contains(&owner.user_id) {
+            continue;
+        }
         let rows = &by_owner[&owner.user_id];
         let (today, total) = (rows[0].today, rows[0].owner_total);
         let items: Vec<ActionItem> = rows.iter().map(|row| row.item.clone()).collect();
@@ -70,8 +84,8 @@ pub async fn run(conn: &mut PgConnection, settings: &JobSettings, due: Due, now:
             kind: "nudge",
             target: Target::User(owner.user_id),
             payload: Payload { content: notices::nudge(&items, total, today, now), delivery: Delivery::Post },
-            dedupe_key: format!("nudge:{}:{}", owner.user_id, day_key(today)),
-            run_at: owner.window().next_open(now),
+            dedupe_key: format!("nudge:{}:{}", owner.user_id, day_key(day)),
+            run_at,
         });
         let ignored = ignored_after(&standing);
         if ignored != owner.ignored_nudges {
@@ -80,7 +94,7 @@ pub async fn run(conn: &mut PgConnection, settings: &JobSettings, due: Due, now:
         }
         if settings.escalate_after > 0 && ignored == settings.escalate_after && ignored != owner.ignored_nudges {
             if let Some(manager_id) = owner.manager_id {
-                escalations.push((manager_id, standing.user.clone(), ignored, items, total, today));
+                escalations.push((manager_id, standing.user.clone(), ignored, items, total, today, day));
             }
         }
     }
@@ -90,7 +104,7 @@ pub async fn run(conn: &mut PgConnection, settings: &JobSettings, due: Due, now:
         let manager_ids: Vec<i64> = escalations.iter().map(|e| e.0).collect();
         let managers: HashMap<i64, users::User> =
             users::by_ids(conn, &manager_ids).await?.into_iter().map(|m| (m.user_id, m)).collect();
-        for (manager_id, owner, ignored, items, total, today) in escalations {
+        for (manager_id, owner, ignored, items, total, today, day) in escalations {
             let Some(manager) = managers.get(&manager_id).filter(|m| m.wants(DmKind::Escalation)) else { continue };
             outgoing.push(NewMessage {
                 kind: "escalation",
@@ -99,7 +113,7 @@ pub async fn run(conn: &mut PgConnection, settings: &JobSettings, due: Due, now:
                     content: notices::escalation(&owner, ignored, &items, total, today, now),
                     delivery: Delivery::Post,
                 },
-                dedupe_key: format!("escalation:{}:{}", owner.user_id, day_key(today)),
+                dedupe_key: format!("escalation:{}:{}", owner.user_id, day_key(day)),
                 run_at: manager.window().next_open(now),
             });
         }

@@ -97,6 +97,9 @@ pub fn describe_status(status: &Status, now: DateTime<Utc>) -> String {
         None => String::new(),
     };
     let _ = writeln!(out, "outbox: {} ready to send{waiting}, {} held for later, {} being sent", status.ready, status.held, status.in_flight);
+    if let Some(next) = status.next_held {
+        let _ = writeln!(out, "the next held message is due at {}", next.format("%Y-%m-%d %H:%M UTC"));
+    }
     let _ = writeln!(out, "sent in the last 24 hours: {}", status.sent_last_day);
     let _ = writeln!(out, "dead letters: {}", status.dead);
     for dead in &status.dead_letters {

@@ -79,35 +79,33 @@ pub async fn overdue(
 pub struct Standing {
     #[sqlx(flatten)]
     pub user: User,
-    /// They were nudged on an earlier day.
+    /// They were nudged before.
     pub was_nudged: bool,
-    /// They changed one of their action items after that nudge was written.
+    /// They changed one of their action items after their latest nudge was written.
     pub acted_since: bool,
 }
 
-/// The standing of each owner (`owners[i]` on local date `days[i]`).
-pub async fn standings(conn: &mut PgConnection, owners: &[i64], days: &[NaiveDate]) -> sqlx::Result<Vec<Standing>> {
+/// The standing of each of these owners, against their latest nudge.
+pub async fn standings(conn: &mut PgConnection, owners: &[i64]) -> sqlx::Result<Vec<Standing>> {
     sqlx::query_as(&format!(
-        "select {COLUMNS}, prev.audit_watermark is not null as was_nudged, \
+        "select {COLUMNS}, latest.audit_watermark is not null as was_nudged, \
                 coalesce(exists (select 1 from audit h \
                                  where h.actor_id = u.user_id and h.entity = 'action_item' \
-                                   and h.audit_id > prev.audit_watermark), false) as acted_since \
-         from unnest($1::bigint[], $2::date[]) as due (user_id, today) \
-         join app_user u using (user_id) \
-         left join lateral (select n.audit_watermark from nudge n \
-                            where n.user_id = u.user_id and n.local_date < due.today \
-                            order by n.local_date desc limit 1) prev on true \
-         order by user_id"
+                                   and h.audit_id > latest.audit_watermark), false) as acted_since \
+         from app_user u \
+         left join lateral (select n.audit_watermark from nudge n where n.user_id = u.user_id \
+                            order by n.local_date desc limit 1) latest on true \
+         where u.user_id = any($1) \
+         order by u.user_id"
     ))
     .bind(owners)
-    .bind(days)
     .fetch_all(conn)
     .await
 }
 
-/// Records today's nudges (`owners[i]` on `days[i]` with `counts[i]` items),
-/// stamped with `audit_watermark`; returns the owners not nudged on that day
-/// before, the only ones to send to.
+/// Records nudges (`owners[i]` on their local day `days[i]`, the day it
+/// reaches them, with `counts[i]` items), stamped with `audit_watermark`;
+/// returns the owners not nudged on that day before, the only ones to send to.
 pub async fn record(
     conn: &mut PgConnection,
     owners: &[i64],

@@ -437,6 +437,8 @@ pub struct Status {
     pub in_flight: i64,
     /// When the oldest ready message became ready.
     pub oldest_ready: Option<DateTime<Utc>>,
+    /// When the next held message becomes ready.
+    pub next_held: Option<DateTime<Utc>>,
     pub sent_last_day: i64,
     pub dead: i64,
     /// The most recent dead letters, newest first.
@@ -455,11 +457,13 @@ pub async fn depth(pool: &PgPool, now: DateTime<Utc>) -> sqlx::Result<(i64, i64)
 }
 
 pub async fn status(pool: &PgPool, now: DateTime<Utc>, dead_letters: i64) -> sqlx::Result<Status> {
-    let (ready, held, in_flight, oldest_ready): (i64, i64, i64, Option<DateTime<Utc>>) = sqlx::query_as(
+    type Counts = (i64, i64, i64, Option<DateTime<Utc>>, Option<DateTime<Utc>>);
+    let (ready, held, in_flight, oldest_ready, next_held): Counts = sqlx::query_as(
         "select count(*) filter (where run_at <= $1 and (leased_until is null or leased_until <= $1)), \
                 count(*) filter (where run_at > $1), \
                 count(*) filter (where leased_until > $1), \
-                min(run_at) filter (where run_at <= $1) \
+                min(run_at) filter (where run_at <= $1), \
+                min(run_at) filter (where run_at > $1) \
          from outbox where sent_at is null and dead_at is null",
     )
     .bind(now)
@@ -477,7 +481,7 @@ pub async fn status(pool: &PgPool, now: DateTime<Utc>, dead_letters: i64) -> sql
     .bind(dead_letters)
     .fetch_all(pool)
     .await?;
-    Ok(Status { ready, held, in_flight, oldest_ready, sent_last_day, dead, dead_letters })
+    Ok(Status { ready, held, in_flight, oldest_ready, next_held, sent_last_day, dead, dead_letters })
 }
 
 /// Gives every dead letter a fresh start at `now` (after the cause was

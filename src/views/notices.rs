@@ -83,7 +83,8 @@ pub fn deadline_alert(account_name: &str, deadlines: &[&Deadline], today: NaiveD
     let lines: Vec<String> = deadlines.iter().map(|d| deadline_line(d, today)).collect();
     let mut blocks = vec![section(&format!(":calendar: *Deadlines for {}*", escape(account_name)))];
     blocks.extend(line_sections(&lines, lines.len(), "deadlines"));
-    blocks.push(context("`/plan actions <account>` lists every open item; `/plan done <id>` closes one."));
+    // Angle brackets are escaped: Slack would read `<account>` as a link.
+    blocks.push(context("`/plan actions &lt;account&gt;` lists every open item; `/plan done &lt;id&gt;` closes one."));
     let mut parts = Vec::new();
     if coming > 0 {
         parts.push(format!("{coming} coming up"));

@@ -129,6 +129,27 @@ pub fn decide(
     }
 }
 
+/// The time a claim was made at (the claimer's `now`: the real clock, or a
+/// test's), moving on with real time from there. A send's end is measured
+/// on it, from the claim and not from when the send task started, so the
+/// channel's next slot is never set early (the claim query and the task's
+/// start take time too).
+#[derive(Debug, Clone, Copy)]
+struct Clock {
+    start: DateTime<Utc>,
+    since: Instant,
+}
+
+impl Clock {
+    fn starting(start: DateTime<Utc>) -> Self {
+        Clock { start, since: Instant::now() }
+    }
+
+    fn now(&self) -> DateTime<Utc> {
+        self.start + Duration::from_std(self.since.elapsed()).unwrap_or_default()
+    }
+}
+
 /// What a delivery pass did.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct Delivered {
@@ -171,13 +192,14 @@ impl OutboxWorker {
     /// sends it and records the outcomes. Tests drive delivery with it, with
     /// `now` as they please; the running worker uses the same steps.
     pub async fn deliver_ready(&self, now: DateTime<Utc>) -> anyhow::Result<Delivered> {
+        let clock = Clock::starting(now);
         let claim = outbox::claim(&self.pool, &self.replica, now, self.settings.concurrency, &self.settings.pacing)
             .await
             .context("could not claim messages from the outbox")?;
         let mut sends = JoinSet::new();
         for message in claim.messages {
             let worker = self.clone();
-            sends.spawn(async move { worker.send(message, now).await });
+            sends.spawn(async move { worker.send(message, clock).await });
         }
         let mut delivered = Delivered::default();
         while let Some(outcome) = sends.join_next().await {
@@ -199,16 +221,18 @@ impl OutboxWorker {
                 self.report_depth().await;
                 depth_due = Instant::now() + std::time::Duration::from_secs(5);
             }
+            // Finished sends stay in the set until joined: count only those in flight.
+            while in_flight.try_join_next().is_some() {}
             let mut wait = self.settings.poll;
             let room = self.settings.concurrency.saturating_sub(in_flight.len());
             if room > 0 {
-                let now = Utc::now();
-                match outbox::claim(&self.pool, &self.replica, now, room, &self.settings.pacing).await {
+                let clock = Clock::starting(Utc::now());
+                match outbox::claim(&self.pool, &self.replica, clock.start, room, &self.settings.pacing).await {
                     Ok(claim) => {
                         let claimed = claim.messages.len();
                         for message in claim.messages {
                             let worker = self.clone();
-                            in_flight.spawn(async move { worker.send(message, now).await });
+                            in_flight.spawn(async move { worker.send(message, clock).await });
                         }
                         match claim.next_ready_at {
                             // Cut short by room or the bucket: there may be more now.
@@ -244,16 +268,14 @@ impl OutboxWorker {
         }
     }
 
-    /// Sends one claimed message and records what became of it. `claimed_at`
-    /// is the claim's clock; the outcome is timed from it plus the real time
-    /// the send took.
-    async fn send(&self, message: Claimed, claimed_at: DateTime<Utc>) -> Outcome {
-        let started = Instant::now();
+    /// Sends one claimed message and records what became of it, timed on
+    /// the claim's clock.
+    async fn send(&self, message: Claimed, clock: Clock) -> Outcome {
         let result = match serde_json::from_value::<Payload>(message.payload.clone()) {
             Ok(payload) => self.attempt(&message, &payload).await,
             Err(err) => Err(Failure::Undeliverable(format!("the stored message could not be read: {err}"))),
         };
-        let finished = claimed_at + Duration::from_std(started.elapsed()).unwrap_or_default();
+        let finished = clock.now();
         let (outcome, channel_free_at) = decide(result, message.attempts, finished, &self.settings, fastrand::f64());
         self.observe(&message, &outcome);
         self.record(&message, finished, &outcome, channel_free_at).await;

@@ -62,7 +62,7 @@ fn add_items(owners: i64, per_account: i64, first: i64, overdue_every: i64, toda
     format!(
         "insert into action_item (plan_id, account_id, title, owner_id, due_date, status, completed_at) \
          select p.plan_id, p.account_id, 'Item ' || k || ' of account ' || p.account_id, \
-                case when {overdue} then 1 + ((p.account_id * 10 + k) * 2654435761) % {owners} \
+                case when {overdue} then 1 + abs(hashint8(p.account_id * 10 + k)) % {owners} \
                      else 1 + (p.account_id - 1) % {owners} end, \
                 case when {overdue} then date '{today}' - 1 - ((p.account_id + k) % 60)::int \
                      when k % 2 = 0 then date '{today}' - 1 - ((p.account_id + k) % 300)::int \
@@ -89,12 +89,14 @@ async fn tick(pool: &PgPool, settings: &JobSettings, at: DateTime<Utc>) -> (u64,
 }
 
 async fn explain(pool: &PgPool, at: DateTime<Utc>, today: &str) -> String {
+    let today = chrono::NaiveDate::parse_from_str(today, "%Y-%m-%d").unwrap();
     let rows: Vec<String> = sqlx::query_scalar(&format!("explain (analyze, buffers) {}", nudges_query()))
         .bind(vec!["America/New_York".to_string()])
-        .bind(vec![chrono::NaiveDate::parse_from_str(today, "%Y-%m-%d").unwrap()])
+        .bind(vec![today])
         .bind(at)
         .bind(true)
         .bind(20_i64)
+        .bind(today)
         .fetch_all(pool)
         .await
         .unwrap();

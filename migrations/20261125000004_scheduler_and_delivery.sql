@@ -4,6 +4,9 @@
 -- one message per second per channel, and a DM is a channel.
 alter table outbox add column pace_key text
     generated always as (coalesce(target_channel, 'user:' || target_user_id::text)) stored;
+-- Messages are written in bulk by ticks and live briefly: compressing them
+-- costs a big tick more than the space it saves.
+alter table outbox alter column payload set storage external;
 -- Pending messages, per pace key in send order (the claim picks the first of each).
 create index outbox_pending_idx on outbox (pace_key, run_at, outbox_id)
     where sent_at is null and dead_at is null;

@@ -146,11 +146,9 @@ impl Outgoing {
 
     /// Writes the messages; those whose dedupe key was taken are dropped.
     pub(crate) async fn enqueue(self, conn: &mut PgConnection, now: DateTime<Utc>) -> sqlx::Result<Report> {
-        let enqueued = outbox::enqueue_many(conn, &self.messages).await?;
-        // Counting held messages among the new ones: a repeat run enqueues
-        // nothing, so its held count is zero too.
-        let held = if enqueued == 0 { 0 } else { self.messages.iter().filter(|m| m.run_at > now).count() as u64 };
-        Ok(Report { enqueued, held: held.min(enqueued) })
+        let new: std::collections::HashSet<String> = outbox::enqueue_many(conn, &self.messages).await?.into_iter().collect();
+        let held = self.messages.iter().filter(|m| m.run_at > now && new.contains(&m.dedupe_key)).count();
+        Ok(Report { enqueued: new.len() as u64, held: held as u64 })
     }
 }
 

@@ -60,8 +60,8 @@ async fn run_on(db: &Database, args: &RunJobArgs) -> anyhow::Result<()> {
     let worker = OutboxWorker::new(db.pool.clone(), slack, replica, DeliverySettings::from(&args.outbox));
     let delivered = drain(&worker).await?;
     println!(
-        "planbot: delivered {} messages ({} to retry later, {} dead-lettered); messages held for quiet hours wait for them.",
-        delivered.sent,
+        "planbot: delivered {} ({} to retry later, {} dead-lettered); messages held for quiet hours or days off wait for them.",
+        if delivered.sent == 1 { "1 message".to_string() } else { format!("{} messages", delivered.sent) },
         delivered.retried + delivered.rate_limited,
         delivered.dead_lettered
     );

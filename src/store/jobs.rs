@@ -49,7 +49,10 @@ pub async fn claim_tick(
     now: DateTime<Utc>,
     retry_failed_after: chrono::Duration,
 ) -> sqlx::Result<Option<TickClaim>> {
-    let locked: bool = sqlx::query_scalar("select pg_try_advisory_xact_lock(hashtextextended($1 || '@' || $2::text, 4))")
+    // The instant as epoch seconds: its text form would depend on the session's time zone.
+    let locked: bool = sqlx::query_scalar(
+        "select pg_try_advisory_xact_lock(hashtextextended($1 || '@' || extract(epoch from $2::timestamptz)::bigint, 4))",
+    )
         .bind(job)
         .bind(scheduled_for)
         .fetch_one(&mut *conn)

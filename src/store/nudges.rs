@@ -20,27 +20,31 @@ pub struct OverdueItem {
 
 /// The overdue query, parameterised as [`overdue`] binds it (`$1` zone
 /// names, `$2` their local dates, `$3` now, `$4` whether days off are
-/// skipped, `$5` items per owner). Public so the benchmark can show its plan.
+/// skipped, `$5` items per owner, `$6` the latest of the local dates).
+/// Public so the benchmark can show its plan.
 ///
-/// It is driven by `action_item_open_due_idx` (open items by due date): it
-/// reads the open items due before the latest local date among the zones,
-/// which are the overdue ones, so its cost grows with overdue items and not
-/// with all items. Owners are then filtered by zone, preference and working
-/// day, and only each owner's first items are fetched with their names.
+/// Its first step is fenced off (`materialized`) so that it is always a
+/// range scan of `action_item_open_due_idx` (open items by due date) up to
+/// the latest local date: the overdue items, and nothing else. Its cost
+/// thus grows with the overdue items, not with all items nor with all
+/// people. Owners are then filtered by zone, preference and working day,
+/// and only each owner's first items are fetched with their names.
 pub fn overdue_query() -> String {
     format!(
         "with zone (tz, today) as (select * from unnest($1::text[], $2::date[])), \
+         late as materialized ( \
+             select action_item_id, owner_id, due_date from action_item \
+             where status = 'open' and due_date < $6 \
+               and (snoozed_until is null or snoozed_until <= $3) \
+         ), \
          overdue as ( \
-             select i.action_item_id, z.today, \
-                    row_number() over (partition by i.owner_id order by i.due_date, i.action_item_id) as place, \
-                    count(*) over (partition by i.owner_id) as owner_total \
-             from action_item i \
-             join app_user u on u.user_id = i.owner_id \
+             select l.action_item_id, z.today, \
+                    row_number() over (partition by l.owner_id order by l.due_date, l.action_item_id) as place, \
+                    count(*) over (partition by l.owner_id) as owner_total \
+             from late l \
+             join app_user u on u.user_id = l.owner_id \
              join zone z on z.tz = u.tz \
-             where i.status = 'open' \
-               and i.due_date < (select max(today) from zone) \
-               and i.due_date < z.today \
-               and (i.snoozed_until is null or i.snoozed_until <= $3) \
+             where l.due_date < z.today \
                and not ('nudge' = any(u.dm_muted)) \
                and (not $4 or extract(isodow from z.today)::smallint = any(u.working_days)) \
          ) \
@@ -61,15 +65,14 @@ pub async fn overdue(
     skip_days_off: bool,
     per_owner: i64,
 ) -> sqlx::Result<Vec<OverdueItem>> {
-    if zones.is_empty() {
-        return Ok(Vec::new());
-    }
+    let Some((_, latest)) = zones.day_range() else { return Ok(Vec::new()) };
     sqlx::query_as(&overdue_query())
         .bind(&zones.names)
         .bind(&zones.days)
         .bind(now)
         .bind(skip_days_off)
         .bind(per_owner)
+        .bind(latest)
         .fetch_all(conn)
         .await
 }

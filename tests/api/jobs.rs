@@ -265,6 +265,29 @@ async fn quiet_hours_hold_a_nudge_until_they_end_and_days_off_get_none() {
 }
 
 #[tokio::test]
+async fn a_nudge_held_over_a_day_off_is_that_days_nudge_not_an_extra_one() {
+    let db = TestDb::new().await;
+    let dana = person(&db.pool, "dana@example.com", None).await;
+    sqlx::query("update app_user set quiet_start = '18:00', quiet_end = '08:00' where user_id = $1")
+        .bind(dana.user_id)
+        .execute(&db.pool)
+        .await
+        .unwrap();
+    let (acme, _) = account_with_plan(&db.pool, "Acme", &dana).await;
+    add_item(&db.pool, acme.account_id, &dana, "Overdue", Some(day(2026, 11, 2))).await;
+    let scheduler = scheduler(&db.pool, "replica-a", &[]);
+
+    // Someone runs the job by hand on Saturday: it waits for Monday 08:00.
+    let report = scheduler.run_now(Job::Nudges, utc("2026-11-28T16:00:00Z")).await.unwrap();
+    assert_eq!(report, Report { enqueued: 1, held: 1 });
+    assert_eq!(queued(&db.pool, "nudge").await[0].run_at, utc("2026-11-30T13:00:00Z"));
+    // Monday's own nine o'clock tick finds Monday's nudge already there.
+    let outcomes = scheduler.run_due(utc("2026-11-30T14:00:00Z")).await;
+    assert_eq!(report_of(&outcomes, Job::Nudges), Some(Report::default()));
+    assert_eq!(queued(&db.pool, "nudge").await.len(), 1);
+}
+
+#[tokio::test]
 async fn a_nudge_is_sent_once_when_two_schedulers_and_two_workers_run_at_once() {
     let db = TestDb::new().await;
     let slack = FakeSlack::start().await;
@@ -545,7 +568,8 @@ async fn digests_arrive_at_each_persons_digest_time_daily_or_weekly() {
     assert!(digests[1].text().contains("Your weekly digest"));
 }
 
-#[tokio::test]
+// Several threads: the fake Slack answers while the test waits for planbot.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn run_job_runs_one_job_now_and_outbox_status_lists_dead_letters() {
     let db = TestDb::new().await;
     let dana = person(&db.pool, "dana@example.com", None).await;
@@ -567,10 +591,32 @@ async fn run_job_runs_one_job_now_and_outbox_status_lists_dead_letters() {
     let out = run(&["nudges"]);
     assert!(out.contains("nudges: 1 message enqueued"), "{out}");
     assert!(run(&["nudges"]).contains("nudges: 0 messages enqueued"), "once a day");
+
+    // With --deliver, it sends what is ready itself. Deadlines: Acme's
+    // channel hears of an item due tomorrow (every day is a working day here).
+    let slack = FakeSlack::start().await;
+    works_every_day(&db.pool, &dana).await;
+    sqlx::query("update account set slack_channel = 'CACME' where account_id = $1").bind(acme.account_id).execute(&db.pool).await.unwrap();
+    let tomorrow = (Utc::now() + Duration::days(1)).date_naive();
+    add_item(&db.pool, acme.account_id, &dana, "Due soon", Some(tomorrow)).await;
+    let out = run(&[
+        "deadlines",
+        "--deliver",
+        "--slack-bot-token",
+        crate::fake_slack::BOT_TOKEN,
+        "--slack-api-url",
+        &slack.api_url,
+    ]);
+    assert!(out.contains("deadlines: 1 message enqueued"), "{out}");
+    assert!(out.contains("delivered"), "{out}");
+    assert!(slack.calls_of("chat.postMessage").iter().any(|c| c.body["channel"] == "CACME"), "{out}");
     let runs = planbot::store::jobs::runs_of(&db.pool, "nudges").await.unwrap();
     assert!(runs.iter().all(|r| r.trigger == "manual" && r.outcome == "ok"), "{runs:?}");
 
-    sqlx::query("update outbox set dead_at = now(), attempts = 8, last_error = 'Slack refused the call: channel_not_found'")
+    sqlx::query(
+        "update outbox set dead_at = now(), attempts = 8, last_error = 'Slack refused the call: channel_not_found' \
+         where kind = 'nudge'",
+    )
         .execute(&db.pool)
         .await
         .unwrap();

@@ -86,7 +86,7 @@ pub enum Command {
     /// scheduler and the outbox worker.
     Serve(Box<ServeArgs>),
     /// Seed a demo workspace in a local database and talk to planbot as a user.
-    Demo(DemoArgs),
+    Demo(Box<DemoArgs>),
     /// Apply database migrations and exit.
     Migrate,
     /// Run one scheduled job now (see `planbot run-job --help` for the names).

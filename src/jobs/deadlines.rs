@@ -89,7 +89,7 @@ pub async fn run(conn: &mut PgConnection, settings: &JobSettings, due: Due, now:
     let mut outgoing = Outgoing::default();
     channel_alerts(conn, &deadlines, &owners, now, &mut outgoing).await?;
     renewal_flags(conn, &renewals, &owners, now, &mut outgoing).await?;
-    Ok(outgoing.enqueue(conn, now).await.context("could not enqueue deadline alerts")?)
+    outgoing.enqueue(conn, now).await.context("could not enqueue deadline alerts")
 }
 
 /// One message per account with the deadlines that reached a new stage.

@@ -92,10 +92,10 @@ pub async fn run(conn: &mut PgConnection, settings: &JobSettings, due: Due, now:
             ignored_owners.push(owner.user_id);
             ignored_counts.push(ignored);
         }
-        if settings.escalate_after > 0 && ignored == settings.escalate_after && ignored != owner.ignored_nudges {
-            if let Some(manager_id) = owner.manager_id {
-                escalations.push((manager_id, standing.user.clone(), ignored, items, total, today, day));
-            }
+        // Once per streak: when the count reaches the threshold, not after.
+        let just_reached = settings.escalate_after > 0 && ignored == settings.escalate_after && ignored != owner.ignored_nudges;
+        if let Some(manager_id) = owner.manager_id.filter(|_| just_reached) {
+            escalations.push((manager_id, standing.user.clone(), ignored, items, total, today, day));
         }
     }
     nudges::set_ignored(conn, &ignored_owners, &ignored_counts).await.context("could not count ignored nudges")?;
@@ -118,7 +118,7 @@ pub async fn run(conn: &mut PgConnection, settings: &JobSettings, due: Due, now:
             });
         }
     }
-    Ok(outgoing.enqueue(conn, now).await.context("could not enqueue nudges")?)
+    outgoing.enqueue(conn, now).await.context("could not enqueue nudges")
 }
 
 #[cfg(test)]

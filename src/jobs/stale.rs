@@ -66,5 +66,5 @@ pub async fn run(conn: &mut PgConnection, settings: &JobSettings, due: Due, now:
             run_at: owner.window().next_open(now),
         });
     }
-    Ok(outgoing.enqueue(conn, now).await.context("could not enqueue stale-plan reminders")?)
+    outgoing.enqueue(conn, now).await.context("could not enqueue stale-plan reminders")
 }

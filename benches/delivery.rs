@@ -114,4 +114,5 @@ async fn main() {
     assert_eq!(too_close, 0, "no channel got two messages within a second");
     assert!(slack.violations().is_empty());
     seed.close().await;
+    support::drop_database("planbot_bench_delivery").await;
 }

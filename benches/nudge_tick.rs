@@ -73,8 +73,18 @@ fn add_items(owners: i64, per_account: i64, first: i64, overdue_every: i64, toda
     )
 }
 
-async fn count(pool: &PgPool, sql: &str, today: &str) -> i64 {
-    sqlx::query_scalar(sql).bind(chrono::NaiveDate::parse_from_str(today, "%Y-%m-%d").unwrap()).fetch_one(pool).await.unwrap()
+/// How many action items there are, how many are overdue on `today`, and
+/// how many people own those.
+async fn census(pool: &PgPool, today: &str) -> (i64, i64, i64) {
+    sqlx::query_as(
+        "select count(*), count(*) filter (where status = 'open' and due_date < $1), \
+                count(distinct owner_id) filter (where status = 'open' and due_date < $1) \
+         from action_item",
+    )
+    .bind(chrono::NaiveDate::parse_from_str(today, "%Y-%m-%d").unwrap())
+    .fetch_one(pool)
+    .await
+    .unwrap()
 }
 
 /// Runs the nudge tick at nine in New York (everyone's zone) in one
@@ -121,10 +131,7 @@ async fn main() {
     let nine = DateTime::parse_from_rfc3339("2026-11-24T14:00:00Z").unwrap().with_timezone(&Utc);
     let started = Instant::now();
     seed(&pool, owners, accounts, items, overdue, day_one).await;
-    let total = count(&pool, "select count(*) from action_item where $1::date is not null", day_one).await;
-    let late = count(&pool, "select count(*) from action_item where status = 'open' and due_date < $1", day_one).await;
-    let affected =
-        count(&pool, "select count(distinct owner_id) from action_item where status = 'open' and due_date < $1", day_one).await;
+    let (total, late, affected) = census(&pool, day_one).await;
     println!(
         "seeded {owners} owners, {accounts} accounts, {total} action items ({late} overdue, owned by {affected} people) in {:.1}s",
         started.elapsed().as_secs_f64()
@@ -144,10 +151,10 @@ async fn main() {
     sqlx::query("analyze action_item").execute(&mut *conn).await.unwrap();
     drop(conn);
     let day_two = "2026-11-25";
-    let total = count(&pool, "select count(*) from action_item where $1::date is not null", day_two).await;
-    let late = count(&pool, "select count(*) from action_item where status = 'open' and due_date < $1", day_two).await;
+    let (total, late, _) = census(&pool, day_two).await;
     println!("added items in {:.1}s: now {total} action items, {late} overdue", started.elapsed().as_secs_f64());
     let (enqueued, seconds) = tick(&pool, &settings, nine + Duration::days(1)).await;
     println!("nudge tick, day 2: {enqueued} DMs enqueued in {seconds:.3}s ({total} items)");
     pool.close().await;
+    support::drop_database("planbot_bench_nudges").await;
 }

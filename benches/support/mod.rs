@@ -25,6 +25,12 @@ pub async fn scratch_database(name: &str) -> PgConnectOptions {
     options
 }
 
+/// Drops a scratch database when the benchmark is done with it.
+pub async fn drop_database(name: &str) {
+    let mut admin = PgConnection::connect_with(&server().database("postgres")).await.expect("PostgreSQL answers");
+    sqlx::query(&format!("drop database if exists {name} with (force)")).execute(&mut admin).await.unwrap();
+}
+
 pub async fn pool(options: &PgConnectOptions, connections: u32) -> PgPool {
     PgPoolOptions::new()
         .max_connections(connections)

@@ -8,6 +8,8 @@ use std::str::FromStr;
 
 use clap::{Args, Parser, Subcommand};
 
+use crate::domain::schedule::Schedule;
+
 /// A value that must never reach a log line: its Debug and Display are redacted.
 #[derive(Clone, PartialEq, Eq)]
 pub struct Secret(String);
@@ -84,11 +86,11 @@ pub enum Command {
     /// scheduler and the outbox worker.
     Serve(Box<ServeArgs>),
     /// Seed a demo workspace in a local database and talk to planbot as a user.
-    Demo(DemoArgs),
+    Demo(Box<DemoArgs>),
     /// Apply database migrations and exit.
     Migrate,
     /// Run one scheduled job now (see `planbot run-job --help` for the names).
-    RunJob(RunJobArgs),
+    RunJob(Box<RunJobArgs>),
     /// Import CSV files of users, accounts, team, plans, actions, contacts and
     /// whitespace. Each file is imported whole or not at all; a rejected file
     /// is reported with every bad line and the reason.
@@ -150,6 +152,12 @@ pub struct ServeArgs {
     /// Seconds to let in-flight work finish after SIGTERM before exiting.
     #[arg(long, env = "PLANBOT_SHUTDOWN_GRACE", default_value_t = 20)]
     pub shutdown_grace_secs: u64,
+
+    #[command(flatten)]
+    pub schedule: ScheduleArgs,
+
+    #[command(flatten)]
+    pub outbox: OutboxArgs,
 }
 
 #[derive(Debug, Clone, Args)]
@@ -195,10 +203,141 @@ pub struct DemoArgs {
     /// The database the demo seeds (dropped and created afresh unless --keep).
     #[arg(long, env = "PLANBOT_DEMO_DATABASE", default_value = "planbot_demo")]
     pub database: String,
+
+    /// The settings of the scheduled jobs the demo runs once before the prompt.
+    #[command(flatten)]
+    pub schedule: ScheduleArgs,
 }
 
 #[derive(Debug, Clone, Args)]
 pub struct RunJobArgs {
-    /// The job to run.
-    pub name: String,
+    /// The job to run, for everyone, now (the schedule's time of day is not
+    /// waited for; quiet hours and days off still hold messages back, and a
+    /// message already sent today is not sent again).
+    pub name: JobCommand,
+
+    /// Also deliver what is ready in the outbox from this process (needs
+    /// SLACK_BOT_TOKEN). Without it, the running replicas deliver it.
+    #[arg(long)]
+    pub deliver: bool,
+
+    #[command(flatten)]
+    pub schedule: ScheduleArgs,
+
+    #[command(flatten)]
+    pub outbox: OutboxArgs,
+
+    #[command(flatten)]
+    pub slack: SlackArgs,
+}
+
+/// What `planbot run-job` can run.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum JobCommand {
+    /// Overdue nudges to owners, and escalations to their managers.
+    Nudges,
+    /// Deadline alerts to linked channels, and renewals without a plan.
+    Deadlines,
+    /// Daily and weekly digests.
+    Digest,
+    /// Reminders of plans whose sections have not changed in a while.
+    StalePlans,
+    /// Poll the accounts' RSS and Atom feeds, and announce new items.
+    IntelPoll,
+    /// Print the outbox: waiting, held, in flight, sent today, dead letters.
+    OutboxStatus,
+    /// Give every dead-lettered message a fresh start (after fixing the cause).
+    OutboxRequeue,
+}
+
+/// When the scheduled jobs run. A schedule is a cron expression (minute
+/// hour day-of-month month day-of-week) read on each recipient's own clock:
+/// `0 9 * * *` is nine in the morning in every person's time zone, across
+/// DST changes. People's working days and quiet hours come on top: nobody
+/// is nudged on a day off, and a message due in quiet hours waits for them
+/// to end.
+#[derive(Debug, Clone, Args)]
+pub struct ScheduleArgs {
+    /// When owners get their daily DM of overdue action items (cron, in each
+    /// owner's time zone; at most one a day).
+    #[arg(long, env = "PLANBOT_NUDGE_CRON", default_value = "0 9 * * *")]
+    pub nudge_cron: Schedule,
+
+    /// When linked channels hear of plan and action item deadlines 14, 7
+    /// and 1 days away or just passed, and owners of accounts renewing with
+    /// no active plan (cron, in the account owner's time zone).
+    #[arg(long, env = "PLANBOT_DEADLINE_CRON", default_value = "0 9 * * *")]
+    pub deadline_cron: Schedule,
+
+    /// When owners are reminded of plans that have gone stale (cron, in the
+    /// owner's time zone). Digests need no schedule: each person picks their
+    /// digest time in `/plan settings`.
+    #[arg(long, env = "PLANBOT_STALE_CRON", default_value = "0 10 * * 1")]
+    pub stale_cron: Schedule,
+
+    /// When the accounts' RSS and Atom feeds are polled (cron, in UTC; a
+    /// feed is fetched at most every ten minutes, with ETag/Last-Modified).
+    #[arg(long, env = "PLANBOT_INTEL_POLL_CRON", default_value = "*/15 * * * *")]
+    pub intel_poll_cron: Schedule,
+
+    /// After this many nudges in a row without the owner touching any of
+    /// their items, the owner's manager is told, once (0: never).
+    #[arg(long, env = "PLANBOT_ESCALATE_AFTER", default_value_t = 3)]
+    pub escalate_after: u32,
+
+    /// A plan whose sections have not changed in this many days is stale;
+    /// its owner is reminded once every this many days while it stays so.
+    #[arg(long, env = "PLANBOT_STALE_DAYS", default_value_t = 30, value_parser = clap::value_parser!(u32).range(1..))]
+    pub stale_days: u32,
+
+    /// Accounts renewing within this many days with no active plan are
+    /// flagged to their owner.
+    #[arg(long, env = "PLANBOT_RENEWAL_HORIZON_DAYS", default_value_t = 90)]
+    pub renewal_horizon_days: u32,
+}
+
+/// How the outbox delivers: every message planbot sends goes through it.
+#[derive(Debug, Clone, Args)]
+pub struct OutboxArgs {
+    /// Attempts before a message that keeps failing is dead-lettered (listed
+    /// by `planbot run-job outbox-status`). Slack's 429s do not count.
+    #[arg(long, env = "PLANBOT_OUTBOX_MAX_ATTEMPTS", default_value_t = 8, value_parser = clap::value_parser!(u32).range(1..))]
+    pub outbox_max_attempts: u32,
+
+    /// Seconds a worker holds a message it is sending. If the replica dies
+    /// meanwhile, another one sends the message once this has passed.
+    #[arg(long, env = "PLANBOT_OUTBOX_LEASE_SECS", default_value_t = 60, value_parser = clap::value_parser!(u64).range(5..))]
+    pub outbox_lease_secs: u64,
+
+    /// Milliseconds between the end of one send to a channel (or a person's
+    /// DM) and the start of the next; Slack allows about one message per
+    /// second per channel.
+    #[arg(long, env = "PLANBOT_OUTBOX_CHANNEL_INTERVAL_MS", default_value_t = 1000)]
+    pub outbox_channel_interval_ms: u64,
+
+    /// Messages per second across the workspace, all replicas together (the
+    /// workspace-wide ceiling; short bursts of up to a second's worth).
+    #[arg(long, env = "PLANBOT_OUTBOX_PER_SECOND", default_value_t = 10.0, value_parser = positive_rate)]
+    pub outbox_per_second: f64,
+
+    /// Messages this replica sends at the same time (each to its own channel).
+    #[arg(long, env = "PLANBOT_OUTBOX_CONCURRENCY", default_value_t = 16, value_parser = clap::value_parser!(u16).range(1..))]
+    pub outbox_concurrency: u16,
+
+    /// Milliseconds between looks at the outbox when nothing woke the worker
+    /// (messages enqueued by this process wake it at once).
+    #[arg(long, env = "PLANBOT_OUTBOX_POLL_MS", default_value_t = 1000, value_parser = clap::value_parser!(u64).range(10..))]
+    pub outbox_poll_ms: u64,
+
+    /// Seconds before the first retry of a failed send; each retry waits
+    /// about twice as long (with jitter), up to 15 minutes.
+    #[arg(long, env = "PLANBOT_OUTBOX_BACKOFF_SECS", default_value_t = 2, value_parser = clap::value_parser!(u64).range(1..))]
+    pub outbox_backoff_secs: u64,
+}
+
+fn positive_rate(text: &str) -> Result<f64, String> {
+    match text.trim().parse::<f64>() {
+        Ok(rate) if rate.is_finite() && rate > 0.0 => Ok(rate),
+        _ => Err(format!("`{text}` is not a rate above zero (messages per second, like `10` or `0.5`)")),
+    }
 }

@@ -12,6 +12,7 @@ pub mod demo;
 pub mod domain;
 pub mod exchange;
 pub mod intel;
+pub mod jobs;
 pub mod slack;
 pub mod sponsors;
 pub mod startup;
@@ -56,9 +57,6 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
             db.close().await;
             result
         }
-        Command::RunJob(args) => anyhow::bail!(
-            "there is no job called `{}` yet; planbot's scheduled jobs are not part of this build",
-            args.name
-        ),
+        Command::RunJob(args) => jobs::run_job::run(&cli.database, *args).await,
     }
 }

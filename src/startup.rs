@@ -36,6 +36,9 @@ pub struct AppState {
     /// Work that continues after Slack has been acknowledged, and the
     /// background loops; shutdown waits for them.
     pub tasks: TaskTracker,
+    /// Wakes the outbox worker: call `notify_one()` after committing an
+    /// enqueue, and the message goes out at once instead of at the next poll.
+    pub outbox_wake: Arc<tokio::sync::Notify>,
 }
 
 /// What handlers need to know of the configuration.
@@ -117,6 +120,11 @@ pub struct Application {
     grace: Duration,
     /// Socket Mode's client and app-level token, when `SLACK_APP_TOKEN` is set.
     socket_mode: Option<(Arc<slack_morphism::SlackClient<crate::slack::client::Connector>>, Secret)>,
+    jobs: crate::jobs::JobSettings,
+    /// Whether this process runs the scheduled jobs (every replica does;
+    /// tests that drive the jobs' clock themselves turn it off).
+    scheduler: bool,
+    delivery: crate::jobs::outbox_worker::DeliverySettings,
 }
 
 impl Application {
@@ -157,8 +165,24 @@ impl Application {
             metrics: metrics_handle(),
             shutdown,
             tasks: TaskTracker::new(),
+            outbox_wake: Arc::new(tokio::sync::Notify::new()),
         };
-        Ok(Application { listener, state, grace: Duration::from_secs(args.shutdown_grace_secs), socket_mode })
+        Ok(Application {
+            listener,
+            state,
+            grace: Duration::from_secs(args.shutdown_grace_secs),
+            jobs: (&args.schedule).into(),
+            delivery: (&args.outbox).into(),
+            socket_mode,
+            scheduler: true,
+        })
+    }
+
+    /// Serves without running the scheduled jobs here (the outbox worker
+    /// still runs): for tests and tools that run jobs at times they choose.
+    pub fn without_scheduler(mut self) -> Self {
+        self.scheduler = false;
+        self
     }
 
     pub fn local_addr(&self) -> SocketAddr {
@@ -170,7 +194,8 @@ impl Application {
     }
 
     /// Serves until the shutdown token is cancelled, then lets in-flight
-    /// requests and tasks finish (up to the grace period).
+    /// requests and tasks finish (up to the grace period). The scheduler and
+    /// the outbox worker run alongside.
     pub async fn run_until_stopped(self) -> anyhow::Result<()> {
         let shutdown = self.state.shutdown.clone();
         let tasks = self.state.tasks.clone();
@@ -183,6 +208,7 @@ impl Application {
                 }
             });
         }
+        crate::jobs::spawn_background(&self.state, self.jobs, self.delivery, self.scheduler);
         axum::serve(self.listener, router(self.state))
             .with_graceful_shutdown(async move { shutdown.cancelled().await })
             .await

@@ -113,6 +113,8 @@ pub async fn push(_: Authorized, State(state): State<AppState>, JsonBody(body): 
 
     let ingested = ingest::ingest(&mut tx, incoming, now).await?;
     tx.commit().await?;
+    // What was enqueued goes out now, not at the worker's next poll.
+    state.outbox_wake.notify_one();
     metrics::counter!("planbot_intel_items_stored_total", "via" => "api").increment(ingested.stored() as u64);
     let items: Vec<Value> = ingested
         .outcomes

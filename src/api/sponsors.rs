@@ -120,6 +120,8 @@ pub async fn observe(_: Authorized, State(state): State<AppState>, JsonBody(body
         Err(ObserveError::Database(err)) => return Err(err.into()),
     };
     tx.commit().await?;
+    // What was enqueued goes out now, not at the worker's next poll.
+    state.outbox_wake.notify_one();
     let changes: usize = results.iter().map(|r| r.changes.len()).sum();
     metrics::counter!("planbot_sponsor_changes_total").increment(changes as u64);
     Ok(Json(json!({

@@ -12,15 +12,27 @@ use crate::slack::blocks::to_text;
 /// Prints messages and views as text, naming demo people by name.
 pub struct ConsoleSlack {
     names: HashMap<String, String>,
+    /// When set, DMs to anyone else are shown as one line (their
+    /// notification text), so the demo person's own view stays readable.
+    focus: Option<String>,
 }
 
 impl Default for ConsoleSlack {
     fn default() -> Self {
-        ConsoleSlack { names: PEOPLE.iter().map(|p| (p.slack_id.to_string(), p.name.to_string())).collect() }
+        ConsoleSlack { names: PEOPLE.iter().map(|p| (p.slack_id.to_string(), p.name.to_string())).collect(), focus: None }
     }
 }
 
 impl ConsoleSlack {
+    /// Shows DMs to `slack_id` and channel messages in full, others in brief.
+    pub fn focused_on(slack_id: &str) -> Self {
+        ConsoleSlack { focus: Some(slack_id.to_string()), ..ConsoleSlack::default() }
+    }
+
+    fn in_brief(&self, channel: &str) -> bool {
+        self.focus.as_deref().is_some_and(|focus| focus != channel && self.names.contains_key(channel))
+    }
+
     /// A message as Slack would show it, as text.
     pub fn render(&self, content: &MessageContent) -> String {
         let blocks = serde_json::to_value(&content.blocks).unwrap_or_default();
@@ -59,7 +71,11 @@ pub const DEMO_TEAM: &str = "T0DEMO";
 #[async_trait]
 impl SlackApi for ConsoleSlack {
     async fn post_message(&self, channel: &str, content: &MessageContent) -> Result<Posted, SlackError> {
-        println!("\n── planbot → {} ──\n{}", self.where_to(channel), self.render(content));
+        if self.in_brief(channel) {
+            println!("── planbot → {}: {}", self.where_to(channel), content.text);
+        } else {
+            println!("\n── planbot → {} ──\n{}", self.where_to(channel), self.render(content));
+        }
         Ok(Posted { channel: channel.into(), ts: format!("{}.000000", chrono::Utc::now().timestamp()) })
     }
 

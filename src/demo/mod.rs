@@ -10,7 +10,7 @@ use std::io::{IsTerminal, Write};
 use std::sync::Arc;
 
 use anyhow::Context;
-use chrono::Utc;
+use chrono::{DateTime, Utc};
 use tokio::io::{AsyncBufReadExt, BufReader};
 
 pub use console::{ConsoleSlack, DEMO_TEAM};
@@ -19,6 +19,9 @@ pub use seed::{Seeded, seed};
 use crate::assistant::{Assistant, Caller, Outcome, Place, Reply};
 use crate::config::{DatabaseArgs, DemoArgs};
 use crate::db::Database;
+use crate::jobs::outbox_worker::{DeliverySettings, OutboxWorker};
+use crate::jobs::{Job, JobSettings, Scheduler};
+use crate::store::outbox::Pacing;
 
 /// The demo person you are unless `--user` says otherwise: the owner of one account.
 pub const DEFAULT_USER: &str = "dana.reyes@demo.planbot.dev";
@@ -64,6 +67,7 @@ async fn play(db: &Database, args: &DemoArgs) -> anyhow::Result<()> {
         })?;
     let caller = assistant.caller(person.slack_id).await?;
     println!("You are {} <{}>, in {}.", caller.user.display_name, caller.user.email, caller.user.tz);
+    scheduled_pass(&db.pool, args, person.slack_id, &caller.user.tz, now).await.context("the scheduled jobs failed")?;
 
     println!(
         "\nType as you would in Slack, one message per line; for example:\n\
@@ -75,6 +79,66 @@ async fn play(db: &Database, args: &DemoArgs) -> anyhow::Result<()> {
          \x20 exit"
     );
     converse_loop(&assistant, &slack, &caller).await
+}
+
+/// One pass of the scheduled jobs at `now`, delivered through the console
+/// as Slack would show it: the demo person's DMs and the channel alerts in
+/// full, everyone else's DMs in a line each.
+async fn scheduled_pass(pool: &sqlx::PgPool, args: &DemoArgs, you: &str, you_tz: &str, now: DateTime<Utc>) -> anyhow::Result<()> {
+    println!("\nFirst, one pass of the scheduled jobs (nudges, deadline alerts, digests, stale plans), as Slack shows it:");
+    let settings = Arc::new(JobSettings::from(&args.schedule));
+    let scheduler = Scheduler::new(pool.clone(), "demo", settings, Arc::new(tokio::sync::Notify::new()));
+    for job in Job::ALL {
+        scheduler.run_now(job, now).await?;
+    }
+    // The console has no rate limits; one message at a time keeps the output in order.
+    let unpaced = DeliverySettings {
+        max_attempts: 1,
+        pacing: Pacing { lease: chrono::Duration::seconds(60), per_second: 1000.0, burst: 1000.0 },
+        channel_interval: chrono::Duration::zero(),
+        concurrency: 1,
+        poll: std::time::Duration::ZERO,
+        backoff_base: chrono::Duration::seconds(1),
+        backoff_max: chrono::Duration::seconds(1),
+    };
+    let worker = OutboxWorker::new(pool.clone(), Arc::new(ConsoleSlack::focused_on(you)), "demo", unpaced);
+    let sent_now = deliver_all(&worker, Utc::now()).await?;
+    // What waits for a working day or the end of quiet hours, shown as it
+    // will arrive (the demo database is a playground: its clock may jump).
+    let mut sent_later = 0;
+    let mut status = crate::store::outbox::status(pool, Utc::now(), 0).await?;
+    let mut steps = 0;
+    while let Some(next) = status.next_held.filter(|_| steps < 50) {
+        steps += 1;
+        if sent_later == 0 {
+            let tz = crate::jobs::zone(you_tz);
+            println!(
+                "\nHeld for working hours, delivered later (the first at {}):",
+                next.with_timezone(&tz).format("%a %b %-d, %H:%M %Z")
+            );
+        }
+        sent_later += deliver_all(&worker, next).await?;
+        status = crate::store::outbox::status(pool, next, 0).await?;
+    }
+    if sent_now + sent_later == 0 {
+        println!("(Nothing new: the jobs already ran today in this database.)");
+    }
+    Ok(())
+}
+
+/// Delivers everything ready at `from`, moving the clock on a second per
+/// pass so each channel's pace allows its next message.
+async fn deliver_all(worker: &OutboxWorker, from: DateTime<Utc>) -> anyhow::Result<usize> {
+    let mut at = from;
+    let mut sent = 0;
+    loop {
+        let delivered = worker.deliver_ready(at).await?;
+        if delivered.total() == 0 {
+            return Ok(sent);
+        }
+        sent += delivered.sent;
+        at += chrono::Duration::seconds(1);
+    }
 }
 
 async fn converse_loop(assistant: &Assistant, slack: &ConsoleSlack, caller: &Caller) -> anyhow::Result<()> {

@@ -8,5 +8,6 @@ pub mod follow;
 pub mod intent;
 pub mod names;
 pub mod plan;
+pub mod schedule;
 pub mod when;
 pub mod window;

@@ -21,7 +21,8 @@ impl Window {
         Window { tz: chrono_tz::UTC, quiet: None, working_days: vec![1, 2, 3, 4, 5, 6, 7] }
     }
 
-    fn works_on(&self, date: NaiveDate) -> bool {
+    /// Whether `date` is one of the person's working days.
+    pub fn works_on(&self, date: NaiveDate) -> bool {
         let iso = date.weekday().number_from_monday() as i16;
         self.working_days.is_empty() || self.working_days.contains(&iso)
     }

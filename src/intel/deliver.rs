@@ -59,7 +59,7 @@ pub async fn enqueue(conn: &mut PgConnection, items: &[IntelItem], now: DateTime
     let people: HashMap<i64, User> =
         users::by_ids(conn, &user_ids).await?.into_iter().map(|u| (u.user_id, u)).collect();
     let messages = messages(&fresh, &recipients, &people, now);
-    outbox::enqueue_many(conn, &messages).await
+    Ok(outbox::enqueue_many(conn, &messages).await?.len() as u64)
 }
 
 /// The messages for `items`: for each account, each recipient that wants at

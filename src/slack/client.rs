@@ -36,7 +36,7 @@ impl SlackHttp {
             .https_or_http()
             .enable_http1()
             .build();
-        // slack-morphism appends `/{method}` to the base URL.
+        // slack-morphism joins the base and the method with a slash of its own.
         let base = api_url.trim_end_matches('/');
         let connector = SlackClientHyperConnector::with_connector(https).with_slack_api_url(base);
         Ok(SlackHttp {

@@ -243,6 +243,8 @@ pub async fn send_reply(
     };
     let mut conn = state.pool.acquire().await?;
     outbox::enqueue(&mut conn, &message).await?;
+    // Replies go out in a blink: the worker is woken rather than polling.
+    state.outbox_wake.notify_one();
     Ok(())
 }
 

@@ -39,10 +39,10 @@ impl ActionItem {
 }
 
 /// The columns of an [`ActionItem`], from `action_item i` joined to its owner and account.
-const SELECT_COLUMNS: &str = "select i.action_item_id, i.plan_id, i.account_id, a.name as account_name, i.title, \
+pub(crate) const SELECT_COLUMNS: &str = "select i.action_item_id, i.plan_id, i.account_id, a.name as account_name, i.title, \
         i.owner_id, u.display_name as owner_name, u.email as owner_email, u.slack_id as owner_slack_id, \
         i.due_date, i.status, i.snoozed_until, i.completed_at";
-const FROM_JOINS: &str =
+pub(crate) const FROM_JOINS: &str =
     "from action_item i join app_user u on u.user_id = i.owner_id join account a on a.account_id = i.account_id";
 
 #[derive(Debug, Clone)]

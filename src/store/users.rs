@@ -62,7 +62,7 @@ pub fn mention(slack_id: Option<&str>, display_name: &str, email: &str) -> Strin
     }
 }
 
-const COLUMNS: &str = "user_id, slack_id, email, display_name, tz, manager_id, role, dm_muted, \
+pub(crate) const COLUMNS: &str = "user_id, slack_id, email, display_name, tz, manager_id, role, dm_muted, \
     quiet_start, quiet_end, working_days, digest, digest_time, digest_weekday, ignored_nudges, slack_synced_at";
 
 /// A person as an import or the demo describes them.
@@ -81,6 +81,29 @@ pub async fn by_id(pool: &PgPool, user_id: i64) -> sqlx::Result<Option<User>> {
         .bind(user_id)
         .fetch_optional(pool)
         .await
+}
+
+/// The people with these ids (those that exist), in id order.
+pub async fn by_ids(conn: &mut PgConnection, user_ids: &[i64]) -> sqlx::Result<Vec<User>> {
+    sqlx::query_as(&format!("select {COLUMNS} from app_user where user_id = any($1) order by user_id"))
+        .bind(user_ids)
+        .fetch_all(conn)
+        .await
+}
+
+/// Remembers the Slack id found for a person by their email (when they must
+/// be messaged before they have written to planbot). `false` when another
+/// person already holds that id: the two rows need a human to sort them out.
+pub async fn remember_slack_id(pool: &PgPool, user_id: i64, slack_id: &str) -> sqlx::Result<bool> {
+    let updated = sqlx::query(
+        "update app_user set slack_id = $2 where user_id = $1 \
+           and not exists (select 1 from app_user other where other.slack_id = $2 and other.user_id <> $1)",
+    )
+    .bind(user_id)
+    .bind(slack_id)
+    .execute(pool)
+    .await?;
+    Ok(updated.rows_affected() == 1)
 }
 
 pub async fn by_slack_id(pool: &PgPool, slack_id: &str) -> sqlx::Result<Option<User>> {
@@ -119,7 +142,7 @@ pub async fn link_slack_identity(
          values (lower($1), $2, $3, coalesce($4, 'UTC'), now()) \
          on conflict (email) do update set \
             slack_id = excluded.slack_id, \
-            tz = coalesce($4, app_user.tz), \
+            tz = case when app_user.tz_pinned then app_user.tz else coalesce($4, app_user.tz) end, \
             slack_synced_at = now(), \
             display_name = case when app_user.display_name = '' then excluded.display_name \
                                 else app_user.display_name end \
@@ -135,10 +158,13 @@ pub async fn link_slack_identity(
     Ok(user)
 }
 
-/// Keeps a known person's time zone in step with Slack, and notes when
-/// Slack was last asked.
+/// Keeps a known person's time zone in step with Slack (unless they chose
+/// one in settings), and notes when Slack was last asked.
 pub async fn record_slack_sync(pool: &PgPool, user_id: i64, tz: Option<&str>) -> sqlx::Result<()> {
-    sqlx::query("update app_user set tz = coalesce($2, tz), slack_synced_at = now() where user_id = $1")
+    sqlx::query(
+        "update app_user set tz = case when tz_pinned then tz else coalesce($2, tz) end, slack_synced_at = now() \
+         where user_id = $1",
+    )
         .bind(user_id)
         .bind(tz)
         .execute(pool)
@@ -186,7 +212,7 @@ pub struct Preferences {
 
 pub async fn set_preferences(pool: &PgPool, user_id: i64, prefs: &Preferences) -> sqlx::Result<User> {
     sqlx::query_as(&format!(
-        "update app_user set tz = $2, quiet_start = $3, quiet_end = $4, working_days = $5, \
+        "update app_user set tz = $2, tz_pinned = true, quiet_start = $3, quiet_end = $4, working_days = $5, \
             digest = $6, digest_time = $7, digest_weekday = $8, dm_muted = $9 \
          where user_id = $1 returning {COLUMNS}"
     ))
@@ -203,10 +229,3 @@ pub async fn set_preferences(pool: &PgPool, user_id: i64, prefs: &Preferences) -
     .await
 }
 
-/// The people with these ids (in no particular order; unknown ids are skipped).
-pub async fn by_ids(conn: &mut PgConnection, user_ids: &[i64]) -> sqlx::Result<Vec<User>> {
-    sqlx::query_as(&format!("select {COLUMNS} from app_user where user_id = any($1)"))
-        .bind(user_ids)
-        .fetch_all(conn)
-        .await
-}

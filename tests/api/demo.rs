@@ -69,3 +69,21 @@ async fn the_demo_adds_an_action_item_and_refuses_a_mistake() {
 async fn demo_pool(db: &TestDb) -> sqlx::PgPool {
     sqlx::PgPool::connect_with(db.options.clone()).await.unwrap()
 }
+
+#[tokio::test]
+async fn the_demo_runs_the_scheduled_jobs_once_before_the_prompt() {
+    let db = TestDb::new().await;
+    let out = run_demo(&db, "exit\n", &[]);
+    let pass = out.find("one pass of the scheduled jobs").expect("the scheduled pass is shown");
+    let prompt = out.find("Type as you would in Slack").unwrap();
+    assert!(pass < prompt, "{out}");
+    let jobs = &out[pass..prompt];
+    // Dana's own nudge in full, with its buttons; others' in a line.
+    assert!(jobs.contains("── planbot → DM to Dana Reyes ──"), "{jobs}");
+    assert!(jobs.contains("You have 2 overdue action items. Mark them done"), "{jobs}");
+    assert!(jobs.contains("[ Done ] [ Snooze 1 day ] [ Snooze 1 week ] [ Reassign ]"), "{jobs}");
+    assert!(jobs.contains("── planbot → DM to Sam Patel: You have "), "{jobs}");
+    assert!(jobs.contains("Deadlines for Acme Corporation"), "{jobs}");
+    assert!(jobs.contains("`/plan actions <account>` lists every open item"), "{jobs}");
+    assert!(jobs.contains("Initech renews") && jobs.contains("with no active plan"), "{jobs}");
+}

@@ -130,6 +130,17 @@ impl TestDb {
         let pool = PgPoolOptions::new().max_connections(8).connect_with(options.clone()).await.unwrap();
         TestDb { pool, options, name }
     }
+
+    /// The database's URL, for a `planbot` process to connect to.
+    pub fn url(&self) -> String {
+        let host = self.options.get_host();
+        let port = self.options.get_port();
+        if host.starts_with('/') {
+            format!("postgres://postgres@localhost/{}?host={host}&port={port}", self.name)
+        } else {
+            format!("postgres://postgres@{host}:{port}/{}", self.name)
+        }
+    }
 }
 
 pub fn day(y: i32, m: u32, d: u32) -> NaiveDate {
@@ -229,18 +240,33 @@ pub fn serve_args(slack: &FakeSlack, extra: &[&str]) -> planbot::config::ServeAr
     }
 }
 
+/// The app as `planbot serve` runs it, except for the scheduler: tests run
+/// jobs at the times they choose (see [`spawn_app_with_scheduler`]).
 pub async fn spawn_app() -> TestApp {
-    spawn_app_with(&[]).await
+    spawn(&[], false).await
 }
 
+/// [`spawn_app`] with `extra` flags.
 pub async fn spawn_app_with(extra: &[&str]) -> TestApp {
+    spawn(extra, false).await
+}
+
+/// The app with its scheduler running on the real clock.
+pub async fn spawn_app_with_scheduler(extra: &[&str]) -> TestApp {
+    spawn(extra, true).await
+}
+
+async fn spawn(extra: &[&str], scheduler: bool) -> TestApp {
     let db = TestDb::new().await;
     let slack = FakeSlack::start().await;
     let args = serve_args(&slack, extra);
     let shutdown = tokio_util::sync::CancellationToken::new();
-    let app = planbot::startup::Application::build(db.pool.clone(), &args, shutdown.clone())
+    let mut app = planbot::startup::Application::build(db.pool.clone(), &args, shutdown.clone())
         .await
         .expect("the app builds");
+    if !scheduler {
+        app = app.without_scheduler();
+    }
     let url = format!("http://{}", app.local_addr());
     let state = app.state().clone();
     tokio::spawn(app.run_until_stopped());
@@ -362,4 +388,40 @@ pub async fn slack_person(app: &TestApp, slack_id: &str, email: &str, manager_em
     )
     .await
     .unwrap()
+}
+
+/// The `planbot run-job` settings of the scheduled jobs and the outbox,
+/// with `extra` flags (`--nudge-cron`, `--outbox-max-attempts` ...).
+pub fn job_args(extra: &[&str]) -> planbot::config::RunJobArgs {
+    use clap::Parser;
+    let mut argv = vec!["planbot", "run-job", "nudges"];
+    argv.extend_from_slice(extra);
+    match planbot::config::Cli::try_parse_from(argv).expect("job arguments parse").command {
+        planbot::config::Command::RunJob(args) => *args,
+        _ => unreachable!(),
+    }
+}
+
+/// A scheduler, as replica `replica` would run it, driven by hand with `now`.
+pub fn scheduler(pool: &PgPool, replica: &str, extra: &[&str]) -> planbot::jobs::Scheduler {
+    let args = job_args(extra);
+    planbot::jobs::Scheduler::new(
+        pool.clone(),
+        replica,
+        std::sync::Arc::new((&args.schedule).into()),
+        std::sync::Arc::new(tokio::sync::Notify::new()),
+    )
+}
+
+/// An outbox worker of replica `replica` talking to the fake Slack.
+pub fn worker(pool: &PgPool, slack: &FakeSlack, replica: &str, extra: &[&str]) -> planbot::jobs::outbox_worker::OutboxWorker {
+    let args = job_args(extra);
+    let client = planbot::slack::client::SlackHttp::new(&slack.api_url, &planbot::config::Secret::new(BOT_TOKEN))
+        .expect("a Slack client for the fake");
+    planbot::jobs::outbox_worker::OutboxWorker::new(pool.clone(), std::sync::Arc::new(client), replica, (&args.outbox).into())
+}
+
+/// An instant, from RFC 3339.
+pub fn utc(text: &str) -> chrono::DateTime<chrono::Utc> {
+    chrono::DateTime::parse_from_rfc3339(text).expect("an RFC 3339 instant").with_timezone(&chrono::Utc)
 }

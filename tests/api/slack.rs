@@ -584,3 +584,23 @@ async fn a_known_persons_time_zone_follows_slack_at_most_daily() {
     tokio::time::sleep(std::time::Duration::from_millis(200)).await;
     assert_eq!(app.slack.calls_of("users.info").len(), 1);
 }
+
+#[tokio::test]
+async fn a_time_zone_chosen_in_settings_is_not_overridden_by_slack() {
+    let (app, _) = acme_app().await;
+    let user_id: i64 = sqlx::query_scalar("select user_id from app_user where slack_id = $1").bind(DANA).fetch_one(&app.db.pool).await.unwrap();
+    let preferences = planbot::store::users::Preferences {
+        tz: "Asia/Tokyo".into(),
+        quiet_hours: None,
+        working_days: vec![1, 2, 3, 4, 5],
+        digest: planbot::domain::enums::DigestFrequency::Off,
+        digest_time: chrono::NaiveTime::from_hms_opt(8, 30, 0).unwrap(),
+        digest_weekday: 1,
+        dm_muted: vec![],
+    };
+    planbot::store::users::set_preferences(&app.db.pool, user_id, &preferences).await.unwrap();
+    // Slack still says New York.
+    planbot::store::users::record_slack_sync(&app.db.pool, user_id, Some("America/New_York")).await.unwrap();
+    let tz: String = sqlx::query_scalar("select tz from app_user where user_id = $1").bind(user_id).fetch_one(&app.db.pool).await.unwrap();
+    assert_eq!(tz, "Asia/Tokyo");
+}

@@ -99,10 +99,11 @@ async fn main() -> anyhow::Result<()> {
     let bench_db = server.clone().database("planbot_bench_load");
     let pool = PgPoolOptions::new().max_connections(2).connect_with(bench_db).await?;
     planbot::db::MIGRATOR.run(&pool).await?;
-    // One owner per account; each account has an active plan.
+    // One owner per account; each account has an active plan. The people
+    // were seen in Slack today, as in steady use (no `users.info` refresh).
     sqlx::query(
-        "insert into app_user (email, display_name, slack_id, tz) \
-         select 'user' || g || '@example.com', 'User ' || g, 'U' || lpad(g::text, 8, '0'), 'America/New_York' \
+        "insert into app_user (email, display_name, slack_id, tz, slack_synced_at) \
+         select 'user' || g || '@example.com', 'User ' || g, 'U' || lpad(g::text, 8, '0'), 'America/New_York', now() \
          from generate_series(0, $1 - 1) g",
     )
     .bind(ACCOUNTS as i32)

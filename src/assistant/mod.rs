@@ -19,6 +19,7 @@ use sqlx::PgPool;
 
 use crate::domain::names::{self, Candidate, NameMatch};
 use crate::slack::api::{MessageContent, SlackApi};
+use crate::store::item_writer::ItemWriter;
 use crate::store::accounts::{self, Account, AccountRef, Viewer};
 use crate::store::users::{self, User};
 use crate::store::{self, Actor};
@@ -30,6 +31,8 @@ pub struct Assistant {
     pub pool: PgPool,
     pub slack: Arc<dyn SlackApi>,
     admins: Arc<HashSet<String>>,
+    /// Writes the items people add, together when many arrive at once.
+    items: ItemWriter,
 }
 
 /// The person asking, as planbot knows them.
@@ -109,7 +112,7 @@ pub enum AccountChoice {
 
 impl Assistant {
     pub fn new(pool: PgPool, slack: Arc<dyn SlackApi>, admins: impl IntoIterator<Item = String>) -> Self {
-        Assistant { pool, slack, admins: Arc::new(admins.into_iter().collect()) }
+        Assistant { items: ItemWriter::new(pool.clone()), pool, slack, admins: Arc::new(admins.into_iter().collect()) }
     }
 
     fn caller_from(&self, user: User) -> Caller {

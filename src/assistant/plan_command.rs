@@ -104,7 +104,7 @@ impl Assistant {
             owner_id: owner.user_id,
             due_date: item.due,
         };
-        match actions::add(&self.pool, &new, caller.actor()).await {
+        match self.items.add(new, caller.actor()).await {
             Ok(added) => Ok(Ok((added, account))),
             Err(AddError::NoActivePlan) => Ok(Err(AddProblem::Account(format!(
                 "*{}* has no active plan to add action items to. Ask the account owner to activate one \

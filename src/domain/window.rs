@@ -28,12 +28,7 @@ impl Window {
     }
 
     fn is_quiet(&self, time: NaiveTime) -> bool {
-        match self.quiet {
-            None => false,
-            Some((start, end)) if start == end => false,
-            Some((start, end)) if start < end => time >= start && time < end,
-            Some((start, end)) => time >= start || time < end,
-        }
+        self.quiet.is_some_and(|quiet| in_quiet_hours(quiet, time))
     }
 
     /// Whether a message may go out at `at`.
@@ -71,6 +66,18 @@ impl Window {
     /// after it; in an overlap, the earlier of the two.
     pub fn instant(&self, local: NaiveDateTime) -> DateTime<Utc> {
         local_instant(self.tz, local)
+    }
+}
+
+/// Whether a local time falls in quiet hours `[start, end)`, which may
+/// cross midnight.
+pub fn in_quiet_hours((start, end): (NaiveTime, NaiveTime), time: NaiveTime) -> bool {
+    if start == end {
+        false
+    } else if start < end {
+        time >= start && time < end
+    } else {
+        time >= start || time < end
     }
 }
 

@@ -165,7 +165,7 @@ pub fn to_text(blocks: &serde_json::Value, names: &HashMap<String, String>) -> S
                 }
                 if let Some(fields) = block.get("fields").and_then(|f| f.as_array()) {
                     for pair in fields.chunks(2) {
-                        let row: Vec<String> = pair.iter().map(|f| text_of(f).replace('\n', " ")).collect();
+                        let row: Vec<String> = pair.iter().map(|f| field_line(&text_of(f))).collect();
                         out.push(row.join("   |   "));
                     }
                 }
@@ -194,6 +194,17 @@ pub fn to_text(blocks: &serde_json::Value, names: &HashMap<String, String>) -> S
         }
     }
     humanize(&out.join("\n"), names)
+}
+
+/// A field (`*Label*\nvalue\nnote`) on one line: `Label: value — note`.
+fn field_line(text: &str) -> String {
+    let mut lines = text.lines().map(str::trim).filter(|l| !l.is_empty());
+    let Some(first) = lines.next() else { return String::new() };
+    let rest: Vec<&str> = lines.collect();
+    if rest.is_empty() {
+        return first.to_string();
+    }
+    format!("{first}: {}", rest.join(" — "))
 }
 
 /// Turns Slack's escaped mrkdwn into something readable in a terminal.
@@ -321,5 +332,16 @@ mod tests {
         let emphasis = json(&[section("*Rank*\n_rank notes_ keep snake_case ~old~")]);
         assert_eq!(to_text(&emphasis, &names), "Rank\nrank notes keep snake_case old");
         assert!(text.contains("[ Add action item ]"));
+    }
+
+    #[test]
+    fn fields_read_as_label_value_and_note() {
+        let names = HashMap::new();
+        let blocks = json(&[fields(&[
+            "*Rank*\n1 · most strategic\n_Largest logo_".to_string(),
+            "*Owner*\nDana".to_string(),
+            "*Renewal*".to_string(),
+        ])]);
+        assert_eq!(to_text(&blocks, &names), "Rank: 1 · most strategic — Largest logo   |   Owner: Dana\nRenewal");
     }
 }

@@ -64,7 +64,7 @@ pub async fn caller_or_sorry(state: &AppState, slack_user_id: &str) -> Result<Ca
         Reply::note("I couldn't look you up in Slack just now, so I did nothing. Please try again in a moment.")
     })?;
     let stale = caller.user.slack_synced_at.is_none_or(|at| Utc::now() - at > SLACK_SYNC_INTERVAL);
-    if stale {
+    if stale && state.slack_sync.may_ask(caller.user.user_id) {
         let (state, slack_id, user_id) = (state.clone(), slack_user_id.to_string(), caller.user.user_id);
         state.tasks.clone().spawn(async move { refresh_from_slack(&state, &slack_id, user_id).await });
     }
@@ -74,6 +74,37 @@ pub async fn caller_or_sorry(state: &AppState, slack_user_id: &str) -> Result<Ca
 /// How often planbot asks Slack for a known person's time zone (people
 /// travel, and move), so their reminders follow them.
 const SLACK_SYNC_INTERVAL: chrono::Duration = chrono::Duration::hours(24);
+
+/// How long after asking Slack about a person this process waits before
+/// asking again, whether or not the answer came (or was recorded).
+const SLACK_SYNC_RETRY: Duration = Duration::from_secs(600);
+
+/// When this process last asked Slack about each person: a busy person's
+/// requests, or Slack failing, never turn into a `users.info` per request.
+#[derive(Debug, Default)]
+pub struct SyncGate(std::sync::Mutex<HashMap<i64, std::time::Instant>>);
+
+impl SyncGate {
+    /// Whether to ask Slack about `user_id` now; if so, the attempt is noted.
+    pub fn may_ask(&self, user_id: i64) -> bool {
+        self.may_ask_at(user_id, std::time::Instant::now())
+    }
+
+    fn may_ask_at(&self, user_id: i64, now: std::time::Instant) -> bool {
+        let mut asked = self.0.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+        match asked.get(&user_id) {
+            Some(at) if now.saturating_duration_since(*at) < SLACK_SYNC_RETRY => false,
+            _ => {
+                // Forget attempts old enough not to matter, so the map stays small.
+                if asked.len() > 10_000 {
+                    asked.retain(|_, at| now.saturating_duration_since(*at) < SLACK_SYNC_RETRY);
+                }
+                asked.insert(user_id, now);
+                true
+            }
+        }
+    }
+}
 
 async fn refresh_from_slack(state: &AppState, slack_user_id: &str, user_id: i64) {
     let result = match state.slack.user_info(slack_user_id).await {
@@ -301,5 +332,20 @@ pub async fn reply_to_click(
         (_, Some(url)) => Ok(state.slack.respond(url, &reply.content, false).await?),
         // From the App Home: answer in planbot's DM with the user.
         _ => send_reply(state, cause, user, user, &Place::Direct, reply).await,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn slack_is_asked_about_a_person_at_most_once_in_a_while() {
+        let gate = SyncGate::default();
+        let start = std::time::Instant::now();
+        assert!(gate.may_ask_at(7, start));
+        assert!(!gate.may_ask_at(7, start + Duration::from_secs(5)), "a second request soon after asks nothing");
+        assert!(gate.may_ask_at(8, start + Duration::from_secs(5)), "another person is asked about");
+        assert!(gate.may_ask_at(7, start + SLACK_SYNC_RETRY), "after the pause, Slack is asked again");
     }
 }

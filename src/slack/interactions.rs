@@ -418,6 +418,20 @@ async fn submit_settings(
     let digest = option(settings_fields::DIGEST).and_then(|d| d.parse::<DigestFrequency>().ok()).unwrap_or(DigestFrequency::Off);
     let digest_time = time(settings_fields::DIGEST_TIME).unwrap_or(caller.user.digest_time);
     let digest_weekday = option(settings_fields::DIGEST_WEEKDAY).and_then(|d| d.parse().ok()).unwrap_or(caller.user.digest_weekday);
+    if let Some(quiet) = quiet
+        && digest != DigestFrequency::Off
+        && crate::domain::window::in_quiet_hours(quiet, digest_time)
+    {
+        problems.insert(
+            settings_fields::DIGEST_TIME.to_string(),
+            format!(
+                "Your digest would fall in your quiet hours ({}–{}) and wait until they end. \
+                 Pick a time outside them, or change your quiet hours.",
+                quiet.0.format("%H:%M"),
+                quiet.1.format("%H:%M")
+            ),
+        );
+    }
     let enabled = selected(settings_fields::NOTIFY);
     let dm_muted: Vec<String> = DmKind::ALL
         .iter()

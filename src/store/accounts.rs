@@ -125,6 +125,20 @@ pub async fn visible_candidates(pool: &PgPool, viewer: Viewer, query: &str) -> s
     if key.is_empty() {
         return Ok(Vec::new());
     }
+    // A name typed exactly (once folded) is the answer whatever resembles it
+    // (see `names::resolve`); an index lookup finds it without comparing
+    // the name with every account's.
+    let exact: Vec<Account> = sqlx::query_as(&format!(
+        "{VISIBLE_WITH} select {COLUMNS} from account a where a.match_key = $3 and {VISIBLE} order by a.name limit 25"
+    ))
+    .bind(viewer.user_id)
+    .bind(viewer.is_admin)
+    .bind(&key)
+    .fetch_all(pool)
+    .await?;
+    if !exact.is_empty() {
+        return Ok(exact);
+    }
     sqlx::query_as(&format!(
         "{VISIBLE_WITH} select {COLUMNS} from account a \
          where (a.match_key % $3 or a.match_key like $4 || '%' or $3 <% a.match_key) \

@@ -16,6 +16,7 @@ pub mod events;
 pub mod home;
 pub mod exchange;
 pub mod intel;
+pub mod item_writer;
 pub mod jobs;
 pub mod notices;
 pub mod nudges;

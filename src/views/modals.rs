@@ -178,11 +178,11 @@ pub fn settings(user: &User, context: &ModalContext) -> SlackView {
             false,
             Some("An IANA time zone name, like Europe/Berlin or America/Los_Angeles."),
         ),
-        input(settings_fields::QUIET_START, "Quiet hours start", time_picker(settings_fields::QUIET_START, user.quiet_start, "20:00"), true, None),
+        input(settings_fields::QUIET_START, "Quiet hours start", time_picker(settings_fields::QUIET_START, user.quiet_start, "21:00"), true, None),
         input(
             settings_fields::QUIET_END,
             "Quiet hours end",
-            time_picker(settings_fields::QUIET_END, user.quiet_end, "08:00"),
+            time_picker(settings_fields::QUIET_END, user.quiet_end, "07:00"),
             true,
             Some("Leave both empty for no quiet hours. Messages held overnight arrive when they end."),
         ),

@@ -26,6 +26,15 @@ async fn works_every_day(pool: &PgPool, user: &User) {
         .unwrap();
 }
 
+/// No quiet hours (everyone starts with 21:00–07:00).
+async fn no_quiet_hours(pool: &PgPool, user: &User) {
+    sqlx::query("update app_user set quiet_start = null, quiet_end = null where user_id = $1")
+        .bind(user.user_id)
+        .execute(pool)
+        .await
+        .unwrap();
+}
+
 async fn set_zone(pool: &PgPool, user: &User, tz: &str) {
     sqlx::query("update app_user set tz = $2 where user_id = $1").bind(user.user_id).bind(tz).execute(pool).await.unwrap();
 }
@@ -215,6 +224,8 @@ async fn a_schedule_in_the_dst_gap_runs_just_after_it_and_one_in_the_repeated_ho
     let db = TestDb::new().await;
     let dana = person(&db.pool, "dana@example.com", None).await;
     works_every_day(&db.pool, &dana).await;
+    // Night owls: a schedule in the small hours is theirs to choose.
+    no_quiet_hours(&db.pool, &dana).await;
     let (acme, _) = account_with_plan(&db.pool, "Acme", &dana).await;
     add_item(&db.pool, acme.account_id, &dana, "Long overdue", Some(day(2026, 1, 5))).await;
 
@@ -593,9 +604,11 @@ async fn run_job_runs_one_job_now_and_outbox_status_lists_dead_letters() {
     assert!(run(&["nudges"]).contains("nudges: 0 messages enqueued"), "once a day");
 
     // With --deliver, it sends what is ready itself. Deadlines: Acme's
-    // channel hears of an item due tomorrow (every day is a working day here).
+    // channel hears of an item due tomorrow (every day is a working day here,
+    // and Dana keeps no quiet hours: this runs at any time of day).
     let slack = FakeSlack::start().await;
     works_every_day(&db.pool, &dana).await;
+    no_quiet_hours(&db.pool, &dana).await;
     sqlx::query("update account set slack_channel = 'CACME' where account_id = $1").bind(acme.account_id).execute(&db.pool).await.unwrap();
     let tomorrow = (Utc::now() + Duration::days(1)).date_naive();
     add_item(&db.pool, acme.account_id, &dana, "Due soon", Some(tomorrow)).await;
@@ -633,7 +646,7 @@ async fn the_running_service_runs_scheduled_ticks_and_nudges_by_itself() {
     let app = crate::helpers::spawn_app_with_scheduler(&["--nudge-cron", "* * * * *"]).await;
     let dana = crate::helpers::slack_person(&app, "U0DANA", "dana@example.com", None).await;
     // Every day is a working day for Dana, and she keeps no quiet hours.
-    sqlx::query("update app_user set working_days = '{1,2,3,4,5,6,7}' where user_id = $1")
+    sqlx::query("update app_user set working_days = '{1,2,3,4,5,6,7}', quiet_start = null, quiet_end = null where user_id = $1")
         .bind(dana.user_id)
         .execute(&app.db.pool)
         .await

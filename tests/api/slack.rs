@@ -472,6 +472,12 @@ async fn settings_are_validated_and_saved() {
     let tz: String = sqlx::query_scalar("select tz from app_user where slack_id = $1").bind(DANA).fetch_one(&app.db.pool).await.unwrap();
     assert_eq!(tz, "America/New_York", "nothing saved");
 
+    // A digest at 07:45 inside quiet hours until 08:00 would never come on time.
+    let clash = app.interaction(submission(DANA, "settings", values("Europe/Berlin", Some("08:00")), "{}")).await;
+    let answer: Value = clash.json().await.unwrap();
+    assert!(answer["errors"]["digest_time"].as_str().is_some_and(|e| e.contains("21:00–08:00")), "{answer}");
+    assert_eq!(answer["errors"].as_object().map(|e| e.len()), Some(1), "{answer}");
+
     let good = app.interaction(submission(DANA, "settings", values("Europe/Berlin", Some("07:00")), "{}")).await;
     assert_eq!(good.status(), 200);
     let saved: (String, Option<chrono::NaiveTime>, Vec<i16>, String, i16, Vec<String>) = sqlx::query_as(

@@ -352,3 +352,81 @@ async fn overdue_lists_use_the_owners_today() {
     assert_eq!(total, 2);
     assert_eq!(this_week.len(), 2);
 }
+
+#[tokio::test]
+async fn items_added_together_are_each_written_and_audited_as_their_own_authors() {
+    let db = TestDb::new().await;
+    let dana = person(&db.pool, "dana@example.com", None).await;
+    let sam = person(&db.pool, "sam@example.com", None).await;
+    let (acme, acme_plan) = account_with_plan(&db.pool, "Acme", &dana).await;
+    let (globex, _) = account_with_plan(&db.pool, "Globex", &sam).await;
+    // An account whose only plan is a draft: nothing can be added to it.
+    let mut tx = store::begin(&db.pool, Actor::SYSTEM).await.unwrap();
+    let initech = accounts::create(&mut tx, &NewAccount { name: "Initech".into(), rank: 2, owner_id: dana.user_id, ..NewAccount::default() })
+        .await
+        .unwrap();
+    plans::create(
+        &mut tx,
+        &NewPlan { account_id: initech.account_id, name: "Draft".into(), plan_type: planbot::domain::enums::PlanType::Success, status: planbot::domain::enums::PlanStatus::Draft, due_date: None, sections: vec![] },
+        day(2026, 11, 1),
+    )
+    .await
+    .unwrap();
+    tx.commit().await.unwrap();
+
+    let item = |account_id: i64, title: &str, owner_id: i64| NewAction { account_id, title: title.into(), owner_id, due_date: Some(day(2026, 12, 4)) };
+    let batch = vec![
+        (item(acme.account_id, "Send the proposal", sam.user_id), Actor::slack_user(dana.user_id)),
+        (item(initech.account_id, "Nowhere to go", dana.user_id), Actor::slack_user(dana.user_id)),
+        (item(globex.account_id, "Book the QBR", sam.user_id), Actor::slack_user(sam.user_id)),
+        // the same words twice: two items, both answered
+        (item(acme.account_id, "Call Hannah ", dana.user_id), Actor::slack_user(dana.user_id)),
+        (item(acme.account_id, "Call Hannah", dana.user_id), Actor::slack_user(dana.user_id)),
+    ];
+    let added = actions::add_many(&db.pool, &batch).await.unwrap();
+    assert_eq!(added.len(), 5);
+    assert!(added[1].is_none(), "no active plan, nothing added: {:?}", added[1]);
+    let added: Vec<_> = added.into_iter().flatten().collect();
+    assert_eq!(added.len(), 4);
+    assert_eq!(added[0].title, "Send the proposal");
+    assert_eq!((added[0].plan_id, added[0].owner_id), (acme_plan.plan_id, sam.user_id));
+    assert_eq!((added[1].title.as_str(), added[1].account_name.as_str()), ("Book the QBR", "Globex"));
+    assert_eq!((added[2].title.as_str(), added[3].title.as_str()), ("Call Hannah", "Call Hannah"));
+    assert_ne!(added[2].action_item_id, added[3].action_item_id);
+
+    for (item, author) in added.iter().zip([dana.user_id, sam.user_id, dana.user_id, dana.user_id]) {
+        let history = audit::for_entity(&db.pool, "action_item", item.action_item_id).await.unwrap();
+        assert_eq!(history.len(), 1, "{history:?}");
+        assert_eq!(history[0].action, "insert");
+        assert_eq!(history[0].actor_id, Some(author), "{}", item.title);
+        assert_eq!(history[0].actor_source, "slack");
+    }
+    let count: i64 = sqlx::query_scalar("select count(*) from action_item").fetch_one(&db.pool).await.unwrap();
+    assert_eq!(count, 4);
+}
+
+#[tokio::test]
+async fn the_item_writer_answers_every_one_of_many_concurrent_adds_with_its_own_item() {
+    let db = TestDb::new().await;
+    let dana = person(&db.pool, "dana@example.com", None).await;
+    let (acme, _) = account_with_plan(&db.pool, "Acme", &dana).await;
+    let writer = planbot::store::item_writer::ItemWriter::new(db.pool.clone());
+    let adds = (0..200).map(|n| {
+        let writer = writer.clone();
+        let new = NewAction { account_id: acme.account_id, title: format!("Item {n}"), owner_id: dana.user_id, due_date: None };
+        let actor = if n % 10 == 0 { Actor::source("api") } else { Actor::slack_user(dana.user_id) };
+        tokio::spawn(async move { (n, writer.add(new, actor).await) })
+    });
+    let mut ids = std::collections::HashSet::new();
+    for add in adds.collect::<Vec<_>>() {
+        let (n, added) = add.await.unwrap();
+        let added = added.unwrap();
+        assert_eq!(added.title, format!("Item {n}"));
+        assert!(ids.insert(added.action_item_id));
+        let history = audit::for_entity(&db.pool, "action_item", added.action_item_id).await.unwrap();
+        let expected = if n % 10 == 0 { (None, "api") } else { (Some(dana.user_id), "slack") };
+        assert_eq!((history[0].actor_id, history[0].actor_source.as_str()), expected, "item {n}");
+    }
+    let count: i64 = sqlx::query_scalar("select count(*) from action_item").fetch_one(&db.pool).await.unwrap();
+    assert_eq!(count, 200);
+}

@@ -131,9 +131,11 @@ async fn main() -> anyhow::Result<()> {
     sqlx::query("analyze").execute(&pool).await?;
 
     let port = std::net::TcpListener::bind("127.0.0.1:0")?.local_addr()?.port();
+    // PostgreSQL on the same machine: no TLS on the connection, as a
+    // deployment next to its database would connect.
     let database_url = match server.get_host() {
         host if host.starts_with('/') => format!("postgres://postgres@localhost/planbot_bench_load?host={host}&port={}", server.get_port()),
-        host => format!("postgres://postgres@{host}:{}/planbot_bench_load", server.get_port()),
+        host => format!("postgres://postgres@{host}:{}/planbot_bench_load?sslmode=disable", server.get_port()),
     };
     let child = Command::new(env!("CARGO_BIN_EXE_planbot"))
         .arg("serve")

@@ -9,7 +9,7 @@ mod plan_command;
 
 pub use plan_command::{AddProblem, added_text};
 
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 use std::sync::Arc;
 
 use chrono::{DateTime, NaiveDate, Utc};
@@ -33,6 +33,10 @@ pub struct Assistant {
     admins: Arc<HashSet<String>>,
     /// Writes the items people add, together when many arrive at once.
     items: ItemWriter,
+    /// Each Slack user's time zone when planbot last looked them up: a
+    /// guess, checked against the database, that lets `/plan add` read its
+    /// dates before the caller's row is back (see `quick_add`).
+    tz_hints: Arc<std::sync::Mutex<HashMap<String, Tz>>>,
 }
 
 /// The person asking, as planbot knows them.
@@ -112,13 +116,29 @@ pub enum AccountChoice {
 
 impl Assistant {
     pub fn new(pool: PgPool, slack: Arc<dyn SlackApi>, admins: impl IntoIterator<Item = String>) -> Self {
-        Assistant { items: ItemWriter::new(pool.clone()), pool, slack, admins: Arc::new(admins.into_iter().collect()) }
+        Assistant {
+            items: ItemWriter::new(pool.clone()),
+            pool,
+            slack,
+            admins: Arc::new(admins.into_iter().collect()),
+            tz_hints: Arc::default(),
+        }
     }
 
     fn caller_from(&self, user: User) -> Caller {
         let is_admin = user.role == crate::domain::enums::UserRole::Admin
             || user.slack_id.as_ref().is_some_and(|id| self.admins.contains(id));
+        if let Some(slack_id) = &user.slack_id {
+            let mut hints = self.tz_hints.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+            if hints.get(slack_id) != Some(&user.time_zone()) {
+                hints.insert(slack_id.clone(), user.time_zone());
+            }
+        }
         Caller { user, is_admin }
+    }
+
+    fn tz_hint(&self, slack_user_id: &str) -> Option<Tz> {
+        self.tz_hints.lock().unwrap_or_else(|poisoned| poisoned.into_inner()).get(slack_user_id).copied()
     }
 
     /// Who a Slack user is. The first time an id is seen, Slack is asked for

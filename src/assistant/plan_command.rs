@@ -78,6 +78,39 @@ impl Assistant {
         })
     }
 
+    /// `/plan add Acme: …` from someone planbot knows, naming an account
+    /// exactly as it is written (once folded): who asks and which account
+    /// they mean come back from one query, where the general path takes
+    /// two. Their dates are read in their time zone as last seen, and read
+    /// again if the database says it has changed. `None` when the shortcut
+    /// does not apply (a first-time caller, another command, a name that
+    /// needs the forgiving search): the general path then answers.
+    pub async fn quick_add(&self, slack_user_id: &str, text: &str, now: DateTime<Utc>) -> anyhow::Result<Option<(Caller, Reply)>> {
+        let Some(hint) = self.tz_hint(slack_user_id) else { return Ok(None) };
+        let parse = |tz: chrono_tz::Tz| match command::parse_plan_command(text, now.with_timezone(&tz).date_naive()) {
+            Ok(PlanCommand::Add(Some(item))) => Some(item),
+            _ => None,
+        };
+        let Some(item) = parse(hint) else { return Ok(None) };
+        let configured_admin = self.admins.contains(slack_user_id);
+        let Some((user, mut found)) =
+            crate::store::accounts::caller_and_exact(&self.pool, slack_user_id, configured_admin, &item.account).await?
+        else {
+            return Ok(None);
+        };
+        let caller = self.caller_from(user);
+        // (Read in another zone, a date can become one that is refused, as
+        // a day already past: the general path then says so.)
+        let item = if caller.tz() == hint { Some(item) } else { parse(caller.tz()) };
+        let Some(item) = item else { return Ok(None) };
+        let (Some(account), true) = (found.pop(), found.is_empty()) else { return Ok(None) };
+        let reply = match self.add_to_account(&caller, account, &item).await? {
+            Ok((added, account)) => Reply::note(added_text(&added, &account, caller.today(now))),
+            Err(problem) => Reply::note(problem.message()),
+        };
+        Ok(Some((caller, reply)))
+    }
+
     /// Adds an item to the account's active plan, or says what stands in the
     /// way (and which field of the add-item form it concerns).
     pub async fn try_add_item(&self, caller: &Caller, item: &NewItem) -> anyhow::Result<Result<(ActionItem, Account), AddProblem>> {
@@ -86,6 +119,12 @@ impl Assistant {
             Ok(account) => account,
             Err(reply) => return Ok(Err(AddProblem::Account(reply.content.text))),
         };
+        self.add_to_account(caller, account, item).await
+    }
+
+    /// Adds an item to an account the caller may see: its owner looked up
+    /// (asking Slack about someone planbot has not met), then written.
+    async fn add_to_account(&self, caller: &Caller, account: Account, item: &NewItem) -> anyhow::Result<Result<(ActionItem, Account), AddProblem>> {
         let owner = match &item.owner {
             Some(slack_id) => match self.person(slack_id).await {
                 Ok(owner) => owner,

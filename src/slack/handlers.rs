@@ -63,12 +63,18 @@ pub async fn caller_or_sorry(state: &AppState, slack_user_id: &str) -> Result<Ca
         tracing::error!(error = %format!("{err:#}"), "could not identify a Slack user");
         Reply::note("I couldn't look you up in Slack just now, so I did nothing. Please try again in a moment.")
     })?;
+    keep_current(state, &caller, slack_user_id);
+    Ok(caller)
+}
+
+/// Asks Slack again about a person planbot has not asked about for a while
+/// (their time zone may have changed), in the background.
+fn keep_current(state: &AppState, caller: &Caller, slack_user_id: &str) {
     let stale = caller.user.slack_synced_at.is_none_or(|at| Utc::now() - at > SLACK_SYNC_INTERVAL);
     if stale && state.slack_sync.may_ask(caller.user.user_id) {
         let (state, slack_id, user_id) = (state.clone(), slack_user_id.to_string(), caller.user.user_id);
         state.tasks.clone().spawn(async move { refresh_from_slack(&state, &slack_id, user_id).await });
     }
-    Ok(caller)
 }
 
 /// How often planbot asks Slack for a known person's time zone (people
@@ -146,6 +152,19 @@ pub async fn handle_command(state: &AppState, command: SlackCommandEvent) -> Com
 }
 
 async fn run_command(state: &AppState, command: &SlackCommandEvent) -> CommandAck {
+    // The most frequent command, by someone planbot knows, in one query fewer.
+    let text = command.text.as_deref().unwrap_or_default();
+    match state.assistant.quick_add(command.user_id.as_ref(), text, Utc::now()).await {
+        Ok(Some((caller, reply))) => {
+            keep_current(state, &caller, command.user_id.as_ref());
+            return CommandAck::Reply(reply);
+        }
+        Ok(None) => {}
+        Err(err) => {
+            tracing::error!(error = %format!("{err:#}"), text = %text, "a /plan command failed");
+            return CommandAck::Reply(Reply::note(SORRY));
+        }
+    }
     let caller = match caller_or_sorry(state, command.user_id.as_ref()).await {
         Ok(caller) => caller,
         Err(reply) => return CommandAck::Reply(reply),

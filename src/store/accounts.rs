@@ -118,6 +118,48 @@ pub async fn visible_by_id(pool: &PgPool, viewer: Viewer, account_id: i64) -> sq
         .await
 }
 
+/// The person with a Slack id, and the accounts they may see whose folded
+/// name is exactly `name`'s, in one statement: a command that names an
+/// account as it is written learns who asks and finds the account in one
+/// round trip. `configured_admin` is whether planbot's configuration makes
+/// this Slack user an admin. `None` when nobody has this Slack id.
+pub async fn caller_and_exact(
+    pool: &PgPool,
+    slack_id: &str,
+    configured_admin: bool,
+    name: &str,
+) -> sqlx::Result<Option<(super::users::User, Vec<Account>)>> {
+    use sqlx::{FromRow, Row};
+    let rows = sqlx::query(&format!(
+        "with recursive me as (select {user_columns} from app_user where slack_id = $1), \
+         reports (user_id) as ( \
+             select user_id from me \
+             union \
+             select u.user_id from app_user u join reports r on u.manager_id = r.user_id) \
+         select me.*, found.* from me left join lateral ( \
+             select {COLUMNS} from account a \
+             where a.match_key = $3 \
+               and ($2 or me.role = 'admin' or exists (select 1 from account_team t \
+                    where t.account_id = a.account_id and t.user_id in (select user_id from reports))) \
+             order by a.name limit 25) found on true",
+        user_columns = super::users::COLUMNS
+    ))
+    .bind(slack_id)
+    .bind(configured_admin)
+    .bind(match_key(name))
+    .fetch_all(pool)
+    .await?;
+    let Some(first) = rows.first() else { return Ok(None) };
+    let user = super::users::User::from_row(first)?;
+    let mut found = Vec::new();
+    for row in &rows {
+        if row.try_get::<Option<i64>, _>("account_id")?.is_some() {
+            found.push(Account::from_row(row)?);
+        }
+    }
+    Ok(Some((user, found)))
+}
+
 /// Accounts the viewer may see whose folded name resembles `query`, best
 /// first; the final choice is made by [`crate::domain::names::resolve`].
 pub async fn visible_candidates(pool: &PgPool, viewer: Viewer, query: &str) -> sqlx::Result<Vec<Account>> {

@@ -108,7 +108,8 @@ pub async fn add_many(pool: &PgPool, items: &[(NewAction, Actor)]) -> sqlx::Resu
              select p.plan_id, p.account_id, t.title, t.owner_id, t.due_date, t.created_by \
              from unnest($2::bigint[], $3::text[], $4::bigint[], $5::date[], $6::bigint[]) with ordinality \
                   as t (account_id, title, owner_id, due_date, created_by, ord) \
-             join plan p on p.account_id = t.account_id and p.status = 'active', \
+             cross join lateral (select plan_id, account_id from plan \
+                 where plan.account_id = t.account_id and plan.status = 'active' limit 1) p, \
              (select set_config('planbot.actor_id', '', true), set_config('planbot.actor_source', $1, true)) as actor \
              order by t.ord \
              returning *) \
@@ -123,6 +124,8 @@ pub async fn add_many(pool: &PgPool, items: &[(NewAction, Actor)]) -> sqlx::Resu
     .bind(&created_by)
     .fetch_all(pool)
     .await?;
+    // (The lateral lookup finds each item's plan through the one-active-plan
+    // index, rather than hashing every plan for a few items.)
     // Each added row goes back to the request it came from, matched by what
     // was asked (identical requests are interchangeable).
     let mut added: Vec<Option<(ActionItem, Option<i64>)>> = Vec::with_capacity(rows.len());

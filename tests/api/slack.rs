@@ -610,3 +610,72 @@ async fn a_time_zone_chosen_in_settings_is_not_overridden_by_slack() {
     let tz: String = sqlx::query_scalar("select tz from app_user where user_id = $1").bind(user_id).fetch_one(&app.db.pool).await.unwrap();
     assert_eq!(tz, "Asia/Tokyo");
 }
+
+#[tokio::test]
+async fn repeated_adds_read_dates_in_the_callers_zone_as_it_is_now_and_see_only_what_they_may() {
+    let (app, acme) = acme_app().await;
+    let due_of = |reply: &Value| assert!(visible_text(reply).contains("Added"), "{reply}");
+    let tomorrow_in = |tz: chrono_tz::Tz| chrono::Utc::now().with_timezone(&tz).date_naive() + chrono::Duration::days(1);
+
+    // The first add looks Dana up; the second is answered the short way.
+    due_of(&app.command_reply(DANA, "D0DANA", "add Acme Corporation: First due tomorrow").await);
+    due_of(&app.command_reply(DANA, "D0DANA", "add acme corporation: Second <@U0SAM> due tomorrow").await);
+    for title in ["First", "Second"] {
+        let due: Option<chrono::NaiveDate> = sqlx::query_scalar("select due_date from action_item where title = $1")
+            .bind(title)
+            .fetch_one(&app.db.pool)
+            .await
+            .unwrap();
+        assert_eq!(due, Some(tomorrow_in(chrono_tz::America::New_York)), "{title}");
+    }
+    let owner: Option<String> = sqlx::query_scalar(
+        "select u.slack_id from action_item i join app_user u on u.user_id = i.owner_id where i.title = 'Second'",
+    )
+    .fetch_one(&app.db.pool)
+    .await
+    .unwrap();
+    assert_eq!(owner.as_deref(), Some(SAM));
+
+    // Dana flies to Kiritimati (UTC+14) and says so in another replica's
+    // settings: "tomorrow" is read on her new clock at once.
+    sqlx::query("update app_user set tz = 'Pacific/Kiritimati' where slack_id = $1").bind(DANA).execute(&app.db.pool).await.unwrap();
+    due_of(&app.command_reply(DANA, "D0DANA", "add Acme Corporation: Third due tomorrow").await);
+    let third: Option<chrono::NaiveDate> =
+        sqlx::query_scalar("select due_date from action_item where title = 'Third'").fetch_one(&app.db.pool).await.unwrap();
+    assert_eq!(third, Some(tomorrow_in(chrono_tz::Pacific::Kiritimati)));
+
+    // Eve, on no team, gets the same answer as for an account that does not exist, twice.
+    for _ in 0..2 {
+        let reply = app.command_reply(EVE, "D0EVE", "add Acme Corporation: Sneak in").await;
+        assert!(visible_text(&reply).contains("couldn't find"), "{reply}");
+    }
+    // Sam leaves the team: his next add is refused like Eve's.
+    due_of(&app.command_reply(SAM, "D0SAM", "add Acme Corporation: Sam's item").await);
+    sqlx::query("delete from account_team where account_id = $1 and user_id = (select user_id from app_user where slack_id = $2)")
+        .bind(acme)
+        .bind(SAM)
+        .execute(&app.db.pool)
+        .await
+        .unwrap();
+    let reply = app.command_reply(SAM, "D0SAM", "add Acme Corporation: After leaving").await;
+    assert!(visible_text(&reply).contains("couldn't find"), "{reply}");
+    assert_eq!(item_count(&app).await, 4);
+    let authors: Vec<(String, Option<i64>)> = sqlx::query_as(
+        "select i.title, h.actor_id from audit h join action_item i on i.action_item_id = h.entity_id \
+         where h.entity = 'action_item' and h.action = 'insert' order by i.action_item_id",
+    )
+    .fetch_all(&app.db.pool)
+    .await
+    .unwrap();
+    let dana: i64 = sqlx::query_scalar("select user_id from app_user where slack_id = $1").bind(DANA).fetch_one(&app.db.pool).await.unwrap();
+    let sam: i64 = sqlx::query_scalar("select user_id from app_user where slack_id = $1").bind(SAM).fetch_one(&app.db.pool).await.unwrap();
+    assert_eq!(
+        authors,
+        [
+            ("First".to_string(), Some(dana)),
+            ("Second".to_string(), Some(dana)),
+            ("Third".to_string(), Some(dana)),
+            ("Sam's item".to_string(), Some(sam)),
+        ]
+    );
+}

@@ -214,12 +214,10 @@ async fn contact_and_whitespace_changes_are_audited() {
     assert!(all.iter().any(|h| h.entity == "whitespace" && h.action == "insert" && h.new_value.as_deref() == Some("secure")));
 }
 
-#[tokio::test]
-async fn an_item_needs_an_active_plan() {
-    let db = TestDb::new().await;
-    let dana = person(&db.pool, "dana@example.com", None).await;
-    let mut tx = store::begin(&db.pool, Actor::SYSTEM).await.unwrap();
-    let account = accounts::create(&mut tx, &NewAccount { name: "Initech".into(), rank: 2, owner_id: dana.user_id, ..NewAccount::default() })
+/// An account whose only plan is a draft.
+async fn account_with_draft_plan(pool: &sqlx::PgPool, name: &str, owner: &planbot::store::users::User) -> accounts::Account {
+    let mut tx = store::begin(pool, Actor::SYSTEM).await.unwrap();
+    let account = accounts::create(&mut tx, &NewAccount { name: name.into(), rank: 2, owner_id: owner.user_id, ..NewAccount::default() })
         .await
         .unwrap();
     plans::create(
@@ -230,6 +228,14 @@ async fn an_item_needs_an_active_plan() {
     .await
     .unwrap();
     tx.commit().await.unwrap();
+    account
+}
+
+#[tokio::test]
+async fn an_item_needs_an_active_plan() {
+    let db = TestDb::new().await;
+    let dana = person(&db.pool, "dana@example.com", None).await;
+    let account = account_with_draft_plan(&db.pool, "Initech", &dana).await;
     let new = NewAction { account_id: account.account_id, title: "x".into(), owner_id: dana.user_id, due_date: None };
     assert!(matches!(actions::add(&db.pool, &new, Actor::SYSTEM).await, Err(AddError::NoActivePlan)));
     let count: i64 = sqlx::query_scalar("select count(*) from action_item").fetch_one(&db.pool).await.unwrap();
@@ -361,18 +367,7 @@ async fn items_added_together_are_each_written_and_audited_as_their_own_authors(
     let (acme, acme_plan) = account_with_plan(&db.pool, "Acme", &dana).await;
     let (globex, _) = account_with_plan(&db.pool, "Globex", &sam).await;
     // An account whose only plan is a draft: nothing can be added to it.
-    let mut tx = store::begin(&db.pool, Actor::SYSTEM).await.unwrap();
-    let initech = accounts::create(&mut tx, &NewAccount { name: "Initech".into(), rank: 2, owner_id: dana.user_id, ..NewAccount::default() })
-        .await
-        .unwrap();
-    plans::create(
-        &mut tx,
-        &NewPlan { account_id: initech.account_id, name: "Draft".into(), plan_type: planbot::domain::enums::PlanType::Success, status: planbot::domain::enums::PlanStatus::Draft, due_date: None, sections: vec![] },
-        day(2026, 11, 1),
-    )
-    .await
-    .unwrap();
-    tx.commit().await.unwrap();
+    let initech = account_with_draft_plan(&db.pool, "Initech", &dana).await;
 
     let item = |account_id: i64, title: &str, owner_id: i64| NewAction { account_id, title: title.into(), owner_id, due_date: Some(day(2026, 12, 4)) };
     let batch = vec![

@@ -20,7 +20,8 @@ use sqlx::PgPool;
 use crate::domain::names::{self, Candidate, NameMatch};
 use crate::slack::api::{MessageContent, SlackApi};
 use crate::store::item_writer::ItemWriter;
-use crate::store::accounts::{self, Account, AccountRef, Viewer};
+use crate::store::accounts::{self, Account, AccountRef, CallerQuery, CallerView, Viewer};
+use crate::store::batch::Batcher;
 use crate::store::users::{self, User};
 use crate::store::{self, Actor};
 use crate::views;
@@ -37,6 +38,8 @@ pub struct Assistant {
     /// guess, checked against the database, that lets `/plan add` read its
     /// dates before the caller's row is back (see `quick_add`).
     tz_hints: Arc<std::sync::Mutex<HashMap<String, Tz>>>,
+    /// Looks up callers and the accounts they name, together when many ask at once.
+    callers: CallerLookup,
 }
 
 /// The person asking, as planbot knows them.
@@ -114,14 +117,39 @@ pub enum AccountChoice {
     NotFound,
 }
 
+type CallerLookup = Batcher<CallerQuery, sqlx::Result<Option<CallerView>>>;
+
+/// A batcher of caller lookups; a batch that fails is asked again one query
+/// at a time, so each caller gets their own answer (or error).
+fn caller_lookup(pool: PgPool) -> CallerLookup {
+    Batcher::new(move |queries: Vec<CallerQuery>| {
+        let pool = pool.clone();
+        async move {
+            match accounts::callers_and_exact(&pool, &queries).await {
+                Ok(answers) => answers.into_iter().map(Ok).collect(),
+                Err(err) => {
+                    tracing::warn!(error = %err, queries = queries.len(), "a batch of caller lookups failed; asking one by one");
+                    let mut answers = Vec::with_capacity(queries.len());
+                    for query in &queries {
+                        answers.push(accounts::callers_and_exact(&pool, std::slice::from_ref(query)).await.map(|mut a| a.pop().flatten()));
+                    }
+                    answers
+                }
+            }
+        }
+    })
+}
+
 impl Assistant {
     pub fn new(pool: PgPool, slack: Arc<dyn SlackApi>, admins: impl IntoIterator<Item = String>) -> Self {
+        let pool_for_lookups = pool.clone();
         Assistant {
             items: ItemWriter::new(pool.clone()),
             pool,
             slack,
             admins: Arc::new(admins.into_iter().collect()),
             tz_hints: Arc::default(),
+            callers: caller_lookup(pool_for_lookups),
         }
     }
 
@@ -135,6 +163,15 @@ impl Assistant {
             }
         }
         Caller { user, is_admin }
+    }
+
+    /// The person with a Slack id and the accounts they may see by one
+    /// exact name, asked together with whoever else asks at the same time.
+    async fn caller_and_exact(&self, query: CallerQuery) -> sqlx::Result<Option<CallerView>> {
+        match self.callers.call(query.clone()).await {
+            Some(answer) => answer,
+            None => accounts::callers_and_exact(&self.pool, &[query]).await.map(|mut answers| answers.pop().flatten()),
+        }
     }
 
     fn tz_hint(&self, slack_user_id: &str) -> Option<Tz> {

@@ -92,10 +92,12 @@ impl Assistant {
             _ => None,
         };
         let Some(item) = parse(hint) else { return Ok(None) };
-        let configured_admin = self.admins.contains(slack_user_id);
-        let Some((user, mut found)) =
-            crate::store::accounts::caller_and_exact(&self.pool, slack_user_id, configured_admin, &item.account).await?
-        else {
+        let query = crate::store::accounts::CallerQuery {
+            slack_id: slack_user_id.to_string(),
+            configured_admin: self.admins.contains(slack_user_id),
+            name: item.account.clone(),
+        };
+        let Some((user, mut found)) = self.caller_and_exact(query).await? else {
             return Ok(None);
         };
         let caller = self.caller_from(user);

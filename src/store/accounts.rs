@@ -118,46 +118,69 @@ pub async fn visible_by_id(pool: &PgPool, viewer: Viewer, account_id: i64) -> sq
         .await
 }
 
-/// The person with a Slack id, and the accounts they may see whose folded
-/// name is exactly `name`'s, in one statement: a command that names an
-/// account as it is written learns who asks and finds the account in one
-/// round trip. `configured_admin` is whether planbot's configuration makes
-/// this Slack user an admin. `None` when nobody has this Slack id.
-pub async fn caller_and_exact(
-    pool: &PgPool,
-    slack_id: &str,
-    configured_admin: bool,
-    name: &str,
-) -> sqlx::Result<Option<(super::users::User, Vec<Account>)>> {
+/// A caller, and the accounts they may see by one exact name.
+pub type CallerView = (super::users::User, Vec<Account>);
+
+/// Who asks, and what they may see by one exact name: a Slack user id,
+/// whether planbot's configuration makes them an admin, and an account name
+/// as typed.
+#[derive(Debug, Clone)]
+pub struct CallerQuery {
+    pub slack_id: String,
+    pub configured_admin: bool,
+    pub name: String,
+}
+
+/// For each query: the person with that Slack id, and the accounts they may
+/// see whose folded name is exactly the typed name's (`None` when nobody has
+/// the Slack id). One statement for them all: a command that names an
+/// account as it is written learns who asks and finds the account without a
+/// round trip of its own (see [`super::batch`]).
+pub async fn callers_and_exact(pool: &PgPool, queries: &[CallerQuery]) -> sqlx::Result<Vec<Option<CallerView>>> {
     use sqlx::{FromRow, Row};
+    let slack_ids: Vec<&str> = queries.iter().map(|q| q.slack_id.as_str()).collect();
+    let admins: Vec<bool> = queries.iter().map(|q| q.configured_admin).collect();
+    let keys: Vec<String> = queries.iter().map(|q| match_key(&q.name)).collect();
     let rows = sqlx::query(&format!(
-        "with recursive me as (select {user_columns} from app_user where slack_id = $1), \
-         reports (user_id) as ( \
-             select user_id from me \
+        "with recursive asked as ( \
+             select * from unnest($1::text[], $2::boolean[], $3::text[]) with ordinality \
+                 as t (asked_slack_id, configured_admin, wanted_key, ord)), \
+         me as (select t.ord, t.configured_admin, t.wanted_key, {user_columns} \
+                from asked t join app_user u on u.slack_id = t.asked_slack_id), \
+         reports (ord, user_id) as ( \
+             select ord, user_id from me \
              union \
-             select u.user_id from app_user u join reports r on u.manager_id = r.user_id) \
+             select r.ord, u.user_id from app_user u join reports r on u.manager_id = r.user_id) \
          select me.*, found.* from me left join lateral ( \
              select {COLUMNS} from account a \
-             where a.match_key = $3 \
-               and ($2 or me.role = 'admin' or exists (select 1 from account_team t \
-                    where t.account_id = a.account_id and t.user_id in (select user_id from reports))) \
-             order by a.name limit 25) found on true",
+             where a.match_key = me.wanted_key \
+               and (me.configured_admin or me.role = 'admin' \
+                    or exists (select 1 from account_team t where t.account_id = a.account_id and t.user_id = me.user_id) \
+                    or exists (select 1 from account_team t join reports r on r.user_id = t.user_id \
+                               where t.account_id = a.account_id and r.ord = me.ord)) \
+             order by a.name limit 25) found on true \
+         order by me.ord",
         user_columns = super::users::COLUMNS
     ))
-    .bind(slack_id)
-    .bind(configured_admin)
-    .bind(match_key(name))
+    .bind(&slack_ids)
+    .bind(&admins)
+    .bind(&keys)
     .fetch_all(pool)
     .await?;
-    let Some(first) = rows.first() else { return Ok(None) };
-    let user = super::users::User::from_row(first)?;
-    let mut found = Vec::new();
+    let mut answers: Vec<Option<CallerView>> = queries.iter().map(|_| None).collect();
     for row in &rows {
-        if row.try_get::<Option<i64>, _>("account_id")?.is_some() {
+        let ord: i64 = row.try_get("ord")?;
+        let slot = &mut answers[(ord - 1) as usize];
+        if slot.is_none() {
+            *slot = Some((super::users::User::from_row(row)?, Vec::new()));
+        }
+        if row.try_get::<Option<i64>, _>("account_id")?.is_some()
+            && let Some((_, found)) = slot
+        {
             found.push(Account::from_row(row)?);
         }
     }
-    Ok(Some((user, found)))
+    Ok(answers)
 }
 
 /// Accounts the viewer may see whose folded name resembles `query`, best

@@ -1,117 +1,72 @@
 //! Writes the action items people add, many in one statement when many
-//! arrive at once.
+//! arrive at once ([`actions::add_many`] through a [`Batcher`]).
 //!
-//! Each `/plan add` waits for its own item, written and audited, before it
-//! answers. Written one by one, every item is its own statement and its own
-//! commit, and PostgreSQL spends most of its time on that overhead. The
-//! writer queues the items and writes what has queued while the previous
-//! write was in flight in a single statement ([`actions::add_many`]): a lone
-//! item is written at once, and under load the batches grow by themselves.
-//! If a batch fails, its items are written one by one, so one bad item never
-//! fails the others.
-
-use std::sync::{Arc, OnceLock};
+//! Each `/plan add` still waits for its own item, written and audited,
+//! before it answers. If a batch fails, its items are written one by one, so
+//! one bad item never fails the others.
 
 use sqlx::PgPool;
-use tokio::sync::{Semaphore, mpsc, oneshot};
 
 use super::Actor;
 use super::actions::{self, ActionItem, AddError, NewAction};
+use super::batch::Batcher;
 
-/// Items written in one statement at most.
-const MAX_BATCH: usize = 256;
-/// Batches in flight at once (one being built while another commits).
-const CONCURRENT_BATCHES: usize = 2;
-/// Items waiting to be written before `add` waits for room.
-const QUEUE: usize = 4096;
-
-struct Request {
-    new: NewAction,
-    actor: Actor,
-    done: oneshot::Sender<Result<ActionItem, AddError>>,
-}
-
-/// A handle to the writer; clones share one queue. The writer's task starts
-/// with the first item and ends when the last handle is dropped, after
-/// writing what was queued.
+/// A handle to the writer; clones share one queue.
 #[derive(Clone)]
 pub struct ItemWriter {
     pool: PgPool,
-    queue: Arc<OnceLock<mpsc::Sender<Request>>>,
+    batcher: Batcher<(NewAction, Actor), Result<ActionItem, AddError>>,
 }
 
 impl ItemWriter {
     pub fn new(pool: PgPool) -> Self {
-        ItemWriter { pool, queue: Arc::default() }
+        let batch_pool = pool.clone();
+        let batcher = Batcher::new(move |items| {
+            let pool = batch_pool.clone();
+            async move { write(&pool, items).await }
+        });
+        ItemWriter { pool, batcher }
     }
 
     /// Adds an item to its account's active plan, audited as `actor`'s: the
     /// same as [`actions::add`].
     pub async fn add(&self, new: NewAction, actor: Actor) -> Result<ActionItem, AddError> {
-        let queue = self.queue.get_or_init(|| {
-            let (tx, rx) = mpsc::channel(QUEUE);
-            tokio::spawn(run(self.pool.clone(), rx));
-            tx
-        });
-        let (done, answer) = oneshot::channel();
-        if queue.send(Request { new: new.clone(), actor, done }).await.is_err() {
+        match self.batcher.call((new.clone(), actor)).await {
+            Some(result) => result,
             // The writer is gone (the runtime is shutting down): write directly.
-            return actions::add(&self.pool, &new, actor).await;
-        }
-        match answer.await {
-            Ok(result) => result,
-            Err(_) => actions::add(&self.pool, &new, actor).await,
+            None => actions::add(&self.pool, &new, actor).await,
         }
     }
 }
 
-async fn run(pool: PgPool, mut queue: mpsc::Receiver<Request>) {
-    let slots = Arc::new(Semaphore::new(CONCURRENT_BATCHES));
-    let mut received = Vec::with_capacity(MAX_BATCH);
-    loop {
-        // Wait for room first, so items keep queueing (and batching) while
-        // every slot is busy.
-        let Ok(slot) = slots.clone().acquire_owned().await else { return };
-        if queue.recv_many(&mut received, MAX_BATCH).await == 0 {
-            return;
-        }
-        let batch: Vec<Request> = std::mem::take(&mut received);
-        received.reserve(MAX_BATCH);
-        let pool = pool.clone();
-        tokio::spawn(async move {
-            write(&pool, batch).await;
-            drop(slot);
-        });
-    }
-}
-
-/// Writes a batch, one statement per source of change (a batch's audit rows
-/// share their source), and answers each request.
-async fn write(pool: &PgPool, mut batch: Vec<Request>) {
-    while !batch.is_empty() {
-        let source = batch[0].actor.source;
-        let (same, rest): (Vec<Request>, Vec<Request>) = batch.into_iter().partition(|r| r.actor.source == source);
-        batch = rest;
-        if same.len() == 1 {
-            let request = same.into_iter().next().expect("one request");
-            let result = actions::add(pool, &request.new, request.actor).await;
-            let _ = request.done.send(result);
-            continue;
-        }
-        let items: Vec<(NewAction, Actor)> = same.iter().map(|r| (r.new.clone(), r.actor)).collect();
-        match actions::add_many(pool, &items).await {
-            Ok(added) => {
-                for (request, item) in same.into_iter().zip(added) {
-                    let _ = request.done.send(item.ok_or(AddError::NoActivePlan));
+/// Writes a batch, one statement per source of change (a statement's audit
+/// rows share their source); the answers in the items' order.
+async fn write(pool: &PgPool, items: Vec<(NewAction, Actor)>) -> Vec<Result<ActionItem, AddError>> {
+    let mut answers: Vec<Option<Result<ActionItem, AddError>>> = items.iter().map(|_| None).collect();
+    let mut sources: Vec<&'static str> = items.iter().map(|(_, actor)| actor.source).collect();
+    sources.sort_unstable();
+    sources.dedup();
+    for source in sources {
+        let (positions, same): (Vec<usize>, Vec<(NewAction, Actor)>) =
+            items.iter().enumerate().filter(|(_, (_, actor))| actor.source == source).map(|(i, item)| (i, item.clone())).unzip();
+        let written: Vec<Result<ActionItem, AddError>> = if same.len() == 1 {
+            vec![actions::add(pool, &same[0].0, same[0].1).await]
+        } else {
+            match actions::add_many(pool, &same).await {
+                Ok(added) => added.into_iter().map(|item| item.ok_or(AddError::NoActivePlan)).collect(),
+                Err(err) => {
+                    tracing::warn!(error = %err, items = same.len(), "a batch of action items failed; writing them one by one");
+                    let mut one_by_one = Vec::with_capacity(same.len());
+                    for (new, actor) in &same {
+                        one_by_one.push(actions::add(pool, new, *actor).await);
+                    }
+                    one_by_one
                 }
             }
-            Err(err) => {
-                tracing::warn!(error = %err, items = items.len(), "a batch of action items failed; writing them one by one");
-                for request in same {
-                    let result = actions::add(pool, &request.new, request.actor).await;
-                    let _ = request.done.send(result);
-                }
-            }
+        };
+        for (position, result) in positions.into_iter().zip(written) {
+            answers[position] = Some(result);
         }
     }
+    answers.into_iter().map(|answer| answer.expect("every item has a source")).collect()
 }

@@ -10,6 +10,7 @@
 pub mod accounts;
 pub mod actions;
 pub mod audit;
+pub mod batch;
 pub mod contacts;
 pub mod digests;
 pub mod events;

@@ -425,3 +425,50 @@ async fn the_item_writer_answers_every_one_of_many_concurrent_adds_with_its_own_
     let count: i64 = sqlx::query_scalar("select count(*) from action_item").fetch_one(&db.pool).await.unwrap();
     assert_eq!(count, 200);
 }
+
+#[tokio::test]
+async fn callers_and_the_accounts_they_name_are_found_together_each_with_their_own_view() {
+    let db = TestDb::new().await;
+    let boss = person(&db.pool, "boss@example.com", None).await;
+    let dana = person(&db.pool, "dana@example.com", Some("boss@example.com")).await;
+    let eve = person(&db.pool, "eve@example.com", None).await;
+    for (user, slack_id) in [(&boss, "U0BOSS"), (&dana, "U0DANA"), (&eve, "U0EVE")] {
+        sqlx::query("update app_user set slack_id = $2 where user_id = $1").bind(user.user_id).bind(slack_id).execute(&db.pool).await.unwrap();
+    }
+    let (acme, _) = account_with_plan(&db.pool, "Acme, Inc.", &dana).await;
+    account_with_plan(&db.pool, "Globex", &eve).await;
+
+    let ask = |slack_id: &str, configured_admin: bool, name: &str| accounts::CallerQuery {
+        slack_id: slack_id.into(),
+        configured_admin,
+        name: name.into(),
+    };
+    let answers = accounts::callers_and_exact(
+        &db.pool,
+        &[
+            ask("U0DANA", false, "acme inc"),   // her own account, typed loosely
+            ask("U0EVE", false, "Acme, Inc."),  // not hers: nothing
+            ask("U0NOBODY", false, "Acme"),     // nobody has this Slack id
+            ask("U0BOSS", false, "ACME INC"),   // Dana's manager sees it
+            ask("U0EVE", true, "acme inc."),    // an admin by configuration sees everything
+            ask("U0DANA", false, "Acme Labs"),  // not the name, once folded: left to the forgiving search
+        ],
+    )
+    .await
+    .unwrap();
+    let seen: Vec<Option<(String, Vec<i64>)>> = answers
+        .into_iter()
+        .map(|answer| answer.map(|(user, found)| (user.email, found.iter().map(|a| a.account_id).collect())))
+        .collect();
+    assert_eq!(
+        seen,
+        [
+            Some(("dana@example.com".to_string(), vec![acme.account_id])),
+            Some(("eve@example.com".to_string(), vec![])),
+            None,
+            Some(("boss@example.com".to_string(), vec![acme.account_id])),
+            Some(("eve@example.com".to_string(), vec![acme.account_id])),
+            Some(("dana@example.com".to_string(), vec![])),
+        ]
+    );
+}

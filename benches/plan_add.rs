@@ -7,11 +7,13 @@
 //!     cargo bench --bench plan_add
 //!
 //! Uses `DATABASE_URL`'s server (default: PostgreSQL on 127.0.0.1:5432), in a
-//! database `planbot_bench_load` it creates afresh. Three phases: as many
-//! requests as `BENCH_CONCURRENCY` (default 64) clients in a closed loop get
-//! answered; then open loops, as Slack sends, at 500 requests per second
-//! (latency) and 5,000 per second (is that rate sustained?). `BENCH_SECONDS`
-//! (default 10) sets each phase's length.
+//! database `planbot_bench_load` it creates afresh. Three phases: an open
+//! loop, as Slack sends, at 500 requests per second (latency in steady use);
+//! as many requests as `BENCH_CONCURRENCY` (default 64) clients in a closed
+//! loop get answered (throughput); an open loop at 5,000 per second (is that
+//! rate sustained?). `BENCH_SECONDS` (default 10) sets each phase's length;
+//! with `BENCH_SLOW` set, every open-loop request slower than 10 ms is
+//! printed with when it was due, to find what stalls.
 
 use std::process::{Child, Command, Stdio};
 use std::sync::Arc;
@@ -83,6 +85,73 @@ async fn send(client: &reqwest::Client, url: &str, timestamp: &str, (body, signa
         Ok(r) if r.status() == 200 => r.text().await.map(|t| t.contains("Added")).unwrap_or(false),
         _ => false,
     }
+}
+
+/// What every request of the load shares.
+#[derive(Clone)]
+struct Load {
+    client: reqwest::Client,
+    endpoint: String,
+    timestamp: String,
+    requests: Arc<Vec<(String, String)>>,
+}
+
+impl Load {
+    async fn send(&self, i: usize) -> bool {
+        send(&self.client, &self.endpoint, &self.timestamp, &self.requests[i]).await
+    }
+}
+
+/// Requests at `rate` per second for `seconds`, whatever the answers' pace,
+/// as Slack sends them; prints how many were answered, how soon, and at
+/// what rate.
+async fn open_loop(load: &Load, lanes: &Arc<tokio::sync::Semaphore>, next: &AtomicUsize, rate: u64, seconds: u64) -> anyhow::Result<()> {
+    let count = (rate * seconds) as usize;
+    let offset = next.fetch_add(count, Ordering::Relaxed);
+    let started = Instant::now();
+    let mut ticker = tokio::time::interval(Duration::from_micros(1_000_000 / rate));
+    ticker.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Burst);
+    let latencies = Arc::new(std::sync::Mutex::new(Vec::with_capacity(count)));
+    let failed = Arc::new(AtomicUsize::new(0));
+    let mut inflight = Vec::with_capacity(count);
+    for n in 0..count {
+        ticker.tick().await;
+        let (load, latencies, failed, lanes) = (load.clone(), latencies.clone(), failed.clone(), lanes.clone());
+        let i = (offset + n) % load.requests.len();
+        inflight.push(tokio::spawn(async move {
+            let due = Instant::now();
+            let _lane = lanes.acquire_owned().await.expect("never closed");
+            if load.send(i).await {
+                let took = due.elapsed();
+                if took > Duration::from_millis(10) && std::env::var("BENCH_SLOW").is_ok() {
+                    eprintln!("slow {:.3} {:.1}ms {}", (due - started).as_secs_f64(), took.as_secs_f64() * 1e3, chrono::Utc::now().format("%T%.3f"));
+                }
+                latencies.lock().unwrap().push(took);
+            } else {
+                failed.fetch_add(1, Ordering::Relaxed);
+            }
+        }));
+    }
+    let sending = started.elapsed().as_secs_f64();
+    for task in inflight {
+        task.await?;
+    }
+    let elapsed = started.elapsed().as_secs_f64();
+    let mut latencies = latencies.lock().unwrap().clone();
+    latencies.sort();
+    println!(
+        "/plan add at {rate} requests/s for {seconds} s ({} ok, {} failed; sent in {sending:.2} s, all answered after {elapsed:.2} s: {:.0} answered per second):",
+        latencies.len(),
+        failed.load(Ordering::Relaxed),
+        latencies.len() as f64 / elapsed
+    );
+    println!(
+        "  latency p50 {:.2} ms, p99 {:.2} ms, max {:.2} ms",
+        percentile(&latencies, 0.5),
+        percentile(&latencies, 0.99),
+        latencies.last().map_or(f64::NAN, |max| max.as_secs_f64() * 1e3)
+    );
+    Ok(())
 }
 
 fn percentile(sorted: &[Duration], p: f64) -> f64 {
@@ -173,20 +242,29 @@ async fn main() -> anyhow::Result<()> {
         send(&client, &endpoint, &timestamp, &requests[i]).await;
     }
 
-    // Throughput: `concurrency` requests in flight for `seconds`.
+    let load = Load { client: client.clone(), endpoint: endpoint.clone(), timestamp: timestamp.clone(), requests: requests.clone() };
+    // Requests of the open loops go out over at most `concurrency`
+    // connections at a time, as a fixed set of keep-alive connections would
+    // carry them; a request that finds them all busy waits, and its latency
+    // counts from when it was due.
+    let lanes = Arc::new(tokio::sync::Semaphore::new(concurrency));
     let next = Arc::new(AtomicUsize::new(ACCOUNTS));
+
+    // Latency in steady use: an open loop at 500 requests per second.
+    open_loop(&load, &lanes, &next, 500, seconds).await?;
+
+    // Throughput: `concurrency` requests in flight for `seconds`.
     let ok = Arc::new(AtomicUsize::new(0));
     let failed = Arc::new(AtomicUsize::new(0));
     let deadline = Instant::now() + Duration::from_secs(seconds);
     let phase = Instant::now();
     let mut workers = Vec::new();
     for _ in 0..concurrency {
-        let (client, endpoint, timestamp) = (client.clone(), endpoint.clone(), timestamp.clone());
-        let (requests, next, ok, failed) = (requests.clone(), next.clone(), ok.clone(), failed.clone());
+        let (load, next, ok, failed) = (load.clone(), next.clone(), ok.clone(), failed.clone());
         workers.push(tokio::spawn(async move {
             while Instant::now() < deadline {
-                let i = next.fetch_add(1, Ordering::Relaxed) % requests.len();
-                if send(&client, &endpoint, &timestamp, &requests[i]).await {
+                let i = next.fetch_add(1, Ordering::Relaxed) % load.requests.len();
+                if load.send(i).await {
                     ok.fetch_add(1, Ordering::Relaxed);
                 } else {
                     failed.fetch_add(1, Ordering::Relaxed);
@@ -208,59 +286,10 @@ async fn main() -> anyhow::Result<()> {
         failed.load(Ordering::Relaxed)
     );
 
-    // Open loops, as Slack sends: requests at a fixed rate whatever the
-    // answers' pace. At 500 per second for the latency; at 5,000 per second
-    // to see whether that rate is sustained (every request answered, and
-    // the last answer soon after the last request).
-    // Requests go out over at most `concurrency` connections at a time, as
-    // a fixed set of keep-alive connections would carry them; a request that
-    // finds them all busy waits, and its latency counts from when it was due.
-    let lanes = Arc::new(tokio::sync::Semaphore::new(concurrency));
-    let mut offset = next.load(Ordering::Relaxed);
-    for rate in [500u64, 5_000] {
-        let count = (rate * seconds) as usize;
-        let started = Instant::now();
-        let mut ticker = tokio::time::interval(Duration::from_micros(1_000_000 / rate));
-        ticker.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Burst);
-        let latencies = Arc::new(std::sync::Mutex::new(Vec::with_capacity(count)));
-        let lat_failed = Arc::new(AtomicUsize::new(0));
-        let mut inflight = Vec::with_capacity(count);
-        for n in 0..count {
-            ticker.tick().await;
-            let (client, endpoint, timestamp, requests) = (client.clone(), endpoint.clone(), timestamp.clone(), requests.clone());
-            let (latencies, lat_failed, lanes) = (latencies.clone(), lat_failed.clone(), lanes.clone());
-            let i = (offset + n) % requests.len();
-            inflight.push(tokio::spawn(async move {
-                let sent = Instant::now();
-                let _lane = lanes.acquire_owned().await.expect("never closed");
-                if send(&client, &endpoint, &timestamp, &requests[i]).await {
-                    latencies.lock().unwrap().push(sent.elapsed());
-                } else {
-                    lat_failed.fetch_add(1, Ordering::Relaxed);
-                }
-            }));
-        }
-        let sending = started.elapsed().as_secs_f64();
-        for task in inflight {
-            task.await?;
-        }
-        let elapsed = started.elapsed().as_secs_f64();
-        offset += count;
-        let mut latencies = latencies.lock().unwrap().clone();
-        latencies.sort();
-        println!(
-            "/plan add at {rate} requests/s for {seconds} s ({} ok, {} failed; sent in {sending:.2} s, all answered after {elapsed:.2} s: {:.0} answered per second):",
-            latencies.len(),
-            lat_failed.load(Ordering::Relaxed),
-            latencies.len() as f64 / elapsed
-        );
-        println!(
-            "  latency p50 {:.2} ms, p99 {:.2} ms, max {:.2} ms",
-            percentile(&latencies, 0.5),
-            percentile(&latencies, 0.99),
-            latencies.last().unwrap().as_secs_f64() * 1e3
-        );
-    }
+    // Is 5,000 per second sustained? Every request answered, and the last
+    // answer soon after the last request.
+    open_loop(&load, &lanes, &next, 5_000, seconds).await?;
+
     let (rss, peak) = memory_mib(pid);
     println!(
         "planbot serve memory: {idle_rss:.1} MiB idle, {peak_after_throughput:.1} MiB peak after the throughput phase, \

@@ -27,20 +27,7 @@ pub async fn record_change(
     .bind(observed_at)
     .fetch_one(&mut *conn)
     .await?;
-    let column = match attribute {
-        SponsorAttribute::Title => "last_title",
-        SponsorAttribute::Company => "last_company",
-        SponsorAttribute::Location => "last_location",
-    };
-    sqlx::query(&format!(
-        "update sponsor_tracking set {column} = $2, last_observed_at = greatest(last_observed_at, $3) \
-         where contact_id = $1"
-    ))
-    .bind(contact_id)
-    .bind(new)
-    .bind(observed_at)
-    .execute(&mut *conn)
-    .await?;
+    remember(conn, contact_id, attribute, new, observed_at).await?;
     match attribute {
         SponsorAttribute::Title => {
             sqlx::query("update contact set title = coalesce($2, '') where contact_id = $1")
@@ -177,6 +164,17 @@ pub async fn set_baseline(
     contact_id: i64,
     attribute: SponsorAttribute,
     value: &str,
+    observed_at: DateTime<Utc>,
+) -> sqlx::Result<()> {
+    remember(conn, contact_id, attribute, Some(value), observed_at).await
+}
+
+/// The last known value of an attribute, and when the contact was last observed.
+async fn remember(
+    conn: &mut PgConnection,
+    contact_id: i64,
+    attribute: SponsorAttribute,
+    value: Option<&str>,
     observed_at: DateTime<Utc>,
 ) -> sqlx::Result<()> {
     let column = match attribute {

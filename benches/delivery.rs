@@ -21,7 +21,7 @@ use std::time::{Duration, Instant};
 use chrono::Utc;
 use planbot::config::Secret;
 use planbot::jobs::outbox_worker::{DeliverySettings, OutboxWorker};
-use planbot::slack::api::MessageContent;
+use planbot::render::MessageContent;
 use planbot::slack::client::SlackHttp;
 use planbot::store::outbox::{self, Delivery, NewMessage, Payload, Target};
 use tokio::sync::Notify;

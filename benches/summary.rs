@@ -163,7 +163,7 @@ async fn main() -> anyhow::Result<()> {
         let started = Instant::now();
         let data = planbot::store::summary::gather(&pool, account.account_id, today).await?.unwrap();
         let gathered = Instant::now();
-        let blocks = planbot::summary::render(&data, now, chrono_tz::America::New_York);
+        let blocks = planbot::render::summary::render(&data, now, chrono_tz::America::New_York);
         std::hint::black_box(&blocks);
         let rendered = Instant::now();
         gather.push(gathered - started);
@@ -173,7 +173,7 @@ async fn main() -> anyhow::Result<()> {
     for list in [&mut gather, &mut render, &mut total] {
         list.sort();
     }
-    let blocks = planbot::summary::render(&data, now, chrono_tz::America::New_York);
+    let blocks = planbot::render::summary::render(&data, now, chrono_tz::America::New_York);
     println!("summary of an account with 500 action items, 200 contacts, 50 whitespace rows, 1,000 intel items");
     println!("  queries per summary: {per_summary}");
     println!("  blocks: {}", blocks.len());

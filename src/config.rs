@@ -8,6 +8,7 @@ use std::str::FromStr;
 
 use clap::{Args, Parser, Subcommand};
 
+use crate::domain::exchange::{ExportFormat, Kind};
 use crate::domain::schedule::Schedule;
 
 /// A value that must never reach a log line: its Debug and Display are redacted.
@@ -110,7 +111,7 @@ pub struct ImportArgs {
 
     /// What the files hold, when their names don't say.
     #[arg(long, value_enum)]
-    pub kind: Option<crate::exchange::Kind>,
+    pub kind: Option<Kind>,
 }
 
 #[derive(Debug, Clone, Args)]
@@ -129,11 +130,6 @@ pub struct ExportArgs {
     pub format: ExportFormat,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
-pub enum ExportFormat {
-    Csv,
-    Markdown,
-}
 
 #[derive(Debug, Clone, Args)]
 pub struct ServeArgs {
@@ -333,6 +329,26 @@ pub struct OutboxArgs {
     /// about twice as long (with jitter), up to 15 minutes.
     #[arg(long, env = "PLANBOT_OUTBOX_BACKOFF_SECS", default_value_t = 2, value_parser = clap::value_parser!(u64).range(1..))]
     pub outbox_backoff_secs: u64,
+
+    /// This process's name in job runs and outbox leases (default: the host
+    /// name and the process id).
+    #[arg(long, env = "PLANBOT_REPLICA")]
+    pub replica: Option<String>,
+}
+
+impl OutboxArgs {
+    /// A name for this replica: `PLANBOT_REPLICA`, else host name and process id.
+    pub fn replica_name(&self) -> String {
+        self.replica.clone().filter(|r| !r.is_empty()).unwrap_or_else(|| {
+            let host = std::env::var("HOSTNAME")
+                .ok()
+                .or_else(|| std::fs::read_to_string("/proc/sys/kernel/hostname").ok())
+                .map(|h| h.trim().to_string())
+                .filter(|h| !h.is_empty())
+                .unwrap_or_else(|| "planbot".into());
+            format!("{host}-{}", std::process::id())
+        })
+    }
 }
 
 fn positive_rate(text: &str) -> Result<f64, String> {

@@ -5,7 +5,7 @@
 //! ([`summary`], [`views`]) → the outbox → Slack ([`slack`]).
 
 pub mod api;
-pub mod assistant;
+pub mod app;
 pub mod config;
 pub mod db;
 pub mod demo;
@@ -13,13 +13,13 @@ pub mod domain;
 pub mod exchange;
 pub mod intel;
 pub mod jobs;
+pub mod render;
 pub mod slack;
 pub mod sponsors;
 pub mod startup;
+pub mod state;
 pub mod store;
-pub mod summary;
 pub mod telemetry;
-pub mod views;
 
 use config::{Cli, Command};
 

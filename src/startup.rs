@@ -1,8 +1,11 @@
 //! Builds the running service: database, state, router, background tasks,
 //! and a graceful shutdown that lets in-flight work finish.
+//!
+//! The top of the house: it may import every module; nothing imports it
+//! but `lib.rs` (and the tests, which start an [`Application`] on port 0).
 
 use std::net::SocketAddr;
-use std::sync::{Arc, OnceLock};
+use std::sync::Arc;
 use std::time::Duration;
 
 use anyhow::Context;
@@ -11,75 +14,17 @@ use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::IntoResponse;
 use axum::routing::get;
-use metrics_exporter_prometheus::{PrometheusBuilder, PrometheusHandle};
 use sqlx::PgPool;
 use tokio::net::TcpListener;
 use tokio_util::sync::CancellationToken;
 use tokio_util::task::TaskTracker;
 
-use crate::assistant::Assistant;
+use crate::app::App;
 use crate::config::{DatabaseArgs, Secret, ServeArgs};
 use crate::db::{self, Database};
 use crate::slack::api::SlackApi;
 use crate::slack::client::SlackHttp;
-
-/// Everything a request handler or background task needs; cloned per request.
-#[derive(Clone)]
-pub struct AppState {
-    pub pool: PgPool,
-    pub assistant: Assistant,
-    pub slack: Arc<dyn SlackApi>,
-    pub settings: Arc<Settings>,
-    pub metrics: PrometheusHandle,
-    /// Cancelled when the process is asked to stop; readiness turns false.
-    pub shutdown: CancellationToken,
-    /// Work that continues after Slack has been acknowledged, and the
-    /// background loops; shutdown waits for them.
-    pub tasks: TaskTracker,
-    /// Wakes the outbox worker: call `notify_one()` after committing an
-    /// enqueue, and the message goes out at once instead of at the next poll.
-    pub outbox_wake: Arc<tokio::sync::Notify>,
-    /// Who was last asked of Slack when (`users.info`), so a person's
-    /// requests ask Slack at most once in a while even while Slack fails.
-    pub slack_sync: Arc<crate::slack::handlers::SyncGate>,
-}
-
-/// What handlers need to know of the configuration.
-#[derive(Debug)]
-pub struct Settings {
-    pub signing_secret: Secret,
-    /// The one workspace this deployment serves.
-    pub team_id: String,
-    pub api_token: Option<Secret>,
-    /// This process's name in job runs and outbox leases.
-    pub replica: String,
-}
-
-/// A name for this replica: `PLANBOT_REPLICA`, else host name and process id.
-pub fn replica_name() -> String {
-    std::env::var("PLANBOT_REPLICA").ok().filter(|r| !r.is_empty()).unwrap_or_else(|| {
-        let host = std::env::var("HOSTNAME")
-            .ok()
-            .or_else(|| std::fs::read_to_string("/proc/sys/kernel/hostname").ok())
-            .map(|h| h.trim().to_string())
-            .filter(|h| !h.is_empty())
-            .unwrap_or_else(|| "planbot".into());
-        format!("{host}-{}", std::process::id())
-    })
-}
-
-/// The process-wide Prometheus recorder (metrics' global recorder can be
-/// installed once; tests build many apps in one process).
-pub fn metrics_handle() -> PrometheusHandle {
-    static HANDLE: OnceLock<PrometheusHandle> = OnceLock::new();
-    HANDLE
-        .get_or_init(|| {
-            PrometheusBuilder::new()
-                .install_recorder()
-                .unwrap_or_else(|_| PrometheusBuilder::new().build_recorder().handle())
-        })
-        .clone()
-}
+use crate::state::{AppState, Settings};
 
 /// All of planbot's HTTP routes.
 pub fn router(state: AppState) -> Router {
@@ -159,13 +104,13 @@ impl Application {
         let listener = TcpListener::bind(args.listen)
             .await
             .with_context(|| format!("could not listen on {}", args.listen))?;
-        let settings = Settings { signing_secret, team_id, api_token: args.api_token.clone(), replica: replica_name() };
+        let settings = Settings { signing_secret, team_id, api_token: args.api_token.clone(), replica: args.outbox.replica_name() };
         let state = AppState {
-            assistant: Assistant::new(pool.clone(), slack.clone(), slack_args.admins.iter().cloned()),
+            app: App::new(pool.clone(), slack.clone(), slack_args.admins.iter().cloned()),
             pool,
             slack,
             settings: Arc::new(settings),
-            metrics: metrics_handle(),
+            metrics: crate::telemetry::metrics_handle(),
             shutdown,
             tasks: TaskTracker::new(),
             outbox_wake: Arc::new(tokio::sync::Notify::new()),

@@ -1,5 +1,8 @@
 //! Logging. `RUST_LOG` overrides the default filter.
 
+use std::sync::OnceLock;
+
+use metrics_exporter_prometheus::{PrometheusBuilder, PrometheusHandle};
 use tracing_subscriber::EnvFilter;
 
 use crate::config::LogFormat;
@@ -14,4 +17,17 @@ pub fn init(format: LogFormat, default_filter: &str) {
     };
     // A second init (tests) keeps the first subscriber.
     let _ = installed;
+}
+
+/// The process-wide Prometheus recorder (metrics' global recorder can be
+/// installed once; tests build many apps in one process).
+pub fn metrics_handle() -> PrometheusHandle {
+    static HANDLE: OnceLock<PrometheusHandle> = OnceLock::new();
+    HANDLE
+        .get_or_init(|| {
+            PrometheusBuilder::new()
+                .install_recorder()
+                .unwrap_or_else(|_| PrometheusBuilder::new().build_recorder().handle())
+        })
+        .clone()
 }

@@ -50,7 +50,7 @@ use serde_json::{Value, json};
 use super::{AccountSelector, ApiError, Authorized, JsonBody, at, entries, parse_entry, parse_time, resolve_accounts};
 use crate::intel::classify::IntelCategory;
 use crate::intel::ingest::{self, Incoming, Outcome};
-use crate::startup::AppState;
+use crate::state::AppState;
 use crate::store::{self, Actor};
 
 /// One item as sent.

@@ -31,7 +31,7 @@ use axum::routing::{any, delete, post};
 use serde_json::{Map, Value};
 use sha2::{Digest, Sha256};
 
-use crate::startup::AppState;
+use crate::state::AppState;
 use crate::store::accounts::{self, AccountIndex, AccountKey};
 
 /// Largest request body accepted.

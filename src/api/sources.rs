@@ -15,7 +15,7 @@ use serde::Deserialize;
 use serde_json::{Value, json};
 
 use super::{AccountSelector, ApiError, Authorized, JsonBody, parse_entry, resolve_accounts};
-use crate::startup::AppState;
+use crate::state::AppState;
 use crate::store::intel::{self, IntelSource};
 
 #[derive(Debug, Deserialize)]

@@ -45,7 +45,7 @@ use serde_json::{Value, json};
 
 use super::{AccountSelector, ApiError, Authorized, JsonBody, at, entries, parse_entry, parse_time, resolve_accounts};
 use crate::sponsors::observe::{self, ContactRef, Observation, ObserveError};
-use crate::startup::AppState;
+use crate::state::AppState;
 use crate::store::{self, Actor};
 
 #[derive(Debug, Deserialize)]

@@ -7,7 +7,7 @@ use slack_morphism::prelude::SlackView;
 
 use super::data::PEOPLE;
 use crate::slack::api::{BotIdentity, MessageContent, Posted, SlackApi, SlackError, SlackPerson};
-use crate::slack::blocks::to_text;
+use crate::render::blocks::to_text;
 
 /// Prints messages and views as text, naming demo people by name.
 pub struct ConsoleSlack {

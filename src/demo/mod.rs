@@ -1,6 +1,6 @@
 //! `planbot demo`: a seeded workspace in a local database, and a prompt
 //! where you type as one of its people. Answers come from the same
-//! [`Assistant`] the Slack handlers call, printed as text.
+//! [`App`] the Slack handlers call, printed as text.
 
 mod console;
 pub mod data;
@@ -16,7 +16,7 @@ use tokio::io::{AsyncBufReadExt, BufReader};
 pub use console::{ConsoleSlack, DEMO_TEAM};
 pub use seed::{Seeded, seed};
 
-use crate::assistant::{Assistant, Caller, Outcome, Place, Reply};
+use crate::app::{App, Caller, Outcome, Place, Reply};
 use crate::config::{DatabaseArgs, DemoArgs};
 use crate::db::Database;
 use crate::jobs::outbox_worker::{DeliverySettings, OutboxWorker};
@@ -56,7 +56,7 @@ async fn play(db: &Database, args: &DemoArgs) -> anyhow::Result<()> {
     }
 
     let slack = Arc::new(ConsoleSlack::default());
-    let assistant = Assistant::new(db.pool.clone(), slack.clone(), Vec::new());
+    let assistant = App::new(db.pool.clone(), slack.clone(), Vec::new());
     let email = args.user.as_deref().unwrap_or(DEFAULT_USER);
     let person = data::PEOPLE
         .iter()
@@ -141,7 +141,7 @@ async fn deliver_all(worker: &OutboxWorker, from: DateTime<Utc>) -> anyhow::Resu
     }
 }
 
-async fn converse_loop(assistant: &Assistant, slack: &ConsoleSlack, caller: &Caller) -> anyhow::Result<()> {
+async fn converse_loop(assistant: &App, slack: &ConsoleSlack, caller: &Caller) -> anyhow::Result<()> {
     let interactive = std::io::stdin().is_terminal();
     let prompt = format!("{}> ", caller.user.display_name.split_whitespace().next().unwrap_or("you"));
     let mut lines = BufReader::new(tokio::io::stdin()).lines();

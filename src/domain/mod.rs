@@ -4,10 +4,12 @@
 
 pub mod command;
 pub mod enums;
+pub mod exchange;
 pub mod follow;
 pub mod intent;
 pub mod names;
 pub mod plan;
 pub mod schedule;
+pub mod text;
 pub mod when;
 pub mod window;

@@ -31,7 +31,7 @@ const MAX_TITLE: usize = 500;
 
 /// Checks and writes one file of `kind`.
 pub async fn import(conn: &mut PgConnection, kind: Kind, bytes: &[u8], now: DateTime<Utc>) -> Result<Written, ImportError> {
-    let (table, mut problems) = Table::read(bytes, kind.columns()).map_err(ImportError::Rejected)?;
+    let (table, mut problems) = Table::read(bytes, super::columns(kind)).map_err(ImportError::Rejected)?;
     let checked = match kind {
         Kind::Users => users(conn, &table, &mut problems).await?.map(Write::Users),
         Kind::Accounts => accounts(conn, &table, &mut problems).await?.map(Write::Accounts),

@@ -12,7 +12,8 @@ use crate::store::accounts::{Account, TeamMember};
 use crate::store::actions::ActionItem;
 use crate::store::exchange::{DocumentContact, DocumentWhitespace};
 use crate::store::plans::Plan;
-use crate::summary::{IntelBrief, money};
+use crate::render::summary::money;
+use crate::store::summary::IntelBrief;
 
 /// Everything the document shows.
 #[derive(Debug, Clone)]

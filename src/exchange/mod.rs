@@ -52,21 +52,11 @@ use anyhow::Context;
 use chrono::{DateTime, Utc};
 use sqlx::PgPool;
 
+pub use crate::domain::exchange::{ExportFormat, Kind};
 use crate::store::exchange::Written;
 use crate::store::{self, Actor};
 use table::{Column, Problem, optional, required};
 
-/// What a file holds, in import order.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, clap::ValueEnum)]
-pub enum Kind {
-    Users,
-    Accounts,
-    Team,
-    Plans,
-    Actions,
-    Contacts,
-    Whitespace,
-}
 
 const USERS: &[Column] =
     &[required("email"), optional("slack_id"), optional("name"), optional("tz"), optional("manager_email"), optional("role")];
@@ -133,45 +123,16 @@ const WHITESPACE: &[Column] = &[
     optional("appetite"),
 ];
 
-impl Kind {
-    pub const ALL: [Kind; 7] =
-        [Kind::Users, Kind::Accounts, Kind::Team, Kind::Plans, Kind::Actions, Kind::Contacts, Kind::Whitespace];
-
-    pub fn name(self) -> &'static str {
-        match self {
-            Kind::Users => "users",
-            Kind::Accounts => "accounts",
-            Kind::Team => "team",
-            Kind::Plans => "plans",
-            Kind::Actions => "actions",
-            Kind::Contacts => "contacts",
-            Kind::Whitespace => "whitespace",
-        }
-    }
-
-    pub fn file_name(self) -> String {
-        format!("{}.csv", self.name())
-    }
-
-    /// The file's columns, in the order export writes them.
-    pub fn columns(self) -> &'static [Column] {
-        match self {
-            Kind::Users => USERS,
-            Kind::Accounts => ACCOUNTS,
-            Kind::Team => TEAM,
-            Kind::Plans => PLANS,
-            Kind::Actions => ACTIONS,
-            Kind::Contacts => CONTACTS,
-            Kind::Whitespace => WHITESPACE,
-        }
-    }
-
-    /// The kind a file name says (`actions.csv`, `Actions-2026.csv`).
-    pub fn of_file(path: &Path) -> Option<Kind> {
-        let stem = path.file_stem()?.to_str()?.to_lowercase();
-        Kind::ALL.into_iter().find(|kind| {
-            stem.strip_prefix(kind.name()).is_some_and(|rest| rest.is_empty() || !rest.starts_with(char::is_alphanumeric))
-        })
+/// The file's columns of a kind, in the order export writes them.
+pub fn columns(kind: Kind) -> &'static [Column] {
+    match kind {
+        Kind::Users => USERS,
+        Kind::Accounts => ACCOUNTS,
+        Kind::Team => TEAM,
+        Kind::Plans => PLANS,
+        Kind::Actions => ACTIONS,
+        Kind::Contacts => CONTACTS,
+        Kind::Whitespace => WHITESPACE,
     }
 }
 
@@ -263,7 +224,7 @@ pub async fn export_dir(pool: &PgPool, dir: &Path) -> anyhow::Result<Vec<(Kind, 
         let path = dir.join(kind.file_name());
         let partial = dir.join(format!(".{}.partial", kind.file_name()));
         let mut writer = csv::Writer::from_path(&partial).with_context(|| format!("could not write {}", partial.display()))?;
-        writer.write_record(kind.columns().iter().map(|c| c.name))?;
+        writer.write_record(columns(kind).iter().map(|c| c.name))?;
         for row in &rows {
             writer.write_record(row.iter().map(|cell| cell.as_deref().unwrap_or("")))?;
         }
@@ -343,7 +304,6 @@ pub async fn run_import(pool: &PgPool, paths: &[PathBuf], kind: Option<Kind>, no
 /// `planbot export`: the seven files into a directory, or one account's
 /// plan as Markdown on standard output.
 pub async fn run_export(pool: &PgPool, args: &crate::config::ExportArgs, now: DateTime<Utc>) -> anyhow::Result<()> {
-    use crate::config::ExportFormat;
     match (args.format, &args.account, &args.dir) {
         (ExportFormat::Markdown, Some(account), _) => {
             print!("{}", plan_markdown(pool, account, now).await?);

@@ -14,7 +14,7 @@ use crate::store::intel::IntelItem;
 use crate::store::outbox::{self, Delivery, NewMessage, Payload, Target};
 use crate::store::subscriptions::{self, IntelRecipient};
 use crate::store::users::{self, User};
-use crate::views;
+use crate::render;
 
 /// The outbox kind of intel messages.
 pub const KIND: &str = "intel";
@@ -92,7 +92,7 @@ pub fn messages(
             (None, None) => continue,
         };
         let ids: Vec<i64> = wanted.iter().map(|i| i.intel_item_id).collect();
-        let content = views::intel::items_message(&wanted[0].account_name, &wanted, tz);
+        let content = render::intel::items_message(&wanted[0].account_name, &wanted, tz);
         out.push(NewMessage {
             kind: KIND,
             target,

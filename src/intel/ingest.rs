@@ -17,7 +17,7 @@ use sqlx::PgConnection;
 
 use super::classify::{IntelCategory, classify, headline_key, normalize_link, same_story};
 use super::deliver;
-use crate::slack::blocks::clip;
+use crate::domain::text::clip;
 use crate::store::intel::{self, IntelItem, NewIntelItem, StoredHeadline};
 
 /// Longest headline kept; longer ones are cut with an ellipsis.

@@ -23,7 +23,7 @@ use crate::store::jobs as job_store;
 use crate::store::notices::{self, Deadline, UnplannedRenewal};
 use crate::store::outbox::{Delivery, NewMessage, Payload, Target};
 use crate::store::users::{self, User};
-use crate::views::notices as views;
+use crate::render::notices as views;
 
 /// How near a deadline is, as the alerts count it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -14,7 +14,7 @@ use crate::domain::schedule::{Due, Schedule};
 use crate::store::digests::{self, DueDigests};
 use crate::store::jobs::{self as job_store, DigestCalendar};
 use crate::store::outbox::{Delivery, NewMessage, Payload, Target};
-use crate::views::notices::{self as views, DIGEST_ITEMS, DigestData};
+use crate::render::notices::{self as views, DIGEST_ITEMS, DigestData};
 
 /// How far ahead a digest looks for items due...
 const ITEM_HORIZON_DAYS: i32 = 7;

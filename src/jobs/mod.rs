@@ -427,7 +427,7 @@ async fn execute(job: Job, conn: &mut PgConnection, settings: &JobSettings, due:
 /// Starts the scheduler (when `with_scheduler`) and the outbox worker on the
 /// app's task tracker; both stop when the app's shutdown token is cancelled.
 pub fn spawn_background(
-    state: &crate::startup::AppState,
+    state: &crate::state::AppState,
     jobs: JobSettings,
     delivery: outbox_worker::DeliverySettings,
     with_scheduler: bool,

@@ -22,8 +22,8 @@ use crate::store::actions::ActionItem;
 use crate::store::nudges::{self, OverdueItem, Standing};
 use crate::store::outbox::{Delivery, NewMessage, Payload, Target};
 use crate::store::{jobs as job_store, users};
-use crate::views::items::MAX_ITEMS_WITH_BUTTONS;
-use crate::views::notices;
+use crate::render::items::MAX_ITEMS_WITH_BUTTONS;
+use crate::render::notices;
 
 /// The ignored-nudge count after this nudge: unchanged for a first nudge,
 /// back to zero when the owner acted since the previous one, else one more.

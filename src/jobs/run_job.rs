@@ -25,7 +25,7 @@ pub async fn run(database: &DatabaseArgs, args: RunJobArgs) -> anyhow::Result<()
 async fn run_on(db: &Database, args: &RunJobArgs) -> anyhow::Result<()> {
     db.migrate().await?;
     let now = Utc::now();
-    let replica = format!("run-job:{}", crate::startup::replica_name());
+    let replica = format!("run-job:{}", args.outbox.replica_name());
     let job = match args.name {
         JobCommand::Nudges => Job::Nudges,
         JobCommand::Deadlines => Job::Deadlines,

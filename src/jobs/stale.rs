@@ -17,7 +17,7 @@ use crate::store::jobs as job_store;
 use crate::store::notices::{self, StalePlan};
 use crate::store::outbox::{Delivery, NewMessage, Payload, Target};
 use crate::store::users::{self, User};
-use crate::views::notices as views;
+use crate::render::notices as views;
 
 /// The fact "this plan has been stale for this many periods".
 pub fn notice_key(plan: &StalePlan, stale_days: i64, now: DateTime<Utc>) -> String {

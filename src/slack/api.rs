@@ -5,29 +5,9 @@
 use std::time::Duration;
 
 use async_trait::async_trait;
-use serde::{Deserialize, Serialize};
-use slack_morphism::prelude::{SlackBlock, SlackView};
+use slack_morphism::prelude::SlackView;
 
-/// What a message says: the notification text and its blocks.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct MessageContent {
-    pub text: String,
-    #[serde(default)]
-    pub blocks: Vec<SlackBlock>,
-}
-
-impl MessageContent {
-    pub fn new(text: impl Into<String>, blocks: Vec<SlackBlock>) -> Self {
-        MessageContent { text: super::blocks::clip(&text.into(), super::blocks::limits::MESSAGE_TEXT), blocks }
-    }
-
-    /// A message that is just one paragraph of mrkdwn.
-    pub fn plain(text: impl Into<String>) -> Self {
-        let text = text.into();
-        let blocks = vec![super::blocks::section(&text)];
-        MessageContent::new(text, blocks)
-    }
-}
+pub use crate::render::MessageContent;
 
 /// Where Slack put a posted message, so it can be edited later.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -9,9 +9,9 @@ use chrono::Utc;
 use serde_json::Value;
 use slack_morphism::prelude::*;
 
-use crate::assistant::{Caller, Outcome, Place, Reply};
+use crate::app::{Caller, Outcome, Place, Reply};
 use crate::slack::interactions;
-use crate::startup::AppState;
+use crate::state::AppState;
 use crate::store::outbox::{self, Delivery, NewMessage, Payload, Target};
 
 /// How long a slash command may take before planbot acks Slack and answers
@@ -59,7 +59,7 @@ pub fn is_our_workspace(state: &AppState, team_id: &str) -> bool {
 /// The caller of a request, or the reply to give when planbot can't tell
 /// who they are (Slack unreachable for a first-time user).
 pub async fn caller_or_sorry(state: &AppState, slack_user_id: &str) -> Result<Caller, Reply> {
-    let caller = state.assistant.caller(slack_user_id).await.map_err(|err| {
+    let caller = state.app.caller(slack_user_id).await.map_err(|err| {
         tracing::error!(error = %format!("{err:#}"), "could not identify a Slack user");
         Reply::note("I couldn't look you up in Slack just now, so I did nothing. Please try again in a moment.")
     })?;
@@ -154,7 +154,7 @@ pub async fn handle_command(state: &AppState, command: SlackCommandEvent) -> Com
 async fn run_command(state: &AppState, command: &SlackCommandEvent) -> CommandAck {
     // The most frequent command, by someone planbot knows, in one query fewer.
     let text = command.text.as_deref().unwrap_or_default();
-    match state.assistant.quick_add(command.user_id.as_ref(), text, Utc::now()).await {
+    match state.app.quick_add(command.user_id.as_ref(), text, Utc::now()).await {
         Ok(Some((caller, reply))) => {
             keep_current(state, &caller, command.user_id.as_ref());
             return CommandAck::Reply(reply);
@@ -171,7 +171,7 @@ async fn run_command(state: &AppState, command: &SlackCommandEvent) -> CommandAc
     };
     let place = place_of(command.channel_id.as_ref());
     let text = command.text.clone().unwrap_or_default();
-    match state.assistant.plan_command(&caller, &place, &text, Utc::now()).await {
+    match state.app.plan_command(&caller, &place, &text, Utc::now()).await {
         Ok(Outcome::Reply(reply)) => CommandAck::Reply(reply),
         Ok(Outcome::OpenView(view)) => match state.slack.open_view(command.trigger_id.as_ref(), &view).await {
             Ok(()) => CommandAck::Empty,
@@ -262,7 +262,7 @@ async fn on_mention(state: &AppState, event_id: &str, mention: SlackAppMentionEv
 }
 
 async fn answer(state: &AppState, caller: &Caller, place: &Place, text: &str) -> Reply {
-    state.assistant.converse(caller, place, text, Utc::now()).await.unwrap_or_else(|err| {
+    state.app.converse(caller, place, text, Utc::now()).await.unwrap_or_else(|err| {
         tracing::error!(error = %format!("{err:#}"), "answering a message failed");
         Reply::note(SORRY)
     })

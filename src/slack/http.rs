@@ -14,7 +14,7 @@ use slack_morphism::prelude::*;
 
 use super::handlers;
 use super::verify::{SIGNATURE_HEADER, TIMESTAMP_HEADER, verify};
-use crate::startup::AppState;
+use crate::state::AppState;
 
 /// Slack's payloads are small; anything larger is not from Slack.
 const MAX_BODY: usize = 512 * 1024;

@@ -13,22 +13,22 @@ use chrono::{DateTime, Duration, NaiveTime, Utc};
 use serde_json::Value;
 use slack_morphism::prelude::*;
 
-use crate::assistant::items::{ItemChange, ItemResult};
-use crate::assistant::{AddProblem, Caller, Place, Reply, added_text};
+use crate::app::items::{ItemChange, ItemResult};
+use crate::app::{AddProblem, Caller, Place, Reply, added_text};
 use crate::domain::command::NewItem;
 use crate::domain::enums::{DigestFrequency, DmKind};
 use crate::domain::when::parse_when;
-use crate::slack::api::MessageContent;
+use crate::render::MessageContent;
 use crate::slack::handlers::{caller_or_sorry, place_of, reply_to_click, send_reply};
-use crate::startup::AppState;
+use crate::state::AppState;
 use crate::store::{accounts, users};
-use crate::summary;
-use crate::views::modals::{self, ModalContext, add_fields, callback_ids, settings_fields};
-use crate::views::{self, home, items};
+use crate::render::summary;
+use crate::render::modals::{self, ModalContext, add_fields, callback_ids, settings_fields};
+use crate::render::{self, home, items};
 
 /// Publishes a person's App Home.
 pub async fn publish_home(state: &AppState, slack_user_id: &str) -> anyhow::Result<()> {
-    let caller = state.assistant.caller(slack_user_id).await?;
+    let caller = state.app.caller(slack_user_id).await?;
     publish_home_for(state, &caller, slack_user_id, Utc::now()).await
 }
 
@@ -111,7 +111,7 @@ async fn route_click(state: &AppState, click: &Click, now: DateTime<Utc>) -> any
         items::action_ids::REASSIGN_TO => {
             let item_id = item_id_of_block(&click.action);
             match selected_user(click) {
-                Some(slack_id) => match state.assistant.person(slack_id).await {
+                Some(slack_id) => match state.app.person(slack_id).await {
                     Ok(owner) => change_item(state, click, item_id, ItemChange::Reassign(owner.user_id), now).await,
                     Err(err) => {
                         tracing::warn!(error = %format!("{err:#}"), "could not look up the new owner");
@@ -122,38 +122,38 @@ async fn route_click(state: &AppState, click: &Click, now: DateTime<Utc>) -> any
             }
         }
         items::action_ids::REASSIGN_CANCEL => match item_id() {
-            Some(id) => match state.assistant.visible_item(&click.caller, id).await? {
+            Some(id) => match state.app.visible_item(&click.caller, id).await? {
                 Some(item) => update_source(state, click, id, items::item_blocks(&item, today, now), now).await,
                 None => Ok(()),
             },
             None => Ok(()),
         },
-        views::accounts::action_ids::SHOW_SUMMARY => {
+        render::accounts::action_ids::SHOW_SUMMARY => {
             let Some(id) = account_id() else { return Ok(()) };
-            let reply = state.assistant.summary_by_id(&click.caller, &click_place(click), id, now).await?;
+            let reply = state.app.summary_by_id(&click.caller, &click_place(click), id, now).await?;
             answer(state, click, reply).await
         }
         summary::action_ids::LIST_ACTIONS => {
             let Some(id) = account_id() else { return Ok(()) };
             let reply = match accounts::visible_by_id(&state.pool, click.caller.viewer(), id).await? {
-                Some(account) => state.assistant.items_of_account(&click.caller, &account, now).await?,
+                Some(account) => state.app.items_of_account(&click.caller, &account, now).await?,
                 None => Reply::note("I couldn't find that account among the accounts you can see."),
             };
             answer(state, click, reply).await
         }
         summary::action_ids::FOLLOW => {
             let Some(id) = account_id() else { return Ok(()) };
-            let reply = state.assistant.follow_by_id(&click.caller, &click_place(click), id, true).await?;
+            let reply = state.app.follow_by_id(&click.caller, &click_place(click), id, true).await?;
             answer(state, click, reply).await
         }
-        views::intel::action_ids::ADD_ACTION => {
+        render::intel::action_ids::ADD_ACTION => {
             let Some(id) = click.value.parse().ok() else { return Ok(()) };
-            let reply = state.assistant.intel_to_action(&click.caller, id, now).await?;
+            let reply = state.app.intel_to_action(&click.caller, id, now).await?;
             answer(state, click, reply).await
         }
-        views::intel::action_ids::ADD_THREAT => {
+        render::intel::action_ids::ADD_THREAT => {
             let Some(id) = click.value.parse().ok() else { return Ok(()) };
-            let reply = state.assistant.intel_to_threat(&click.caller, id, now).await?;
+            let reply = state.app.intel_to_threat(&click.caller, id, now).await?;
             answer(state, click, reply).await
         }
         summary::action_ids::ADD_ITEM | home::action_ids::ADD_ITEM => {
@@ -206,7 +206,7 @@ fn item_id_of_block(action: &Value) -> Option<i64> {
 
 async fn change_item(state: &AppState, click: &Click, item_id: Option<i64>, change: ItemChange, now: DateTime<Utc>) -> anyhow::Result<()> {
     let Some(item_id) = item_id else { return Ok(()) };
-    match state.assistant.change_item(&click.caller, item_id, change, now).await? {
+    match state.app.change_item(&click.caller, item_id, change, now).await? {
         ItemResult::Changed { item, .. } => {
             let today = click.caller.today(now);
             update_source(state, click, item_id, items::item_blocks(&item, today, now), now).await
@@ -217,7 +217,7 @@ async fn change_item(state: &AppState, click: &Click, item_id: Option<i64>, chan
 
 async fn show_reassign_picker(state: &AppState, click: &Click, item_id: Option<i64>, now: DateTime<Utc>) -> anyhow::Result<()> {
     let Some(item_id) = item_id else { return Ok(()) };
-    match state.assistant.visible_item(&click.caller, item_id).await? {
+    match state.app.visible_item(&click.caller, item_id).await? {
         Some(item) => {
             let picker = items::reassign_picker(&item, click.caller.today(now), now);
             update_source(state, click, item_id, picker, now).await
@@ -338,7 +338,7 @@ async fn submit_add_item(
     }
     let owner = field(values, add_fields::OWNER).and_then(|v| v["selected_user"].as_str()).map(str::to_string);
     let item = NewItem { account: account.unwrap_or_default(), title: title.unwrap_or_default(), owner, due };
-    match state.assistant.try_add_item(caller, &item).await? {
+    match state.app.try_add_item(caller, &item).await? {
         Ok((added, account)) => {
             let reply = Reply::note(added_text(&added, &account, today));
             let (channel, place) = match &context.channel {

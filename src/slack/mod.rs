@@ -1,9 +1,7 @@
-//! The Slack edge: the Web API client, Block Kit helpers, request
-//! verification, and the handlers for events, commands and interactions
+//! The Slack edge: the Web API client, request verification, and the handlers for events, commands and interactions
 //! that both transports (HTTP and Socket Mode) share.
 
 pub mod api;
-pub mod blocks;
 pub mod client;
 pub mod handlers;
 pub mod http;

@@ -9,7 +9,7 @@ use slack_morphism::prelude::*;
 
 use super::handlers;
 use crate::config::Secret;
-use crate::startup::AppState;
+use crate::state::AppState;
 
 type Client = SlackClient<super::client::Connector>;
 

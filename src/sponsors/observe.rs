@@ -30,7 +30,7 @@ use crate::intel::deliver::{digest, dm_run_at};
 use crate::store::outbox::{self, Delivery, NewMessage, Payload, Target};
 use crate::store::sponsors::{self, Sponsor};
 use crate::store::{accounts, actions, users};
-use crate::views::sponsors::{ContactNews, Followup, SponsorNews, changes_message};
+use crate::render::sponsors::{ContactNews, Followup, SponsorNews, changes_message};
 
 /// The outbox kind of sponsor-change messages.
 pub const KIND: &str = "sponsor";

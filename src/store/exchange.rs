@@ -759,7 +759,7 @@ pub async fn document_whitespace(conn: &mut PgConnection, account_id: i64) -> sq
 }
 
 /// The account's latest news.
-pub async fn document_intel(conn: &mut PgConnection, account_id: i64, limit: i64) -> sqlx::Result<Vec<crate::summary::IntelBrief>> {
+pub async fn document_intel(conn: &mut PgConnection, account_id: i64, limit: i64) -> sqlx::Result<Vec<crate::store::summary::IntelBrief>> {
     sqlx::query_as(
         "select headline, url, category, published_at from intel_item where account_id = $1 \
          order by published_at desc, intel_item_id desc limit $2",

@@ -14,7 +14,7 @@ use chrono::{DateTime, Duration, Utc};
 use serde::{Deserialize, Serialize};
 use sqlx::{PgConnection, PgPool};
 
-use crate::slack::api::MessageContent;
+use crate::render::MessageContent;
 
 /// Where a message goes.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -2,16 +2,91 @@
 //! (eight) whatever the account's size: every list is a page, every total
 //! is counted by the database.
 
-use chrono::NaiveDate;
+use chrono::{DateTime, NaiveDate, Utc};
 use sqlx::PgPool;
 
-use crate::store::accounts::{self, Account};
+use crate::domain::enums::{Appetite, BuyingRole, Influence, Sentiment, Stage};
+use crate::store::accounts::{self, Account, TeamMember};
 use crate::store::actions::ActionItem;
 use crate::store::plans::{self, Plan};
-use crate::summary::{
-    AccountData, ContactBrief, IntelBrief, Relationships, SHOWN_CONTACTS, SHOWN_INTEL, SHOWN_ITEMS,
-    SHOWN_SPONSOR_CHANGES, SHOWN_WHITESPACE, SponsorChangeBrief, WHITESPACE_HORIZON_DAYS, WhitespaceBrief,
-};
+
+/// How many of each list the summary shows before "and N more".
+pub const SHOWN_ITEMS: usize = 8;
+pub const SHOWN_CONTACTS: usize = 6;
+pub const SHOWN_WHITESPACE: usize = 5;
+pub const SHOWN_INTEL: usize = 3;
+pub const SHOWN_SPONSOR_CHANGES: usize = 3;
+/// Whitespace contracts ending within this many days are called out.
+pub const WHITESPACE_HORIZON_DAYS: i64 = 180;
+
+/// Everything the summary shows about one account.
+#[derive(Debug, Clone)]
+pub struct AccountData {
+    pub account: Account,
+    pub team: Vec<TeamMember>,
+    pub plan: Option<Plan>,
+    /// Open items, overdue and soonest due first (a page of them).
+    pub open_items: Vec<ActionItem>,
+    pub open_total: i64,
+    pub overdue_total: i64,
+    pub relationships: Relationships,
+    pub sponsor_changes: Vec<SponsorChangeBrief>,
+    /// Whitespace whose contract ends within [`WHITESPACE_HORIZON_DAYS`], soonest first.
+    pub whitespace_ending: Vec<WhitespaceBrief>,
+    pub whitespace_ending_total: i64,
+    pub whitespace_total: i64,
+    pub intel: Vec<IntelBrief>,
+}
+
+/// The relationship map in numbers, and the contacts worth naming.
+#[derive(Debug, Clone, Default)]
+pub struct Relationships {
+    pub contacts_total: i64,
+    pub high_influence_total: i64,
+    /// High-influence contacts we have a relationship of strength 3 or more with.
+    pub high_influence_covered: i64,
+    /// High-influence promoters still at the company.
+    pub high_influence_promoters: i64,
+    /// Champions, economic buyers, detractors and blockers, most important first.
+    pub highlights: Vec<ContactBrief>,
+}
+
+#[derive(Debug, Clone, PartialEq, sqlx::FromRow)]
+pub struct ContactBrief {
+    pub name: String,
+    pub title: String,
+    pub buying_role: Option<BuyingRole>,
+    pub influence: Option<Influence>,
+    pub sentiment: Option<Sentiment>,
+    pub strength: Option<i16>,
+    pub departed_at: Option<DateTime<Utc>>,
+}
+
+#[derive(Debug, Clone, PartialEq, sqlx::FromRow)]
+pub struct SponsorChangeBrief {
+    pub contact_name: String,
+    pub attribute: String,
+    pub old_value: Option<String>,
+    pub new_value: Option<String>,
+    pub observed_at: DateTime<Utc>,
+}
+
+#[derive(Debug, Clone, PartialEq, sqlx::FromRow)]
+pub struct WhitespaceBrief {
+    pub stage: Stage,
+    pub vendor: String,
+    pub annual_spend: Option<i64>,
+    pub contract_end: Option<NaiveDate>,
+    pub appetite: Option<Appetite>,
+}
+
+#[derive(Debug, Clone, PartialEq, sqlx::FromRow)]
+pub struct IntelBrief {
+    pub headline: String,
+    pub url: Option<String>,
+    pub category: String,
+    pub published_at: DateTime<Utc>,
+}
 
 /// The summary's data for an account, or `None` if it does not exist.
 /// `today` is the viewer's local date (what "overdue" means to them).

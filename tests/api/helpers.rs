@@ -208,7 +208,7 @@ pub struct TestApp {
     pub db: TestDb,
     pub slack: FakeSlack,
     pub http: reqwest::Client,
-    pub state: planbot::startup::AppState,
+    pub state: planbot::state::AppState,
     pub shutdown: tokio_util::sync::CancellationToken,
 }
 

@@ -3,7 +3,7 @@
 
 use axum::http::StatusCode;
 use chrono::{DateTime, Datelike, Duration, NaiveTime, Utc};
-use planbot::assistant::Place;
+use planbot::app::Place;
 use planbot::domain::enums::{DigestFrequency, TeamRole};
 use planbot::intel::poll::{self, PollReport};
 use planbot::store::accounts::{self, Account};
@@ -172,7 +172,7 @@ async fn a_missing_or_wrong_token_is_refused_before_anything_is_read() {
 
     // With no token configured, nobody gets in.
     let mut state = app.state.clone();
-    state.settings = std::sync::Arc::new(planbot::startup::Settings {
+    state.settings = std::sync::Arc::new(planbot::state::Settings {
         signing_secret: state.settings.signing_secret.clone(),
         team_id: state.settings.team_id.clone(),
         api_token: None,
@@ -480,11 +480,11 @@ async fn the_next_poll_sends_the_feeds_validators_and_a_304_changes_nothing() {
 async fn plan_follow_chooses_kinds_of_news_and_the_summary_button_keeps_the_choice() {
     let app = spawn_app().await;
     let (acme, dana, _) = acme(&app).await;
-    let assistant = &app.state.assistant;
+    let assistant = &app.state.app;
     let caller = assistant.caller(dana.slack_id.as_deref().unwrap()).await.unwrap();
     let now = Utc::now();
-    let reply = |outcome: planbot::assistant::Outcome| match outcome {
-        planbot::assistant::Outcome::Reply(reply) => reply.content.text,
+    let reply = |outcome: planbot::app::Outcome| match outcome {
+        planbot::app::Outcome::Reply(reply) => reply.content.text,
         other => panic!("{other:?}"),
     };
     let categories = || async {
@@ -531,7 +531,7 @@ async fn one_click_turns_a_news_item_into_an_action_item_or_a_threat() {
     )
     .await;
     let item_id = body["items"][0]["intel_item_id"].as_i64().unwrap();
-    let assistant = &app.state.assistant;
+    let assistant = &app.state.app;
     let caller = assistant.caller(dana.slack_id.as_deref().unwrap()).await.unwrap();
     let now = Utc::now();
 

@@ -2,7 +2,7 @@
 //! through 429s, failures, dead workers and unknown people.
 
 use chrono::{DateTime, Duration, Utc};
-use planbot::slack::api::MessageContent;
+use planbot::render::MessageContent;
 use planbot::store::outbox::{self, Delivery, NewMessage, Pacing, Payload, Target};
 use planbot::store::users::{self, NewUser};
 use sqlx::PgPool;

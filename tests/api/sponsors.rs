@@ -192,7 +192,7 @@ async fn a_champion_leaving_becomes_one_follow_up_and_a_single_threaded_warning(
     let today = Utc::now().date_naive();
     let data = planbot::store::summary::gather(pool, acme.account.account_id, today).await.unwrap().unwrap();
     assert_eq!(data.relationships.high_influence_promoters, 1);
-    let summary = serde_json::to_string(&planbot::summary::render(&data, Utc::now(), chrono_tz::UTC)).unwrap();
+    let summary = serde_json::to_string(&planbot::render::summary::render(&data, Utc::now(), chrono_tz::UTC)).unwrap();
     assert!(summary.contains("*Single-threaded:* only one high-influence promoter"), "{summary}");
     assert!(summary.contains("Left the company: Jane Doe"), "{summary}");
 

@@ -4,9 +4,9 @@
 use chrono::NaiveDate;
 use slack_morphism::prelude::SlackBlock;
 
-use crate::slack::blocks::{button, context, escape, section, section_with_button};
+use crate::render::blocks::{button, context, escape, section, section_with_button};
 use crate::store::accounts::{AccountOverview, AccountRef};
-use crate::summary::due_phrase;
+use crate::render::summary::due_phrase;
 
 pub mod action_ids {
     /// A button that shows an account's summary; its value is the account id.

@@ -5,8 +5,8 @@ use chrono::{DateTime, Utc};
 use chrono_tz::Tz;
 use slack_morphism::prelude::SlackBlock;
 
-use crate::slack::api::MessageContent;
-use crate::slack::blocks::{self, actions, brief, button, context, escape, section};
+use crate::render::MessageContent;
+use crate::render::blocks::{self, actions, brief, button, context, escape, section};
 use crate::store::intel::IntelItem;
 
 /// Action ids of the buttons under each item; the value is the intel item id.

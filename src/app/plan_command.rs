@@ -3,20 +3,20 @@
 use chrono::{DateTime, Utc};
 
 use super::items::{ItemChange, ItemResult};
-use super::{AccountChoice, Assistant, Caller, Outcome, Place, Reply};
+use super::{AccountChoice, App, Caller, Outcome, Place, Reply};
 use crate::domain::command::{self, ActionsScope, NewItem, PlanCommand};
 use crate::domain::follow::parse_follow_target;
 use crate::domain::intent::ActionFilter;
 use crate::domain::when::describe_due;
 use crate::intel::classify::IntelCategory;
-use crate::slack::api::MessageContent;
+use crate::render::MessageContent;
 use crate::store::accounts::Account;
 use crate::store::actions::{self, ActionItem, AddError, NewAction};
 use crate::store::subscriptions::{self, Follower};
-use crate::views;
-use crate::views::modals::ModalContext;
+use crate::render;
+use crate::render::modals::ModalContext;
 
-impl Assistant {
+impl App {
     /// Runs `/plan <text>` for the caller. Every mistake is answered with what
     /// was wrong and how to write it, and changes nothing.
     pub async fn plan_command(&self, caller: &Caller, place: &Place, text: &str, now: DateTime<Utc>) -> anyhow::Result<Outcome> {
@@ -31,7 +31,7 @@ impl Assistant {
             PlanCommand::Summary { account: Some(name) } => self.summary_for_name(caller, place, &name, now).await?,
             PlanCommand::Add(None) => {
                 let context = ModalContext { channel: channel_of(place) };
-                let view = views::modals::add_item(None, caller.user.slack_id.as_deref(), &context);
+                let view = render::modals::add_item(None, caller.user.slack_id.as_deref(), &context);
                 return Ok(Outcome::OpenView(Box::new(view)));
             }
             PlanCommand::Add(Some(item)) => self.add_item(caller, &item, now).await?,
@@ -47,7 +47,7 @@ impl Assistant {
             PlanCommand::Unfollow { account } => self.follow(caller, place, &account, false).await?,
             PlanCommand::Settings => {
                 let context = ModalContext { channel: channel_of(place) };
-                return Ok(Outcome::OpenView(Box::new(views::modals::settings(&caller.user, &context))));
+                return Ok(Outcome::OpenView(Box::new(render::modals::settings(&caller.user, &context))));
             }
         };
         Ok(Outcome::Reply(reply))
@@ -66,7 +66,7 @@ impl Assistant {
                     example.replace("{account}", &choices[0].name)
                 )))
             }
-            AccountChoice::NotFound => Err(Reply::note(crate::views::accounts::not_found_text(asked))),
+            AccountChoice::NotFound => Err(Reply::note(crate::render::accounts::not_found_text(asked))),
         })
     }
 
@@ -176,7 +176,7 @@ impl Assistant {
         let (items, total) = actions::open_for_account(
             &self.pool,
             account.account_id,
-            views::items::MAX_ITEMS_WITH_BUTTONS as i64,
+            render::items::MAX_ITEMS_WITH_BUTTONS as i64,
         )
         .await?;
         if total == 0 {
@@ -185,7 +185,7 @@ impl Assistant {
         let heading = format!("*Open action items of {}* · {total}", account.name);
         Ok(Reply::private(MessageContent::new(
             format!("Open action items of {}: {total}", account.name),
-            views::items::item_list(&heading, &items, total, today, now),
+            render::items::item_list(&heading, &items, total, today, now),
         )))
     }
 

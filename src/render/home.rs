@@ -5,10 +5,10 @@ use chrono::{DateTime, Utc};
 use chrono_tz::Tz;
 use slack_morphism::prelude::*;
 
-use crate::slack::blocks::{self, actions, button, context, divider, escape, header, limits, section};
+use crate::render::blocks::{self, actions, button, context, divider, escape, header, limits, section};
 use crate::store::home::{DEADLINE_DAYS, HomeData, UPCOMING_DAYS};
-use crate::summary::due_phrase;
-use crate::views::{accounts, items};
+use crate::render::summary::due_phrase;
+use crate::render::{accounts, items};
 
 pub mod action_ids {
     pub const ADD_ITEM: &str = "home.add_item";

@@ -1,20 +1,20 @@
 //! What the buttons on intel messages and the summary's *Follow intel* do.
 //! The Slack interaction handler routes clicks here by action id
-//! ([`crate::views::intel::action_ids`], [`crate::summary::action_ids::FOLLOW`]).
+//! ([`crate::render::intel::action_ids`], [`crate::render::summary::action_ids::FOLLOW`]).
 
 use chrono::{DateTime, Duration, Utc};
 
-use super::{Assistant, Caller, Place, Reply};
+use super::{App, Caller, Place, Reply};
 use crate::domain::when::describe_due;
 use crate::store::intel::{self, IntelItem};
 use crate::store::plans::{self, Plan};
 use crate::store::{accounts, actions};
-use crate::views;
+use crate::render;
 
 /// Days the follow-up item made from a news story is due in.
 pub const FOLLOW_UP_DAYS: i64 = 7;
 
-impl Assistant {
+impl App {
     /// The news item behind a click, with the account's active plan, or the
     /// reply that says why there is nothing to add it to.
     async fn intel_and_plan(&self, caller: &Caller, intel_item_id: i64) -> anyhow::Result<Result<(IntelItem, Plan), Reply>> {
@@ -45,7 +45,7 @@ impl Assistant {
             Ok(found) => found,
             Err(reply) => return Ok(reply),
         };
-        let title = views::intel::action_title(&item);
+        let title = render::intel::action_title(&item);
         let today = caller.today(now);
         let due = today + Duration::days(FOLLOW_UP_DAYS);
         let mut tx = crate::store::begin(&self.pool, caller.actor()).await?;
@@ -70,7 +70,7 @@ impl Assistant {
             Ok(found) => found,
             Err(reply) => return Ok(reply),
         };
-        let line = views::intel::threat_line(&item);
+        let line = render::intel::threat_line(&item);
         if plan.threats_risks.contains(&line) {
             return Ok(Reply::note(format!("This story is already in *{}*'s threats and risks.", item.account_name)));
         }
@@ -81,7 +81,7 @@ impl Assistant {
             ":warning: Added to the threats and risks of *{}* ({}): {}",
             item.account_name,
             plan.name,
-            crate::slack::blocks::escape(&line)
+            crate::render::blocks::escape(&line)
         )))
     }
 

@@ -8,14 +8,14 @@ use chrono_tz::Tz;
 use crate::domain::enums::DigestFrequency;
 use crate::domain::plan::section_by_key;
 use crate::domain::when::days_phrase;
-use crate::slack::api::MessageContent;
-use crate::slack::blocks::{brief, context, escape, fit_message, header, line_sections, section};
+use crate::render::MessageContent;
+use crate::render::blocks::{brief, context, escape, fit_message, header, line_sections, section};
 use crate::store::actions::ActionItem;
 use crate::store::digests::{AccountChanges, AccountDate};
 use crate::store::notices::{Deadline, StalePlan, Subject, UnplannedRenewal};
 use crate::store::users::{User, mention};
-use crate::summary::{due_phrase, item_line};
-use crate::views::items::item_list;
+use crate::render::summary::{due_phrase, item_line};
+use crate::render::items::item_list;
 
 fn plural(count: i64, one: &str, many: &str) -> String {
     format!("{count} {}", if count == 1 { one } else { many })
@@ -268,8 +268,8 @@ mod tests {
         let blocks = blocks_json(&content);
         assert_eq!(blocks.len(), 1 + 3 * 2);
         assert_eq!(blocks[1]["block_id"], "item:1");
-        assert_eq!(blocks[2]["elements"][0]["action_id"], crate::views::items::action_ids::DONE);
-        assert_eq!(blocks[6]["elements"][3]["action_id"], crate::views::items::action_ids::REASSIGN);
+        assert_eq!(blocks[2]["elements"][0]["action_id"], crate::render::items::action_ids::DONE);
+        assert_eq!(blocks[6]["elements"][3]["action_id"], crate::render::items::action_ids::REASSIGN);
     }
 
     #[test]

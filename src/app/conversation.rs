@@ -2,15 +2,15 @@
 
 use chrono::{DateTime, Datelike, Duration, Utc};
 
-use super::{AccountChoice, Assistant, Caller, Place, Reply};
+use super::{AccountChoice, App, Caller, Place, Reply};
 use crate::domain::command::strip_mentions;
 use crate::domain::intent::{self, ActionFilter, Intent, SummaryTarget};
-use crate::slack::api::MessageContent;
+use crate::render::MessageContent;
 use crate::store::actions::{self, OwnerFilter};
-use crate::views;
+use crate::render;
 
 /// How many items a list shows (each with its buttons).
-const LISTED_ITEMS: i64 = views::items::MAX_ITEMS_WITH_BUTTONS as i64;
+const LISTED_ITEMS: i64 = render::items::MAX_ITEMS_WITH_BUTTONS as i64;
 
 pub const HELP: &str = "*Here's what I can do.* Talk to me in plain words:\n\
 • `summarize my account` — your account, or a list of yours\n\
@@ -21,7 +21,7 @@ Or use `/plan`:\n\
 • `/plan done 142` · `/plan snooze 142 next week` · `/plan actions overdue`\n\
 • `/plan link Acme` · `/plan follow Acme` · `/plan settings` · `/plan help` for everything";
 
-impl Assistant {
+impl App {
     /// Answers a message written to planbot in plain language.
     pub async fn converse(&self, caller: &Caller, place: &Place, text: &str, now: DateTime<Utc>) -> anyhow::Result<Reply> {
         let (text, _mentioned) = strip_mentions(text);
@@ -71,7 +71,7 @@ impl Assistant {
         let heading = format!("*{title}* · {total}");
         Ok(Reply::private(MessageContent::new(
             format!("{title}: {total}"),
-            views::items::item_list(&heading, &items, total, today, now),
+            render::items::item_list(&heading, &items, total, today, now),
         )))
     }
 }

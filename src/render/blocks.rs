@@ -9,6 +9,8 @@ use std::collections::HashMap;
 
 use slack_morphism::prelude::*;
 
+pub use crate::domain::text::clip;
+
 /// Slack's documented Block Kit limits.
 pub mod limits {
     pub const MESSAGE_BLOCKS: usize = 50;
@@ -29,15 +31,6 @@ pub mod limits {
     pub const MESSAGE_TEXT: usize = 4000;
 }
 
-/// Cuts `text` to at most `max` characters, ending with an ellipsis when cut.
-pub fn clip(text: &str, max: usize) -> String {
-    if text.chars().count() <= max {
-        return text.to_string();
-    }
-    let mut out: String = text.chars().take(max.saturating_sub(1)).collect();
-    out.push('…');
-    out
-}
 
 /// The first `max` characters of a longer text, cut at a word boundary.
 pub fn brief(text: &str, max: usize) -> String {

@@ -4,7 +4,7 @@
 use chrono::{DateTime, NaiveDate, Utc};
 use chrono_tz::Tz;
 
-use super::{Assistant, Caller};
+use super::{App, Caller};
 use crate::domain::enums::ActionStatus;
 use crate::domain::when::describe_due;
 use crate::store::accounts;
@@ -33,7 +33,7 @@ pub fn start_of_day(date: NaiveDate, tz: Tz) -> DateTime<Utc> {
     crate::domain::window::local_instant(tz, date.and_time(chrono::NaiveTime::MIN))
 }
 
-impl Assistant {
+impl App {
     /// An item the caller may see (its account is visible to them).
     pub async fn visible_item(&self, caller: &Caller, item_id: i64) -> anyhow::Result<Option<ActionItem>> {
         let Some(item) = actions::by_id(&self.pool, item_id).await? else { return Ok(None) };

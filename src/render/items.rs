@@ -5,9 +5,9 @@ use chrono::{DateTime, NaiveDate, Utc};
 use slack_morphism::prelude::*;
 
 use crate::domain::enums::ActionStatus;
-use crate::slack::blocks::{self, actions, button, context, escape, limits, section};
+use crate::render::blocks::{self, actions, button, context, escape, limits, section};
 use crate::store::actions::ActionItem;
-use crate::summary::item_line;
+use crate::render::summary::item_line;
 
 /// Action ids of the item buttons.
 pub mod action_ids {

@@ -5,8 +5,8 @@
 use slack_morphism::prelude::SlackBlock;
 
 use crate::domain::enums::{BuyingRole, Influence, SponsorAttribute};
-use crate::slack::api::MessageContent;
-use crate::slack::blocks::{self, context, escape, section};
+use crate::render::MessageContent;
+use crate::render::blocks::{self, context, escape, section};
 
 /// One contact's news.
 #[derive(Debug, Clone, PartialEq)]

@@ -1,6 +1,14 @@
-//! What planbot answers, whatever the transport: the Slack handlers (HTTP
-//! and Socket Mode) and the demo call these same functions and only differ
-//! in how they deliver the [`Reply`].
+//! The application layer: **every answer and every change starts here**,
+//! whatever the transport. The Slack handlers (HTTP and Socket Mode), the
+//! demo and the tests call these same functions and only differ in how they
+//! deliver the [`Reply`]. Who is asking, what they may see, which rules a
+//! change must pass and what is written all live here, once.
+//!
+//! May import: [`crate::domain`] (parsing and rules), [`crate::store`] (all
+//! SQL), [`crate::render`] (what the answer looks like), and the Slack Web
+//! API trait. The transports (`slack/`, `api/`, `demo/`) call down into it;
+//! nothing here knows how a request arrived. The clock is read by the
+//! caller, once per request, and passed down as `now`.
 
 mod conversation;
 mod intel;
@@ -24,11 +32,11 @@ use crate::store::accounts::{self, Account, AccountRef, CallerQuery, CallerView,
 use crate::store::batch::Batcher;
 use crate::store::users::{self, User};
 use crate::store::{self, Actor};
-use crate::views;
+use crate::render;
 
 /// planbot's answers. Cheap to clone: one per request is fine.
 #[derive(Clone)]
-pub struct Assistant {
+pub struct App {
     pub pool: PgPool,
     pub slack: Arc<dyn SlackApi>,
     admins: Arc<HashSet<String>>,
@@ -140,10 +148,10 @@ fn caller_lookup(pool: PgPool) -> CallerLookup {
     })
 }
 
-impl Assistant {
+impl App {
     pub fn new(pool: PgPool, slack: Arc<dyn SlackApi>, admins: impl IntoIterator<Item = String>) -> Self {
         let pool_for_lookups = pool.clone();
-        Assistant {
+        App {
             items: ItemWriter::new(pool.clone()),
             pool,
             slack,
@@ -242,8 +250,8 @@ impl Assistant {
             .await?
             .ok_or_else(|| anyhow::anyhow!("account {} vanished while its summary was gathered", account.account_id))?;
         let content = MessageContent::new(
-            crate::summary::fallback_text(&data),
-            crate::summary::render(&data, now, caller.tz()),
+            crate::render::summary::fallback_text(&data),
+            crate::render::summary::render(&data, now, caller.tz()),
         );
         let shared = match place {
             Place::Direct => true,
@@ -264,7 +272,7 @@ impl Assistant {
             [only] => self.summary_by_id(caller, place, only.account_id, now).await,
             several => Ok(Reply::private(MessageContent::new(
                 format!("Your {} accounts", several.len()),
-                views::accounts::my_accounts(several, today),
+                render::accounts::my_accounts(several, today),
             ))),
         }
     }
@@ -275,9 +283,9 @@ impl Assistant {
             AccountChoice::One(account) => self.summary(caller, place, &account, now).await,
             AccountChoice::Several(choices) => Ok(Reply::private(MessageContent::new(
                 format!("Which account did you mean by “{asked}”?"),
-                views::accounts::choose_account(asked, &choices),
+                render::accounts::choose_account(asked, &choices),
             ))),
-            AccountChoice::NotFound => Ok(Reply::note(views::accounts::not_found_text(asked))),
+            AccountChoice::NotFound => Ok(Reply::note(render::accounts::not_found_text(asked))),
         }
     }
 }

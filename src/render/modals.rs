@@ -6,7 +6,7 @@ use serde::{Deserialize, Serialize};
 use slack_morphism::prelude::*;
 
 use crate::domain::enums::{DigestFrequency, DmKind};
-use crate::slack::blocks::{clip, limits, section};
+use crate::render::blocks::{clip, limits, section};
 use crate::store::users::User;
 
 pub mod callback_ids {

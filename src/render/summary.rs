@@ -6,91 +6,17 @@ use chrono::{DateTime, NaiveDate, Utc};
 use chrono_tz::Tz;
 use slack_morphism::prelude::SlackBlock;
 
-use crate::domain::enums::{Appetite, BuyingRole, Influence, Sentiment, Stage};
+use crate::domain::enums::{BuyingRole, Sentiment};
 use crate::domain::when::describe_due;
-use crate::slack::blocks::{self, actions, brief, button, context, divider, escape, fields, header, line_sections, section};
-use crate::store::accounts::{Account, TeamMember};
+use crate::render::blocks::{self, actions, brief, button, context, divider, escape, fields, header, line_sections, section};
+use crate::store::accounts::TeamMember;
 use crate::store::actions::ActionItem;
 use crate::store::plans::Plan;
+use crate::store::summary::{
+    AccountData, ContactBrief, IntelBrief, SHOWN_CONTACTS, SHOWN_INTEL, SHOWN_ITEMS, SHOWN_SPONSOR_CHANGES, SHOWN_WHITESPACE,
+    Relationships, SponsorChangeBrief, WHITESPACE_HORIZON_DAYS,
+};
 use crate::store::users::mention;
-
-/// How many of each list the summary shows before "and N more".
-pub const SHOWN_ITEMS: usize = 8;
-pub const SHOWN_CONTACTS: usize = 6;
-pub const SHOWN_WHITESPACE: usize = 5;
-pub const SHOWN_INTEL: usize = 3;
-pub const SHOWN_SPONSOR_CHANGES: usize = 3;
-/// Whitespace contracts ending within this many days are called out.
-pub const WHITESPACE_HORIZON_DAYS: i64 = 180;
-
-/// Everything the summary shows about one account.
-#[derive(Debug, Clone)]
-pub struct AccountData {
-    pub account: Account,
-    pub team: Vec<TeamMember>,
-    pub plan: Option<Plan>,
-    /// Open items, overdue and soonest due first (a page of them).
-    pub open_items: Vec<ActionItem>,
-    pub open_total: i64,
-    pub overdue_total: i64,
-    pub relationships: Relationships,
-    pub sponsor_changes: Vec<SponsorChangeBrief>,
-    /// Whitespace whose contract ends within [`WHITESPACE_HORIZON_DAYS`], soonest first.
-    pub whitespace_ending: Vec<WhitespaceBrief>,
-    pub whitespace_ending_total: i64,
-    pub whitespace_total: i64,
-    pub intel: Vec<IntelBrief>,
-}
-
-/// The relationship map in numbers, and the contacts worth naming.
-#[derive(Debug, Clone, Default)]
-pub struct Relationships {
-    pub contacts_total: i64,
-    pub high_influence_total: i64,
-    /// High-influence contacts we have a relationship of strength 3 or more with.
-    pub high_influence_covered: i64,
-    /// High-influence promoters still at the company.
-    pub high_influence_promoters: i64,
-    /// Champions, economic buyers, detractors and blockers, most important first.
-    pub highlights: Vec<ContactBrief>,
-}
-
-#[derive(Debug, Clone, PartialEq, sqlx::FromRow)]
-pub struct ContactBrief {
-    pub name: String,
-    pub title: String,
-    pub buying_role: Option<BuyingRole>,
-    pub influence: Option<Influence>,
-    pub sentiment: Option<Sentiment>,
-    pub strength: Option<i16>,
-    pub departed_at: Option<DateTime<Utc>>,
-}
-
-#[derive(Debug, Clone, PartialEq, sqlx::FromRow)]
-pub struct SponsorChangeBrief {
-    pub contact_name: String,
-    pub attribute: String,
-    pub old_value: Option<String>,
-    pub new_value: Option<String>,
-    pub observed_at: DateTime<Utc>,
-}
-
-#[derive(Debug, Clone, PartialEq, sqlx::FromRow)]
-pub struct WhitespaceBrief {
-    pub stage: Stage,
-    pub vendor: String,
-    pub annual_spend: Option<i64>,
-    pub contract_end: Option<NaiveDate>,
-    pub appetite: Option<Appetite>,
-}
-
-#[derive(Debug, Clone, PartialEq, sqlx::FromRow)]
-pub struct IntelBrief {
-    pub headline: String,
-    pub url: Option<String>,
-    pub category: String,
-    pub published_at: DateTime<Utc>,
-}
 
 /// Action ids of the summary's buttons (the interaction handler routes on them).
 pub mod action_ids {

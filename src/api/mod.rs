@@ -32,7 +32,8 @@ use serde_json::{Map, Value};
 use sha2::{Digest, Sha256};
 
 use crate::state::AppState;
-use crate::store::accounts::{self, AccountIndex, AccountKey};
+use crate::domain::account_index::{AccountIndex, AccountKey};
+use crate::store::accounts;
 
 /// Largest request body accepted.
 pub const MAX_BODY_BYTES: usize = 1024 * 1024;

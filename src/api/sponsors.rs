@@ -149,7 +149,7 @@ const MAX_VALUE_CHARS: usize = 300;
 fn validate(
     path: &str,
     item: ObservationIn,
-    account: Result<crate::store::accounts::AccountKey, String>,
+    account: Result<crate::domain::account_index::AccountKey, String>,
     now: chrono::DateTime<Utc>,
 ) -> Result<Observation, Vec<String>> {
     let mut problems = Vec::new();

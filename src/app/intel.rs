@@ -5,6 +5,7 @@
 use chrono::{DateTime, Duration, Utc};
 
 use super::{App, Caller, Place, Reply};
+use crate::domain::people::Person;
 use crate::domain::when::describe_due;
 use crate::store::intel::{self, IntelItem};
 use crate::store::plans::{self, Plan};

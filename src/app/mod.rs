@@ -10,8 +10,10 @@
 //! nothing here knows how a request arrived. The clock is read by the
 //! caller, once per request, and passed down as `now`.
 
+mod batch;
 mod conversation;
 mod intel;
+pub mod item_writer;
 pub mod items;
 mod plan_command;
 
@@ -27,9 +29,9 @@ use sqlx::PgPool;
 
 use crate::domain::names::{self, Candidate, NameMatch};
 use crate::slack::api::{MessageContent, SlackApi};
-use crate::store::item_writer::ItemWriter;
+use item_writer::ItemWriter;
 use crate::store::accounts::{self, Account, AccountRef, CallerQuery, CallerView, Viewer};
-use crate::store::batch::Batcher;
+use batch::Batcher;
 use crate::store::users::{self, User};
 use crate::store::{self, Actor};
 use crate::render;

@@ -4,6 +4,7 @@ use chrono::{DateTime, Utc};
 
 use super::items::{ItemChange, ItemResult};
 use super::{AccountChoice, App, Caller, Outcome, Place, Reply};
+use crate::domain::people::Person;
 use crate::domain::command::{self, ActionsScope, NewItem, PlanCommand};
 use crate::domain::follow::parse_follow_target;
 use crate::domain::intent::ActionFilter;

@@ -2,12 +2,16 @@
 //! into it: dates, `/plan` commands, what a message means, account names.
 //! Nothing here reads the clock or the database.
 
+pub mod account_index;
 pub mod command;
 pub mod enums;
 pub mod exchange;
 pub mod follow;
+pub mod horizons;
 pub mod intent;
 pub mod names;
+pub mod pacing;
+pub mod people;
 pub mod plan;
 pub mod schedule;
 pub mod text;

@@ -50,3 +50,23 @@ pub const SECTIONS: [Section; 14] = [
 pub fn section_by_key(key: &str) -> Option<&'static Section> {
     SECTIONS.iter().find(|s| s.key == key)
 }
+
+/// A plan's sections that hold something (their count), and those still
+/// empty, given the text of each section by its key.
+pub fn completeness<'a>(text_of: impl Fn(&'static str) -> &'a str) -> (usize, Vec<&'static Section>) {
+    let missing: Vec<_> = SECTIONS.iter().filter(|s| text_of(s.key).trim().is_empty()).collect();
+    (SECTIONS.len() - missing.len(), missing)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn completeness_counts_sections_with_text_and_names_the_empty_ones() {
+        let (filled, missing) = completeness(|key| if key == "goals" || key == "action_plan" { "set" } else { "  " });
+        assert_eq!(filled, 2);
+        assert_eq!(missing.len(), SECTIONS.len() - 2);
+        assert!(missing.iter().all(|s| s.key != "goals" && s.key != "action_plan"));
+    }
+}

@@ -12,7 +12,8 @@ use super::table::{self, Problem, Table};
 use crate::domain::enums::{ActionStatus, Appetite, BuyingRole, Influence, PlanStatus, PlanType, Rank, Sentiment, Stage, TeamRole, UserRole};
 use crate::domain::names::match_key;
 use crate::domain::plan::SECTIONS;
-use crate::store::accounts::{self, AccountIndex, AccountKey, Unresolved};
+use crate::domain::account_index::{AccountIndex, AccountKey, Unresolved};
+use crate::store::accounts;
 use crate::store::exchange::{self as rows, Written};
 
 #[derive(Debug, thiserror::Error)]

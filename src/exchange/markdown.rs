@@ -61,7 +61,7 @@ pub fn render(doc: &PlanDocument, now: DateTime<Utc>) -> String {
     let _ = writeln!(out, "# {title}\n");
     match &doc.plan {
         Some(plan) => {
-            let (filled, _) = plan.completeness();
+            let (filled, _) = crate::domain::plan::completeness(|key| plan.section(key));
             let due = plan.due_date.map(|d| format!(" · due {}", date(Some(d)))).unwrap_or_default();
             let _ = writeln!(
                 out,

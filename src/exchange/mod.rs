@@ -245,7 +245,7 @@ pub async fn plan_markdown(pool: &PgPool, asked: &str, now: DateTime<Utc>) -> an
     let mut conn = pool.acquire().await?;
     let keys = store::accounts::all_keys(&mut conn).await?;
     let candidates: Vec<Candidate> = keys.iter().map(|k| Candidate { id: k.account_id, name: &k.name }).collect();
-    let account_id = match store::accounts::AccountIndex::new(keys.clone()).by_name(asked) {
+    let account_id = match crate::domain::account_index::AccountIndex::new(keys.clone()).by_name(asked) {
         Ok(found) => found.account_id,
         Err(_) => match resolve(asked, &candidates) {
             NameMatch::One(id) => id,

@@ -9,6 +9,7 @@ use chrono::{DateTime, Duration, Utc};
 use sha2::{Digest, Sha256};
 use sqlx::PgConnection;
 
+use crate::domain::people::Person;
 use crate::domain::enums::DmKind;
 use crate::store::intel::IntelItem;
 use crate::store::outbox::{self, Delivery, NewMessage, Payload, Target};

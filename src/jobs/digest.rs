@@ -9,6 +9,7 @@ use chrono::{DateTime, Duration, Utc};
 use sqlx::PgConnection;
 
 use super::{Outgoing, Report, day_key, zone};
+use crate::domain::people::Person;
 use crate::domain::enums::DigestFrequency;
 use crate::domain::schedule::{Due, Schedule};
 use crate::store::digests::{self, DueDigests};

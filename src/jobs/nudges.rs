@@ -16,6 +16,7 @@ use chrono::{DateTime, NaiveDate, Utc};
 use sqlx::PgConnection;
 
 use super::{JobSettings, Outgoing, Report, day_key, due_zones};
+use crate::domain::people::Person;
 use crate::domain::enums::DmKind;
 use crate::domain::schedule::Due;
 use crate::store::actions::ActionItem;

@@ -11,6 +11,7 @@ use chrono::{DateTime, Duration, Utc};
 use sqlx::PgConnection;
 
 use super::{JobSettings, Outgoing, Report, due_zones};
+use crate::domain::people::Person;
 use crate::domain::enums::DmKind;
 use crate::domain::schedule::Due;
 use crate::store::jobs as job_store;

@@ -6,7 +6,8 @@ use chrono_tz::Tz;
 use slack_morphism::prelude::*;
 
 use crate::render::blocks::{self, actions, button, context, divider, escape, header, limits, section};
-use crate::store::home::{DEADLINE_DAYS, HomeData, UPCOMING_DAYS};
+use crate::domain::horizons::{DEADLINE_DAYS, UPCOMING_DAYS};
+use crate::store::home::HomeData;
 use crate::render::summary::due_phrase;
 use crate::render::{accounts, items};
 

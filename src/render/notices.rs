@@ -5,6 +5,7 @@
 use chrono::{DateTime, NaiveDate, Utc};
 use chrono_tz::Tz;
 
+use crate::domain::people::Person;
 use crate::domain::enums::DigestFrequency;
 use crate::domain::plan::section_by_key;
 use crate::domain::when::days_phrase;
@@ -13,7 +14,8 @@ use crate::render::blocks::{brief, context, escape, fit_message, header, line_se
 use crate::store::actions::ActionItem;
 use crate::store::digests::{AccountChanges, AccountDate};
 use crate::store::notices::{Deadline, StalePlan, Subject, UnplannedRenewal};
-use crate::store::users::{User, mention};
+use crate::domain::people::mention;
+use crate::store::users::User;
 use crate::render::summary::{due_phrase, item_line};
 use crate::render::items::item_list;
 

@@ -16,7 +16,7 @@ use crate::store::summary::{
     AccountData, ContactBrief, IntelBrief, SHOWN_CONTACTS, SHOWN_INTEL, SHOWN_ITEMS, SHOWN_SPONSOR_CHANGES, SHOWN_WHITESPACE,
     Relationships, SponsorChangeBrief, WHITESPACE_HORIZON_DAYS,
 };
-use crate::store::users::mention;
+use crate::domain::people::mention;
 
 /// Action ids of the summary's buttons (the interaction handler routes on them).
 pub mod action_ids {
@@ -116,7 +116,7 @@ fn plan_text(plan: Option<&Plan>, today: NaiveDate) -> String {
     let Some(plan) = plan else {
         return ":warning: *No active plan.* Create one and add its Plan Info so the team works from one page.".into();
     };
-    let (done, missing) = plan.completeness();
+    let (done, missing) = crate::domain::plan::completeness(|key| plan.section(key));
     let total = crate::domain::plan::SECTIONS.len();
     let mut text = format!(
         ":dart: *Plan:* {} ({} plan) · due {} · {done}/{total} sections filled",

@@ -33,7 +33,7 @@ pub async fn publish_home(state: &AppState, slack_user_id: &str) -> anyhow::Resu
 }
 
 async fn publish_home_for(state: &AppState, caller: &Caller, slack_user_id: &str, now: DateTime<Utc>) -> anyhow::Result<()> {
-    let data = crate::store::home::gather(&state.pool, caller.user.user_id, caller.today(now)).await?;
+    let data = crate::store::home::gather(&state.pool, caller.user.user_id, &crate::domain::horizons::HomeWindows::on(caller.today(now))).await?;
     let view = home::render(&data, &caller.user.display_name, now, caller.tz());
     state.slack.publish_home(slack_user_id, &view).await.context("views.publish failed")
 }

@@ -301,7 +301,7 @@ async fn announce(
             action_item_id: item_id,
             title,
             owner: owner
-                .map(|o| users::mention(o.slack_id.as_deref(), &o.display_name, &o.email))
+                .map(|o| crate::domain::people::mention(o.slack_id.as_deref(), &o.display_name, &o.email))
                 .unwrap_or_else(|| "the account owner".into()),
         });
     }

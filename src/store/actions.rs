@@ -26,7 +26,7 @@ pub struct ActionItem {
 
 impl ActionItem {
     pub fn owner_mention(&self) -> String {
-        super::users::mention(self.owner_slack_id.as_deref(), &self.owner_name, &self.owner_email)
+        crate::domain::people::mention(self.owner_slack_id.as_deref(), &self.owner_name, &self.owner_email)
     }
 
     pub fn is_overdue(&self, today: NaiveDate) -> bool {
@@ -88,7 +88,7 @@ pub async fn add(pool: &PgPool, new: &NewAction, actor: Actor) -> Result<ActionI
 /// Adds several items, each to its account's active plan, in one statement
 /// and one transaction: what [`add`] does for each, at a fraction of the
 /// cost per item when many people add items at once (see
-/// [`crate::store::item_writer`]). `None` for an item whose account has no
+/// [`crate::app::item_writer`]). `None` for an item whose account has no
 /// active plan. Each item's audit row names the person who added it (its
 /// `created_by`), and its source.
 pub async fn add_many(pool: &PgPool, items: &[(NewAction, Actor)]) -> sqlx::Result<Vec<Option<ActionItem>>> {

@@ -10,14 +10,12 @@
 pub mod accounts;
 pub mod actions;
 pub mod audit;
-pub mod batch;
 pub mod contacts;
 pub mod digests;
 pub mod events;
 pub mod home;
 pub mod exchange;
 pub mod intel;
-pub mod item_writer;
 pub mod jobs;
 pub mod notices;
 pub mod nudges;

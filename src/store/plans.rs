@@ -4,7 +4,7 @@ use chrono::{DateTime, NaiveDate, Utc};
 use sqlx::{PgConnection, PgPool};
 
 use crate::domain::enums::{PlanStatus, PlanType, TeamRole};
-use crate::domain::plan::{SECTIONS, Section};
+use crate::domain::plan::SECTIONS;
 
 #[derive(Debug, Clone, PartialEq, sqlx::FromRow)]
 pub struct Plan {
@@ -58,12 +58,6 @@ impl Plan {
             "action_plan" => &self.action_plan,
             _ => "",
         }
-    }
-
-    /// The sections that hold something, and those still empty.
-    pub fn completeness(&self) -> (usize, Vec<&'static Section>) {
-        let missing: Vec<_> = SECTIONS.iter().filter(|s| self.section(s.key).trim().is_empty()).collect();
-        (SECTIONS.len() - missing.len(), missing)
     }
 }
 

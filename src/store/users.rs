@@ -4,6 +4,7 @@ use chrono::NaiveTime;
 use sqlx::{PgConnection, PgPool};
 
 use crate::domain::enums::{DigestFrequency, UserRole};
+use crate::domain::people::Person;
 
 #[derive(Debug, Clone, PartialEq, sqlx::FromRow)]
 pub struct User {
@@ -31,34 +32,29 @@ impl User {
     pub fn time_zone(&self) -> chrono_tz::Tz {
         self.tz.parse().unwrap_or(chrono_tz::UTC)
     }
-
-    /// When the person may be messaged.
-    pub fn window(&self) -> crate::domain::window::Window {
-        crate::domain::window::Window {
-            tz: self.time_zone(),
-            quiet: self.quiet_start.zip(self.quiet_end),
-            working_days: self.working_days.clone(),
-        }
-    }
-
-    /// Whether the person wants DMs of this kind (they can turn kinds off in settings).
-    pub fn wants(&self, kind: crate::domain::enums::DmKind) -> bool {
-        !self.dm_muted.iter().any(|muted| muted == kind.as_str())
-    }
-
-    /// How the person is named in a message: a mention when they are on
-    /// Slack, their name otherwise.
-    pub fn mention(&self) -> String {
-        mention(self.slack_id.as_deref(), &self.display_name, &self.email)
-    }
 }
 
-/// `<@U123>` for someone on Slack, else their name (or email).
-pub fn mention(slack_id: Option<&str>, display_name: &str, email: &str) -> String {
-    match slack_id {
-        Some(id) => format!("<@{id}>"),
-        None if !display_name.is_empty() => display_name.to_string(),
-        None => email.to_string(),
+impl Person for User {
+    fn slack_id(&self) -> Option<&str> {
+        self.slack_id.as_deref()
+    }
+    fn display_name(&self) -> &str {
+        &self.display_name
+    }
+    fn email(&self) -> &str {
+        &self.email
+    }
+    fn zone(&self) -> chrono_tz::Tz {
+        self.time_zone()
+    }
+    fn quiet_hours(&self) -> Option<(NaiveTime, NaiveTime)> {
+        self.quiet_start.zip(self.quiet_end)
+    }
+    fn work_days(&self) -> &[i16] {
+        &self.working_days
+    }
+    fn muted_kinds(&self) -> &[String] {
+        &self.dm_muted
     }
 }
 

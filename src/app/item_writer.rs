@@ -7,8 +7,8 @@
 
 use sqlx::PgPool;
 
-use super::Actor;
-use super::actions::{self, ActionItem, AddError, NewAction};
+use crate::store::Actor;
+use crate::store::actions::{self, ActionItem, AddError, NewAction};
 use super::batch::Batcher;
 
 /// A handle to the writer; clones share one queue.

@@ -4,7 +4,7 @@
 
 use chrono::{DateTime, Duration, Utc};
 
-use super::{App, Caller, Place, Reply};
+use super::{App, Caller, Found, Place, Reply};
 use crate::domain::people::Person;
 use crate::domain::when::describe_due;
 use crate::store::intel::{self, IntelItem};
@@ -18,7 +18,7 @@ pub const FOLLOW_UP_DAYS: i64 = 7;
 impl App {
     /// The news item behind a click, with the account's active plan, or the
     /// reply that says why there is nothing to add it to.
-    async fn intel_and_plan(&self, caller: &Caller, intel_item_id: i64) -> anyhow::Result<Result<(IntelItem, Plan), Reply>> {
+    async fn intel_and_plan(&self, caller: &Caller, intel_item_id: i64) -> anyhow::Result<Found<(IntelItem, Plan)>> {
         let mut conn = self.pool.acquire().await?;
         let item = intel::by_id(&mut conn, intel_item_id).await?;
         drop(conn);
@@ -27,11 +27,11 @@ impl App {
             None => false,
         };
         let Some(item) = item.filter(|_| visible) else {
-            return Ok(Err(Reply::note("I couldn't find that news item among the accounts you can see.")));
+            return Ok(Found::Answer(Reply::note("I couldn't find that news item among the accounts you can see.")));
         };
         match plans::active_for(&self.pool, item.account_id).await? {
-            Some(plan) => Ok(Ok((item, plan))),
-            None => Ok(Err(Reply::note(format!(
+            Some(plan) => Ok(Found::It((item, plan))),
+            None => Ok(Found::Answer(Reply::note(format!(
                 "*{}* has no active plan to add this to. Ask the account owner to activate one, then try again.",
                 item.account_name
             )))),
@@ -43,8 +43,8 @@ impl App {
     /// item the first one made.
     pub async fn intel_to_action(&self, caller: &Caller, intel_item_id: i64, now: DateTime<Utc>) -> anyhow::Result<Reply> {
         let (item, plan) = match self.intel_and_plan(caller, intel_item_id).await? {
-            Ok(found) => found,
-            Err(reply) => return Ok(reply),
+            Found::It(found) => found,
+            Found::Answer(reply) => return Ok(reply),
         };
         let title = render::intel::action_title(&item);
         let today = caller.today(now);
@@ -68,8 +68,8 @@ impl App {
     /// active plan's threats and risks (once).
     pub async fn intel_to_threat(&self, caller: &Caller, intel_item_id: i64, _now: DateTime<Utc>) -> anyhow::Result<Reply> {
         let (item, plan) = match self.intel_and_plan(caller, intel_item_id).await? {
-            Ok(found) => found,
-            Err(reply) => return Ok(reply),
+            Found::It(found) => found,
+            Found::Answer(reply) => return Ok(reply),
         };
         let line = render::intel::threat_line(&item);
         if plan.threats_risks.contains(&line) {

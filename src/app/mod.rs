@@ -17,7 +17,7 @@ pub mod item_writer;
 pub mod items;
 mod plan_command;
 
-pub use plan_command::{AddProblem, added_text};
+pub use plan_command::{AddProblem, Added, added_text};
 
 use std::collections::{HashMap, HashSet};
 use std::sync::Arc;
@@ -117,6 +117,15 @@ pub enum Outcome {
     Reply(Reply),
     /// A modal to open with the command's `trigger_id`.
     OpenView(Box<SlackView>),
+}
+
+/// What a lookup on the way to an answer found: the thing itself, or the
+/// reply that ends the request there (a name that matches nothing, or
+/// something the caller may not see).
+#[derive(Debug, Clone, PartialEq)]
+pub enum Found<T> {
+    It(T),
+    Answer(Reply),
 }
 
 /// The account a name refers to, among those the caller may see.

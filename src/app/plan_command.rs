@@ -3,7 +3,7 @@
 use chrono::{DateTime, Utc};
 
 use super::items::{ItemChange, ItemResult};
-use super::{AccountChoice, App, Caller, Outcome, Place, Reply};
+use super::{AccountChoice, App, Caller, Found, Outcome, Place, Reply};
 use crate::domain::people::Person;
 use crate::domain::command::{self, ActionsScope, NewItem, PlanCommand};
 use crate::domain::follow::parse_follow_target;
@@ -56,26 +56,26 @@ impl App {
 
     /// Resolves a typed account name for a command, or the reply that says
     /// why it can't be used (several matches, or none).
-    async fn account_for_command(&self, caller: &Caller, asked: &str, example: &str) -> anyhow::Result<Result<Account, Reply>> {
+    async fn account_for_command(&self, caller: &Caller, asked: &str, example: &str) -> anyhow::Result<Found<Account>> {
         Ok(match self.find_account(caller, asked).await? {
-            AccountChoice::One(account) => Ok(account),
+            AccountChoice::One(account) => Found::It(account),
             AccountChoice::Several(choices) => {
                 let names: Vec<String> = choices.iter().take(5).map(|c| format!("*{}*", c.name)).collect();
-                Err(Reply::note(format!(
+                Found::Answer(Reply::note(format!(
                     "“{asked}” matches more than one account: {}. Write the full name, like `{}`.",
                     names.join(", "),
                     example.replace("{account}", &choices[0].name)
                 )))
             }
-            AccountChoice::NotFound => Err(Reply::note(crate::render::accounts::not_found_text(asked))),
+            AccountChoice::NotFound => Found::Answer(Reply::note(crate::render::accounts::not_found_text(asked))),
         })
     }
 
     /// `/plan add Acme: title [@owner] [due when]`.
     pub async fn add_item(&self, caller: &Caller, item: &NewItem, now: DateTime<Utc>) -> anyhow::Result<Reply> {
         Ok(match self.try_add_item(caller, item).await? {
-            Ok((added, account)) => Reply::note(added_text(&added, &account, caller.today(now))),
-            Err(problem) => Reply::note(problem.message()),
+            Added::Item(added, account) => Reply::note(added_text(&added, &account, caller.today(now))),
+            Added::Refused(problem) => Reply::note(problem.message()),
         })
     }
 
@@ -108,32 +108,32 @@ impl App {
         let Some(item) = item else { return Ok(None) };
         let (Some(account), true) = (found.pop(), found.is_empty()) else { return Ok(None) };
         let reply = match self.add_to_account(&caller, account, &item).await? {
-            Ok((added, account)) => Reply::note(added_text(&added, &account, caller.today(now))),
-            Err(problem) => Reply::note(problem.message()),
+            Added::Item(added, account) => Reply::note(added_text(&added, &account, caller.today(now))),
+            Added::Refused(problem) => Reply::note(problem.message()),
         };
         Ok(Some((caller, reply)))
     }
 
     /// Adds an item to the account's active plan, or says what stands in the
     /// way (and which field of the add-item form it concerns).
-    pub async fn try_add_item(&self, caller: &Caller, item: &NewItem) -> anyhow::Result<Result<(ActionItem, Account), AddProblem>> {
+    pub async fn try_add_item(&self, caller: &Caller, item: &NewItem) -> anyhow::Result<Added> {
         let example = format!("/plan add {{account}}: {}", item.title);
         let account = match self.account_for_command(caller, &item.account, &example).await? {
-            Ok(account) => account,
-            Err(reply) => return Ok(Err(AddProblem::Account(reply.content.text))),
+            Found::It(account) => account,
+            Found::Answer(reply) => return Ok(Added::Refused(AddProblem::Account(reply.content.text))),
         };
         self.add_to_account(caller, account, item).await
     }
 
     /// Adds an item to an account the caller may see: its owner looked up
     /// (asking Slack about someone planbot has not met), then written.
-    async fn add_to_account(&self, caller: &Caller, account: Account, item: &NewItem) -> anyhow::Result<Result<(ActionItem, Account), AddProblem>> {
+    async fn add_to_account(&self, caller: &Caller, account: Account, item: &NewItem) -> anyhow::Result<Added> {
         let owner = match &item.owner {
             Some(slack_id) => match self.person(slack_id).await {
                 Ok(owner) => owner,
                 Err(err) => {
                     tracing::warn!(error = %format!("{err:#}"), "could not look up a mentioned owner");
-                    return Ok(Err(AddProblem::Owner(format!(
+                    return Ok(Added::Refused(AddProblem::Owner(format!(
                         "I couldn't look up <@{slack_id}> in Slack just now, so nothing was added. Try again in a moment."
                     ))));
                 }
@@ -147,8 +147,8 @@ impl App {
             due_date: item.due,
         };
         match self.items.add(new, caller.actor()).await {
-            Ok(added) => Ok(Ok((added, account))),
-            Err(AddError::NoActivePlan) => Ok(Err(AddProblem::Account(format!(
+            Ok(added) => Ok(Added::Item(added, account)),
+            Err(AddError::NoActivePlan) => Ok(Added::Refused(AddProblem::Account(format!(
                 "*{}* has no active plan to add action items to. Ask the account owner to activate one \
                  (or import it with status `active`), then try again.",
                 account.name
@@ -166,8 +166,8 @@ impl App {
     /// `/plan actions <account>`: the account's open items.
     async fn account_items(&self, caller: &Caller, asked: &str, now: DateTime<Utc>) -> anyhow::Result<Reply> {
         let account = match self.account_for_command(caller, asked, "/plan actions {account}").await? {
-            Ok(account) => account,
-            Err(reply) => return Ok(reply),
+            Found::It(account) => account,
+            Found::Answer(reply) => return Ok(reply),
         };
         self.items_of_account(caller, &account, now).await
     }
@@ -199,8 +199,8 @@ impl App {
             ));
         };
         let account = match self.account_for_command(caller, asked, "/plan link {account}").await? {
-            Ok(account) => account,
-            Err(reply) => return Ok(reply),
+            Found::It(account) => account,
+            Found::Answer(reply) => return Ok(reply),
         };
         let mut tx = crate::store::begin(&self.pool, caller.actor()).await?;
         crate::store::accounts::link_channel(&mut tx, account.account_id, channel).await?;
@@ -227,8 +227,8 @@ impl App {
             )));
         }
         let account = match self.account_for_command(caller, &target.account, &format!("/plan {verb} {{account}}")).await? {
-            Ok(account) => account,
-            Err(reply) => return Ok(reply),
+            Found::It(account) => account,
+            Found::Answer(reply) => return Ok(reply),
         };
         self.set_following(caller, place, &account, follow, Some(&target.categories)).await
     }
@@ -281,6 +281,13 @@ impl App {
         };
         Ok(Reply::note(text))
     }
+}
+
+/// An action item added, or why not.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Added {
+    Item(ActionItem, Account),
+    Refused(AddProblem),
 }
 
 /// Why an action item could not be added, by the form field it concerns.

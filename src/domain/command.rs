@@ -13,7 +13,8 @@ use std::fmt;
 
 use chrono::NaiveDate;
 
-use super::when;
+use super::validate::{self, LONGEST_TITLE, TitleProblem};
+use super::{typo, when};
 
 /// Everything `/plan` can do, one line per subcommand with an example, in
 /// Slack mrkdwn. Placeholders are avoided because Slack would read `<…>` as
@@ -31,9 +32,6 @@ pub const USAGE: &str = "*How to use `/plan`*
 • `/plan settings` — your planbot settings
 • `/plan help` — this message
 Dates can be `2026-12-15`, `12/15`, `Dec 15`, `today`, `tomorrow`, a weekday like `friday`, `next week`, `in 3 days`, `in 2 weeks` or `end of month`.";
-
-/// Titles longer than this don't fit comfortably in summaries.
-pub const LONGEST_TITLE: usize = 200;
 
 /// The subcommands as the user typed them, after checking.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -290,18 +288,17 @@ fn parse_new_item(rest: &str, today: NaiveDate) -> Result<NewItem, UsageError> {
         },
         None => (body.as_str(), None),
     };
-    let title = tidy_title(title);
-    if title.is_empty() {
-        return Err(UsageError::new(format!(
-            "Say what needs doing after the colon: {EXAMPLE}"
-        )));
-    }
-    let length = title.chars().count();
-    if length > LONGEST_TITLE {
-        return Err(UsageError::new(format!(
-            "That title is {length} characters long; keep it to {LONGEST_TITLE} or fewer and put the details in the plan itself."
-        )));
-    }
+    let title = match validate::item_title(&tidy_title(title)) {
+        Ok(title) => title,
+        Err(TitleProblem::Empty) => {
+            return Err(UsageError::new(format!("Say what needs doing after the colon: {EXAMPLE}")));
+        }
+        Err(TitleProblem::TooLong { length }) => {
+            return Err(UsageError::new(format!(
+                "That title is {length} characters long; keep it to {LONGEST_TITLE} or fewer and put the details in the plan itself."
+            )));
+        }
+    };
     Ok(NewItem {
         account: account.to_string(),
         title,
@@ -345,7 +342,7 @@ fn looks_like_a_date(phrase: &str) -> bool {
         return true;
     }
     let allowed_typos = if word.chars().count() >= 5 { 2 } else { 0 };
-    DATE_WORDS.iter().any(|date_word| strsim::damerau_levenshtein(&word, date_word) <= allowed_typos)
+    DATE_WORDS.iter().any(|date_word| typo::edits(&word, date_word) <= allowed_typos)
 }
 
 /// The last whole word `due` and the phrase after it, if any.
@@ -521,7 +518,7 @@ fn unknown_subcommand(as_typed: &str, lowercase: &str, whole_text: &str) -> Usag
     let whole_text = whole_text.replace('`', "'");
     let hint = if let Some(meant) = SUBCOMMAND_WORDS
         .iter()
-        .find(|word| within_one_edit(lowercase, word))
+        .find(|word| typo::one_typo_from(lowercase, word))
     {
         format!("Did you mean `/plan {meant}`?")
     } else if first_colon_outside_brackets(&whole_text).is_some() {
@@ -530,36 +527,6 @@ fn unknown_subcommand(as_typed: &str, lowercase: &str, whole_text: &str) -> Usag
         format!("To see an account's plan, try `/plan summary {whole_text}`.")
     };
     UsageError::new(format!("I don't know `/plan {shown}`. {hint}\n\n{USAGE}"))
-}
-
-/// True when one insertion, deletion, substitution or swap of neighbouring
-/// letters turns `typed` into `word` (and they differ).
-fn within_one_edit(typed: &str, word: &str) -> bool {
-    let typed: Vec<char> = typed.chars().collect();
-    let word: Vec<char> = word.chars().collect();
-    if typed == word {
-        return false;
-    }
-    let common_prefix = typed.iter().zip(&word).take_while(|(a, b)| a == b).count();
-    let typed_rest = &typed[common_prefix..];
-    let word_rest = &word[common_prefix..];
-    match (typed_rest, word_rest) {
-        (typed_rest, word_rest) if typed_rest.len() == word_rest.len() => {
-            let substituted = typed_rest[1..] == word_rest[1..];
-            let swapped = typed_rest.len() >= 2
-                && typed_rest[0] == word_rest[1]
-                && typed_rest[1] == word_rest[0]
-                && typed_rest[2..] == word_rest[2..];
-            substituted || swapped
-        }
-        (typed_rest, word_rest) if typed_rest.len() + 1 == word_rest.len() => {
-            typed_rest == &word_rest[1..]
-        }
-        (typed_rest, word_rest) if typed_rest.len() == word_rest.len() + 1 => {
-            &typed_rest[1..] == word_rest
-        }
-        _ => false,
-    }
 }
 
 #[cfg(test)]
@@ -1075,7 +1042,7 @@ mod tests {
             ("xyz", "add", false),
         ];
         for (typed, word, expected) in rows {
-            assert_eq!(within_one_edit(typed, word), expected, "{typed} → {word}");
+            assert_eq!(typo::one_typo_from(typed, word), expected, "{typed} → {word}");
         }
     }
 

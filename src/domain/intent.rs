@@ -452,7 +452,7 @@ fn fixed_spelling(word: String) -> String {
         .find(|keyword| {
             keyword.len().abs_diff(word.len()) <= 1
                 && keyword.chars().next() == word.chars().next()
-                && strsim::osa_distance(keyword, &word) == 1
+                && super::typo::one_typo_from(&word, keyword)
         });
     slipped.map_or(word, str::to_owned)
 }

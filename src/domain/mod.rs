@@ -14,6 +14,8 @@ pub mod pacing;
 pub mod people;
 pub mod plan;
 pub mod schedule;
+pub mod typo;
+pub mod validate;
 pub mod text;
 pub mod when;
 pub mod window;

@@ -8,7 +8,9 @@
 
 use std::collections::HashSet;
 
-use strsim::{jaro_winkler, osa_distance};
+use strsim::jaro_winkler;
+
+use super::typo::edits;
 
 /// Words that only say what kind of legal entity a company is. People leave
 /// them out when they talk, so they carry no signal for matching.
@@ -272,11 +274,11 @@ fn typo_similarity(typed: &str, intended: &str) -> Option<f64> {
     if shape < MIN_TYPO_SHAPE {
         return None;
     }
-    let edits = osa_distance(typed, intended);
-    if edits > budget {
+    let distance = edits(typed, intended);
+    if distance > budget {
         return None;
     }
-    let edit_similarity = 1.0 - edits as f64 / typed_len.max(intended_len) as f64;
+    let edit_similarity = 1.0 - distance as f64 / typed_len.max(intended_len) as f64;
     Some((shape + edit_similarity) / 2.0)
 }
 
@@ -524,7 +526,7 @@ mod tests {
         ];
         for (a, b) in pairs {
             let gap = letter_count_gap(a, b);
-            assert!(gap <= osa_distance(a, b), "{a:?} vs {b:?}: gap {gap}");
+            assert!(gap <= edits(a, b), "{a:?} vs {b:?}: gap {gap}");
         }
         assert_eq!(letter_count_gap("ab", "cd"), 2);
         assert_eq!(letter_count_gap("acme", "emca"), 0);

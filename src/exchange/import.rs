@@ -27,8 +27,6 @@ pub enum ImportError {
 
 /// Longest account and plan names the database takes.
 const MAX_NAME: usize = 200;
-/// Longest action item title the database takes.
-const MAX_TITLE: usize = 500;
 
 /// Checks and writes one file of `kind`.
 pub async fn import(conn: &mut PgConnection, kind: Kind, bytes: &[u8], now: DateTime<Utc>) -> Result<Written, ImportError> {
@@ -353,7 +351,7 @@ async fn actions(conn: &mut PgConnection, table: &Table, problems: &mut Vec<Prob
     for row in &table.rows {
         let mut cells = table.cells(row);
         let account = cells.required("account").and_then(|_| cells.parse("account", |t| account(&index, t)));
-        let title = cells.required("title").and_then(|_| cells.parse("title", table::text_at_most(MAX_TITLE)));
+        let title = cells.required("title").and_then(|_| cells.parse("title", |text| crate::domain::validate::item_title(text).map_err(|problem| problem.to_string())));
         let plan = match (account, cells.get("plan")) {
             (None, _) => None,
             (Some(account), Some(plan)) => {

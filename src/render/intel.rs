@@ -112,7 +112,7 @@ pub fn threat_line(item: &IntelItem) -> String {
 
 /// The title of the action item an intel item becomes.
 pub fn action_title(item: &IntelItem) -> String {
-    blocks::brief(&format!("Follow up on news: {}", item.headline.trim()), crate::domain::command::LONGEST_TITLE)
+    blocks::brief(&format!("Follow up on news: {}", item.headline.trim()), crate::domain::validate::LONGEST_TITLE)
 }
 
 #[cfg(test)]

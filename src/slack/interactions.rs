@@ -14,7 +14,7 @@ use serde_json::Value;
 use slack_morphism::prelude::*;
 
 use crate::app::items::{ItemChange, ItemResult};
-use crate::app::{AddProblem, Caller, Place, Reply, added_text};
+use crate::app::{AddProblem, Added, Caller, Place, Reply, added_text};
 use crate::domain::command::NewItem;
 use crate::domain::enums::{DigestFrequency, DmKind};
 use crate::domain::when::parse_when;
@@ -311,10 +311,10 @@ async fn submit_add_item(
         None => {
             problems.insert(add_fields::TITLE.to_string(), "Say what needs doing, like Run a security workshop.".to_string());
         }
-        Some(t) if t.chars().count() > crate::domain::command::LONGEST_TITLE => {
+        Some(t) if t.chars().count() > crate::domain::validate::LONGEST_TITLE => {
             problems.insert(
                 add_fields::TITLE.to_string(),
-                format!("Keep it to {} characters; put details in the plan.", crate::domain::command::LONGEST_TITLE),
+                format!("Keep it to {} characters; put details in the plan.", crate::domain::validate::LONGEST_TITLE),
             );
         }
         Some(_) => {}
@@ -339,7 +339,7 @@ async fn submit_add_item(
     let owner = field(values, add_fields::OWNER).and_then(|v| v["selected_user"].as_str()).map(str::to_string);
     let item = NewItem { account: account.unwrap_or_default(), title: title.unwrap_or_default(), owner, due };
     match state.app.try_add_item(caller, &item).await? {
-        Ok((added, account)) => {
+        Added::Item(added, account) => {
             let reply = Reply::note(added_text(&added, &account, today));
             let (channel, place) = match &context.channel {
                 Some(channel) => (channel.clone(), place_of(channel)),
@@ -348,10 +348,10 @@ async fn submit_add_item(
             send_reply(state, &format!("modal:{view_id}"), &channel, slack_user, &place, reply).await?;
             Ok(SlackInteractionResponse::Empty)
         }
-        Err(AddProblem::Account(message)) => {
+        Added::Refused(AddProblem::Account(message)) => {
             Ok(errors(HashMap::from([(add_fields::ACCOUNT.to_string(), plain(&message))])))
         }
-        Err(AddProblem::Owner(message)) => Ok(errors(HashMap::from([(add_fields::OWNER.to_string(), plain(&message))]))),
+        Added::Refused(AddProblem::Owner(message)) => Ok(errors(HashMap::from([(add_fields::OWNER.to_string(), plain(&message))]))),
     }
 }
 

@@ -7,7 +7,6 @@
 //! `cargo bench --bench delivery` (sizes: BENCH_MESSAGES, BENCH_CHANNELS,
 //! BENCH_REPLICAS; server: DATABASE_URL).
 
-#[path = "support/mod.rs"]
 mod support;
 
 #[path = "../tests/api/fake_slack.rs"]
@@ -36,11 +35,11 @@ async fn main() {
     let messages = size("BENCH_MESSAGES", 10_000);
     let channels = size("BENCH_CHANNELS", 500);
     let replicas = size("BENCH_REPLICAS", 3);
-    let options = support::scratch_database("planbot_bench_delivery").await;
+    let db = support::scratch("planbot_bench_delivery", 2).await;
     let slack = fake_slack::FakeSlack::start().await;
 
     // The messages, round-robin over the channels, all ready now.
-    let seed = support::pool(&options, 2).await;
+    let seed = db.pool.clone();
     let now = Utc::now();
     let batch: Vec<NewMessage> = (0..messages)
         .map(|i| NewMessage {
@@ -64,7 +63,7 @@ async fn main() {
     let started = Instant::now();
     let mut workers = Vec::new();
     for replica in 0..replicas {
-        let pool = support::pool(&options, 6).await;
+        let pool = db.connect(6).await.expect("the scratch database answers");
         let client = SlackHttp::new(&slack.api_url, &Secret::new(fake_slack::BOT_TOKEN)).unwrap();
         let worker = OutboxWorker::new(pool, Arc::new(client), format!("replica-{replica}"), DeliverySettings::from(&args.outbox));
         workers.push(tokio::spawn(worker.run(Arc::new(Notify::new()), shutdown.clone())));
@@ -113,6 +112,5 @@ async fn main() {
     assert!(exactly_once, "every message once");
     assert_eq!(too_close, 0, "no channel got two messages within a second");
     assert!(slack.violations().is_empty());
-    seed.close().await;
-    support::drop_database("planbot_bench_delivery").await;
+    db.remove().await.expect("the scratch database drops");
 }

@@ -1,14 +1,14 @@
 //! Target: 100,000 tracked accounts with one new intel item each are
 //! classified, deduplicated, stored and enqueued in under 30 seconds.
 //!
-//! `cargo bench --bench intel_ingest` (needs PostgreSQL: `DATABASE_URL`, or
-//! a server on 127.0.0.1:5432). Each account has a follower (1,000 people
+//! `cargo bench --bench intel_ingest` (PostgreSQL: `DATABASE_URL`, else a
+//! server on 127.0.0.1:5432, else planbot's embedded cluster). Each account has a follower (1,000 people
 //! own 100 accounts each and follow them), every tenth a linked channel,
 //! and one stored story from two days ago; 1% of the new items repeat that
 //! story's link. Items go through `intel::ingest` in batches of 10,000, a
 //! transaction each, as a polling round would send them.
 
-mod common;
+mod support;
 
 use chrono::{Duration, Utc};
 use planbot::intel::ingest::{self, Incoming};
@@ -34,10 +34,10 @@ const HEADLINES: &[&str] = &[
 
 #[tokio::main]
 async fn main() {
-    let db = common::BenchDb::new("intel").await;
+    let db = support::scratch(&format!("planbot_bench_intel_{}", std::process::id()), 4).await;
     let pool = &db.pool;
     let now = Utc::now();
-    let (_, _) = common::timed("seed 100,000 followed accounts with one stored story each", async {
+    let (_, _) = support::timed("seed 100,000 followed accounts with one stored story each", async {
         let mut tx = pool.begin().await.unwrap();
         sqlx::query(
             "insert into app_user (email, display_name, slack_id, working_days) \
@@ -103,7 +103,7 @@ async fn main() {
         })
         .collect();
 
-    let ((stored, duplicates, messages), took) = common::timed("classify, deduplicate, store and enqueue 100,000 items", async {
+    let ((stored, duplicates, messages), took) = support::timed("classify, deduplicate, store and enqueue 100,000 items", async {
         let (mut stored, mut duplicates, mut messages) = (0, 0, 0);
         let mut rest = incoming;
         while !rest.is_empty() {
@@ -126,5 +126,5 @@ async fn main() {
     assert_eq!(messages, 99_000 + 10_000, "one DM per new story, and one post per linked channel");
     let verdict = if took.as_secs_f64() < TARGET_SECS { "meets" } else { "MISSES" };
     println!("{verdict} the target of {TARGET_SECS} s");
-    db.drop().await;
+    db.remove().await.expect("the scratch database drops");
 }

@@ -8,7 +8,6 @@
 //! `cargo bench --bench nudge_tick` (sizes: BENCH_ITEMS, BENCH_OVERDUE,
 //! BENCH_ACCOUNTS, BENCH_OWNERS; server: DATABASE_URL).
 
-#[path = "support/mod.rs"]
 mod support;
 
 use std::time::Instant;
@@ -126,8 +125,8 @@ async fn main() {
     let items = size("BENCH_ITEMS", 1_000_000);
     let overdue = size("BENCH_OVERDUE", 20_000);
     let settings = JobSettings::from(&support::job_args(&[]).schedule);
-    let options = support::scratch_database("planbot_bench_nudges").await;
-    let pool = support::pool(&options, 4).await;
+    let db = support::scratch("planbot_bench_nudges", 4).await;
+    let pool = db.pool.clone();
 
     let day_one = "2026-11-24"; // a Tuesday
     let nine = DateTime::parse_from_rfc3339("2026-11-24T14:00:00Z").unwrap().with_timezone(&Utc);
@@ -164,6 +163,5 @@ async fn main() {
     println!("added items in {:.1}s: now {total} action items, {late} overdue", started.elapsed().as_secs_f64());
     let (enqueued, seconds) = tick(&pool, &settings, nine + Duration::days(2)).await;
     println!("nudge tick, day 3: {enqueued} DMs enqueued in {seconds:.3}s ({total} items)");
-    pool.close().await;
-    support::drop_database("planbot_bench_nudges").await;
+    db.remove().await.expect("the scratch database drops");
 }

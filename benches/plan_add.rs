@@ -6,8 +6,9 @@
 //!
 //!     cargo bench --bench plan_add
 //!
-//! Uses `DATABASE_URL`'s server (default: PostgreSQL on 127.0.0.1:5432), in a
-//! database `planbot_bench_load` it creates afresh. Three phases: an open
+//! Uses `DATABASE_URL`'s server (default: PostgreSQL on 127.0.0.1:5432 when
+//! it answers, else planbot's embedded cluster), in a database
+//! `planbot_bench_load` it creates afresh. Three phases: an open
 //! loop, as Slack sends, at 500 requests per second (latency in steady use);
 //! as many requests as `BENCH_CONCURRENCY` (default 128) clients in a closed
 //! loop get answered (throughput); an open loop at 5,000 per second (is that
@@ -18,13 +19,12 @@
 //! with `BENCH_SLOW` set, every open-loop request slower than 10 ms is
 //! printed with when it was due, to find what stalls.
 
+mod support;
+
 use std::process::{Child, Command, Stdio};
 use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
-
-use sqlx::postgres::{PgConnectOptions, PgPoolOptions};
-use sqlx::{Connection, PgConnection};
 
 const SECRET: &str = "bench-signing-secret";
 const TEAM: &str = "T0BENCH";
@@ -213,14 +213,8 @@ fn percentile(sorted: &[Duration], p: f64) -> f64 {
 async fn main() -> anyhow::Result<()> {
     let seconds: u64 = std::env::var("BENCH_SECONDS").ok().and_then(|s| s.parse().ok()).unwrap_or(10);
     let concurrency: usize = std::env::var("BENCH_CONCURRENCY").ok().and_then(|s| s.parse().ok()).unwrap_or(128);
-    let url = std::env::var("DATABASE_URL").unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/postgres".into());
-    let server: PgConnectOptions = url.parse()?;
-    let mut admin = PgConnection::connect_with(&server).await?;
-    sqlx::query("drop database if exists planbot_bench_load with (force)").execute(&mut admin).await?;
-    sqlx::query("create database planbot_bench_load").execute(&mut admin).await?;
-    let bench_db = server.clone().database("planbot_bench_load");
-    let pool = PgPoolOptions::new().max_connections(2).connect_with(bench_db).await?;
-    planbot::db::MIGRATOR.run(&pool).await?;
+    let db = support::scratch("planbot_bench_load", 2).await;
+    let pool = db.pool.clone();
     // One owner per account; each account has an active plan. The people
     // were seen in Slack today, as in steady use (no `users.info` refresh).
     sqlx::query(
@@ -255,9 +249,9 @@ async fn main() -> anyhow::Result<()> {
     let port = std::net::TcpListener::bind("127.0.0.1:0")?.local_addr()?.port();
     // PostgreSQL on the same machine: no TLS on the connection, as a
     // deployment next to its database would connect.
-    let database_url = match server.get_host() {
-        host if host.starts_with('/') => format!("postgres://postgres@localhost/planbot_bench_load?host={host}&port={}", server.get_port()),
-        host => format!("postgres://postgres@{host}:{}/planbot_bench_load?sslmode=disable", server.get_port()),
+    let database_url = match db.options.get_host() {
+        host if host.starts_with('/') => db.url(),
+        _ => format!("{}?sslmode=disable", db.url()),
     };
     let child = Command::new(env!("CARGO_BIN_EXE_planbot"))
         .arg("serve")
@@ -360,6 +354,6 @@ async fn main() -> anyhow::Result<()> {
     println!("items written: {items}, audit rows: {audits}");
     pool.close().await;
     drop(_server);
-    sqlx::query("drop database if exists planbot_bench_load with (force)").execute(&mut admin).await?;
+    db.remove().await?;
     Ok(())
 }

@@ -3,8 +3,12 @@
 //!
 //!     cargo bench --bench summary
 //!
-//! Uses `DATABASE_URL`'s server (default: PostgreSQL on 127.0.0.1:5432),
-//! in a database `planbot_bench_summary` it creates afresh.
+//! Uses `DATABASE_URL`'s server (default: PostgreSQL on 127.0.0.1:5432 when
+//! it answers, else planbot's embedded cluster), in a database
+//! `planbot_bench_summary` it creates afresh and drops at the end (kept
+//! with `BENCH_KEEP` set).
+
+mod support;
 
 use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
@@ -16,8 +20,6 @@ use planbot::store::accounts::{self, NewAccount};
 use planbot::store::plans::{self, NewPlan};
 use planbot::store::users::{self, NewUser};
 use planbot::store::{self, Actor};
-use sqlx::postgres::{PgConnectOptions, PgPoolOptions};
-use sqlx::{Connection, PgConnection};
 use tracing_subscriber::Layer;
 use tracing_subscriber::layer::SubscriberExt;
 
@@ -76,13 +78,8 @@ async fn main() -> anyhow::Result<()> {
         tracing_subscriber::registry().with(QueryCounter(queries.clone(), statement_times.clone()).with_filter(filter)),
     )?;
 
-    let url = std::env::var("DATABASE_URL").unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/postgres".into());
-    let server: PgConnectOptions = url.parse()?;
-    let mut admin = PgConnection::connect_with(&server).await?;
-    sqlx::query("drop database if exists planbot_bench_summary with (force)").execute(&mut admin).await?;
-    sqlx::query("create database planbot_bench_summary").execute(&mut admin).await?;
-    let pool = PgPoolOptions::new().max_connections(10).connect_with(server.database("planbot_bench_summary")).await?;
-    planbot::db::MIGRATOR.run(&pool).await?;
+    let db = support::scratch("planbot_bench_summary", 10).await;
+    let pool = db.pool.clone();
 
     let now = Utc::now();
     let today = now.date_naive();
@@ -189,9 +186,10 @@ async fn main() -> anyhow::Result<()> {
     for (statement, (count, seconds)) in statement_times.lock().unwrap().iter().filter(|(_, (count, _))| *count >= rounds) {
         println!("    {:>8.3} ms  {statement}", seconds / *count as f64 * 1e3);
     }
-    pool.close().await;
     if std::env::var_os("BENCH_KEEP").is_none() {
-        sqlx::query("drop database if exists planbot_bench_summary with (force)").execute(&mut admin).await?;
+        db.remove().await?;
+    } else {
+        pool.close().await;
     }
     Ok(())
 }

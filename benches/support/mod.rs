@@ -1,43 +1,28 @@
-//! What both benchmarks need: a scratch database on the server the tests
-//! use (`DATABASE_URL`, else PostgreSQL on 127.0.0.1:5432).
+//! What the benchmarks share: a scratch database ([`planbot::db::scratch`]:
+//! on `DATABASE_URL`'s server, else PostgreSQL on 127.0.0.1:5432 when it
+//! answers, else planbot's embedded cluster), migrated; timing; and the
+//! settings a deployment runs with.
+//!
+//! Each benchmark is its own crate and uses only part of this module.
+#![allow(dead_code)]
 
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
-use sqlx::postgres::{PgConnectOptions, PgPoolOptions};
-use sqlx::{Connection, PgConnection, PgPool};
+pub use planbot::db::scratch::Scratch;
 
-fn server() -> PgConnectOptions {
-    let url = std::env::var("DATABASE_URL").unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/postgres".into());
-    url.parse().expect("DATABASE_URL is a PostgreSQL URL")
+/// A freshly created and migrated database named `name` (dropped first if it
+/// exists), with a pool of `connections`. [`Scratch::remove`] drops it.
+pub async fn scratch(name: &str, connections: u32) -> Scratch {
+    Scratch::named(name).migrated().connections(connections).create().await.expect("a scratch database for the benchmark")
 }
 
-/// A freshly created and migrated database named `name` (dropped first if it exists).
-pub async fn scratch_database(name: &str) -> PgConnectOptions {
-    let server = server();
-    let mut admin = PgConnection::connect_with(&server.clone().database("postgres")).await.expect("PostgreSQL answers");
-    sqlx::query(&format!("drop database if exists {name} with (force)")).execute(&mut admin).await.unwrap();
-    sqlx::query(&format!("create database {name}")).execute(&mut admin).await.unwrap();
-    admin.close().await.ok();
-    let options = server.database(name);
-    let pool = pool(&options, 2).await;
-    planbot::db::MIGRATOR.run(&pool).await.expect("migrations apply");
-    pool.close().await;
-    options
-}
-
-/// Drops a scratch database when the benchmark is done with it.
-pub async fn drop_database(name: &str) {
-    let mut admin = PgConnection::connect_with(&server().database("postgres")).await.expect("PostgreSQL answers");
-    sqlx::query(&format!("drop database if exists {name} with (force)")).execute(&mut admin).await.unwrap();
-}
-
-pub async fn pool(options: &PgConnectOptions, connections: u32) -> PgPool {
-    PgPoolOptions::new()
-        .max_connections(connections)
-        .acquire_timeout(Duration::from_secs(30))
-        .connect_with(options.clone())
-        .await
-        .expect("the scratch database answers")
+/// Runs `work`, printing how long it took.
+pub async fn timed<T>(what: &str, work: impl std::future::Future<Output = T>) -> (T, Duration) {
+    let started = Instant::now();
+    let out = work.await;
+    let took = started.elapsed();
+    println!("{what}: {:.2} s", took.as_secs_f64());
+    (out, took)
 }
 
 /// A run-job command line's settings, so benchmarks use the defaults a

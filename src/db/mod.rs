@@ -1,6 +1,8 @@
-//! The connection pool, the migrations, and the embedded PostgreSQL default.
+//! The connection pool, the migrations, the embedded PostgreSQL default, and
+//! scratch databases ([`scratch`]).
 
 pub mod embedded;
+pub mod scratch;
 
 use std::time::Duration;
 
@@ -10,6 +12,7 @@ use sqlx::{Connection, PgConnection, PgPool};
 
 use crate::config::DatabaseArgs;
 use embedded::EmbeddedPostgres;
+use scratch::Scratch;
 
 /// The database planbot uses on the embedded cluster.
 pub const DEFAULT_DATABASE: &str = "planbot";
@@ -27,44 +30,30 @@ impl Database {
     /// Connects to `DATABASE_URL`, or starts the embedded cluster and uses a
     /// database named `database` in it (created when missing).
     pub async fn open(args: &DatabaseArgs, database: &str) -> anyhow::Result<Self> {
-        let (options, embedded) = match &args.database_url {
-            Some(url) => (parse_url(url.expose())?, None),
-            None => {
-                let data_dir = args.data_dir.clone().unwrap_or_else(embedded::default_data_dir);
-                let cluster = EmbeddedPostgres::start(&data_dir).await?;
-                let options = parse_url(&cluster.url(database))?;
+        let (server, embedded) = server(args).await?;
+        let options = match &embedded {
+            Some(_) => {
+                let options = server.database(database);
                 ensure_database_exists(&options).await?;
-                (options, Some(cluster))
+                options
             }
+            None => server,
         };
-        let pool = pool(options, args.db_connections).await?;
+        let pool = pool_options(args.db_connections).connect_with(options).await.context("could not connect to PostgreSQL")?;
         Ok(Database { pool, embedded })
     }
 
     /// Like [`Database::open`], but on a database named `name` next to the
-    /// configured one, dropped and created afresh: the demo's own playground,
-    /// which never touches real data.
+    /// configured one, dropped and created afresh (unless `keep`): the demo's
+    /// own playground, which never touches real data.
     pub async fn open_scratch(args: &DatabaseArgs, name: &str, keep: bool) -> anyhow::Result<Self> {
-        let (server, embedded) = match &args.database_url {
-            Some(url) => (parse_url(url.expose())?, None),
-            None => {
-                let data_dir = args.data_dir.clone().unwrap_or_else(embedded::default_data_dir);
-                let cluster = EmbeddedPostgres::start(&data_dir).await?;
-                (parse_url(&cluster.url("postgres"))?, Some(cluster))
-            }
-        };
-        let options = server.clone().database(name);
-        if !keep {
-            let mut admin = connect_maintenance(&server).await?;
-            sqlx::query(&format!(r#"drop database if exists "{name}" with (force)"#))
-                .execute(&mut admin)
-                .await
-                .with_context(|| format!("could not drop the database {name}"))?;
-            admin.close().await.ok();
-        }
-        ensure_database_exists(&options).await?;
-        let pool = pool(options, args.db_connections).await?;
-        Ok(Database { pool, embedded })
+        let (server, embedded) = server(args).await?;
+        let scratch = Scratch::named(name)
+            .keep_existing(keep)
+            .pool(pool_options(args.db_connections))
+            .create_on(&server.database("postgres"))
+            .await?;
+        Ok(Database { pool: scratch.pool, embedded })
     }
 
     pub async fn migrate(&self) -> anyhow::Result<()> {
@@ -87,21 +76,21 @@ pub fn parse_url(url: &str) -> anyhow::Result<PgConnectOptions> {
         .context("DATABASE_URL is not a valid PostgreSQL URL (postgres://user:password@host:port/database)")
 }
 
-async fn pool(options: PgConnectOptions, max_connections: u32) -> anyhow::Result<PgPool> {
-    PgPoolOptions::new()
-        .max_connections(max_connections.max(2))
-        .min_connections(1)
-        .acquire_timeout(Duration::from_secs(10))
-        .connect_with(options)
-        .await
-        .context("could not connect to PostgreSQL")
+/// The server `args` name: `DATABASE_URL` (its database included), or the
+/// embedded cluster's `postgres` database, with the cluster's handle.
+async fn server(args: &DatabaseArgs) -> anyhow::Result<(PgConnectOptions, Option<EmbeddedPostgres>)> {
+    Ok(match &args.database_url {
+        Some(url) => (parse_url(url.expose())?, None),
+        None => {
+            let data_dir = args.data_dir.clone().unwrap_or_else(embedded::default_data_dir);
+            let cluster = EmbeddedPostgres::start(&data_dir).await?;
+            (parse_url(&cluster.url("postgres"))?, Some(cluster))
+        }
+    })
 }
 
-/// A connection to the server's maintenance database, for creating and
-/// dropping databases.
-async fn connect_maintenance(options: &PgConnectOptions) -> anyhow::Result<PgConnection> {
-    let admin = options.clone().database("postgres");
-    PgConnection::connect_with(&admin).await.context("could not connect to PostgreSQL")
+fn pool_options(max_connections: u32) -> PgPoolOptions {
+    PgPoolOptions::new().max_connections(max_connections.max(2)).min_connections(1).acquire_timeout(Duration::from_secs(10))
 }
 
 /// Creates the database `options` points at if it does not exist. Two
@@ -111,22 +100,9 @@ pub async fn ensure_database_exists(options: &PgConnectOptions) -> anyhow::Resul
     if name == "postgres" {
         return Ok(());
     }
-    let mut admin = connect_maintenance(options).await?;
-    let exists: bool = sqlx::query_scalar("select exists (select 1 from pg_database where datname = $1)")
-        .bind(&name)
-        .fetch_one(&mut admin)
-        .await?;
-    if !exists {
-        let created = sqlx::query(&format!(r#"create database "{}""#, name.replace('"', "\"\"")))
-            .execute(&mut admin)
-            .await;
-        match created {
-            Ok(_) => tracing::info!(database = %name, "created database"),
-            // 42P04: created by someone else in the meantime
-            Err(sqlx::Error::Database(e)) if e.code().as_deref() == Some("42P04") => {}
-            Err(e) => return Err(e).with_context(|| format!("could not create the database {name}")),
-        }
-    }
+    let maintenance = options.clone().database("postgres");
+    let mut admin = PgConnection::connect_with(&maintenance).await.context("could not connect to PostgreSQL")?;
+    scratch::create_database(&mut admin, &name, true).await?;
     admin.close().await.ok();
     Ok(())
 }

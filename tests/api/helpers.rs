@@ -1,145 +1,39 @@
 //! Shared test plumbing: a fresh, migrated database per test, and builders
 //! for the rows most tests need.
 //!
-//! The server is `DATABASE_URL` when set, else PostgreSQL on 127.0.0.1:5432
-//! when it answers, else planbot's own embedded cluster in a temporary
-//! directory. Each test gets a new database copied from a template that is
-//! migrated once per version of the migrations.
-
-use std::hash::{Hash, Hasher};
-use std::sync::atomic::{AtomicUsize, Ordering};
-use std::time::Duration;
+//! The databases come from [`planbot::db::scratch`]: on `DATABASE_URL`'s
+//! server when set, else PostgreSQL on 127.0.0.1:5432 when it answers, else
+//! planbot's own embedded cluster in a temporary directory. Each test gets a
+//! new database copied from a template that is migrated once per version of
+//! the migrations.
 
 use chrono::NaiveDate;
-use planbot::db::embedded::EmbeddedPostgres;
+use planbot::db::scratch::Scratch;
 use planbot::domain::enums::{PlanStatus, PlanType, TeamRole, UserRole};
 use planbot::store::accounts::{self, Account, NewAccount};
 use planbot::store::plans::{self, NewPlan, Plan};
 use planbot::store::users::{self, NewUser, User};
 use planbot::store::{self, Actor};
-use sqlx::postgres::{PgConnectOptions, PgPoolOptions};
-use sqlx::{Connection, PgConnection, PgPool};
-use tokio::sync::OnceCell;
+use sqlx::PgPool;
 
 use crate::fake_slack::{BOT_TOKEN, FakeSlack, TEAM_ID};
 
-/// The server tests run against, as connection options to its `postgres` database.
-async fn server() -> PgConnectOptions {
-    static SERVER: OnceCell<String> = OnceCell::const_new();
-    let url = SERVER
-        .get_or_init(|| async {
-            if let Ok(url) = std::env::var("DATABASE_URL") {
-                return url;
-            }
-            let local = "postgres://postgres@127.0.0.1:5432/postgres";
-            let options: PgConnectOptions = local.parse().unwrap();
-            let reachable = tokio::time::timeout(Duration::from_secs(2), PgConnection::connect_with(&options)).await;
-            if matches!(reachable, Ok(Ok(_))) {
-                return local.to_string();
-            }
-            let dir = std::env::temp_dir().join("planbot-test-pg");
-            let cluster = EmbeddedPostgres::start(&dir).await.expect("could not start an embedded PostgreSQL for tests");
-            let url = cluster.url("postgres");
-            // The cluster outlives the test process (the next run reuses it).
-            std::mem::forget(cluster);
-            url
-        })
-        .await;
-    url.parse::<PgConnectOptions>().unwrap()
-}
-
-/// A name for the template that changes whenever the migrations do.
-fn template_name() -> String {
-    let mut hasher = std::collections::hash_map::DefaultHasher::new();
-    for migration in planbot::db::MIGRATOR.iter() {
-        migration.version.hash(&mut hasher);
-        migration.checksum.hash(&mut hasher);
-    }
-    format!("planbot_tpl_{:016x}", hasher.finish())
-}
-
-async fn ensure_template(admin: &mut PgConnection, server: &PgConnectOptions) {
-    let template = template_name();
-    // Test processes may race here; the advisory lock lets one build it.
-    sqlx::query("select pg_advisory_lock(7212001)").execute(&mut *admin).await.unwrap();
-    let exists: bool = sqlx::query_scalar("select exists (select 1 from pg_database where datname = $1)")
-        .bind(&template)
-        .fetch_one(&mut *admin)
-        .await
-        .unwrap();
-    if !exists {
-        let building = format!("{template}_building");
-        sqlx::query(&format!("drop database if exists {building} with (force)")).execute(&mut *admin).await.unwrap();
-        sqlx::query(&format!("create database {building}")).execute(&mut *admin).await.unwrap();
-        let pool = PgPoolOptions::new().max_connections(1).connect_with(server.clone().database(&building)).await.unwrap();
-        planbot::db::MIGRATOR.run(&pool).await.expect("migrations apply to an empty database");
-        pool.close().await;
-        sqlx::query(&format!("alter database {building} rename to {template}")).execute(&mut *admin).await.unwrap();
-    }
-    sqlx::query("select pg_advisory_unlock(7212001)").execute(&mut *admin).await.unwrap();
-}
-
-/// Drops the databases of earlier test processes that are gone.
-async fn drop_stale_databases(admin: &mut PgConnection) {
-    let names: Vec<String> = sqlx::query_scalar("select datname from pg_database where datname like 'planbot_t\\_%'")
-        .fetch_all(&mut *admin)
-        .await
-        .unwrap();
-    for name in names {
-        let pid = name.split('_').nth(2).and_then(|p| p.parse::<u32>().ok());
-        let alive = pid.is_some_and(|pid| std::path::Path::new(&format!("/proc/{pid}")).exists());
-        if !alive {
-            let _ = sqlx::query(&format!("drop database if exists {name} with (force)")).execute(&mut *admin).await;
-        }
-    }
-}
-
-/// A fresh database with every migration applied.
-pub struct TestDb {
-    pub pool: PgPool,
-    pub options: PgConnectOptions,
-    pub name: String,
-}
+/// A fresh database with every migration applied: a copy of the migrated
+/// template, named `planbot_t_<pid>_<n>` (see [`planbot::db::scratch`]).
+pub struct TestDb(Scratch);
 
 impl TestDb {
     pub async fn new() -> TestDb {
-        static COUNTER: AtomicUsize = AtomicUsize::new(0);
-        static CLEANED: OnceCell<()> = OnceCell::const_new();
-        let server = server().await;
-        let mut admin = PgConnection::connect_with(&server).await.expect("test server reachable");
-        CLEANED.get_or_init(|| async { drop_stale_databases(&mut admin).await }).await;
-        ensure_template(&mut admin, &server).await;
-        let name = format!("planbot_t_{}_{}", std::process::id(), COUNTER.fetch_add(1, Ordering::SeqCst));
-        let mut attempt = 0;
-        loop {
-            let created = sqlx::query(&format!("create database {name} template {}", template_name()))
-                .execute(&mut admin)
-                .await;
-            match created {
-                Ok(_) => break,
-                // Another process's CREATE DATABASE may hold the template for a moment.
-                Err(_) if attempt < 20 => {
-                    attempt += 1;
-                    tokio::time::sleep(Duration::from_millis(100)).await;
-                }
-                Err(err) => panic!("could not create a test database: {err}"),
-            }
-        }
-        admin.close().await.ok();
-        let options = server.database(&name);
-        let pool = PgPoolOptions::new().max_connections(8).connect_with(options.clone()).await.unwrap();
-        TestDb { pool, options, name }
+        let scratch = Scratch::unique("planbot_t").from_template().connections(8).create().await;
+        TestDb(scratch.expect("could not create a test database"))
     }
+}
 
-    /// The database's URL, for a `planbot` process to connect to.
-    pub fn url(&self) -> String {
-        let host = self.options.get_host();
-        let port = self.options.get_port();
-        if host.starts_with('/') {
-            format!("postgres://postgres@localhost/{}?host={host}&port={port}", self.name)
-        } else {
-            format!("postgres://postgres@{host}:{port}/{}", self.name)
-        }
+impl std::ops::Deref for TestDb {
+    type Target = Scratch;
+
+    fn deref(&self) -> &Scratch {
+        &self.0
     }
 }
 

@@ -19,7 +19,7 @@ use tokio::net::TcpListener;
 use tokio_util::sync::CancellationToken;
 use tokio_util::task::TaskTracker;
 
-use crate::app::App;
+use crate::app::{App, Background};
 use crate::config::{DatabaseArgs, Secret, ServeArgs};
 use crate::db::{self, Database};
 use crate::slack::api::SlackApi;
@@ -105,16 +105,17 @@ impl Application {
             .await
             .with_context(|| format!("could not listen on {}", args.listen))?;
         let settings = Settings { signing_secret, team_id, api_token: args.api_token.clone(), replica: args.outbox.replica_name() };
+        let tasks = TaskTracker::new();
+        let background = Background { tasks: tasks.clone(), shutdown: shutdown.clone() };
         let state = AppState {
-            app: App::new(pool.clone(), slack.clone(), slack_args.admins.iter().cloned()),
+            app: App::new(pool.clone(), slack.clone(), slack_args.admins.iter().cloned(), background),
             pool,
             slack,
             settings: Arc::new(settings),
             metrics: crate::telemetry::metrics_handle(),
             shutdown,
-            tasks: TaskTracker::new(),
+            tasks,
             outbox_wake: Arc::new(tokio::sync::Notify::new()),
-            slack_sync: Arc::default(),
         };
         Ok(Application {
             listener,
@@ -153,7 +154,7 @@ impl Application {
             let state = self.state.clone();
             tasks.spawn(async move {
                 if let Err(err) = crate::slack::socket::run(state, client, token).await {
-                    tracing::error!(error = %format!("{err:#}"), "Socket Mode stopped");
+                    tracing::error!(error = %crate::telemetry::ErrorChain(&err), "Socket Mode stopped");
                 }
             });
         }

@@ -32,9 +32,6 @@ pub struct AppState {
     /// Wakes the outbox worker: call `notify_one()` after committing an
     /// enqueue, and the message goes out at once instead of at the next poll.
     pub outbox_wake: Arc<tokio::sync::Notify>,
-    /// Who was last asked of Slack when (`users.info`), so a person's
-    /// requests ask Slack at most once in a while even while Slack fails.
-    pub slack_sync: Arc<crate::slack::handlers::SyncGate>,
 }
 
 /// What handlers need to know of the configuration.

@@ -31,3 +31,13 @@ pub fn metrics_handle() -> PrometheusHandle {
         })
         .clone()
 }
+
+/// An error shown with its whole chain of causes (`outer: inner: root`),
+/// the one way planbot logs an error: `tracing::warn!(error = %ErrorChain(&err), "…")`.
+pub struct ErrorChain<'a>(pub &'a anyhow::Error);
+
+impl std::fmt::Display for ErrorChain<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{:#}", self.0)
+    }
+}

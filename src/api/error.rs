@@ -71,7 +71,7 @@ impl IntoResponse for ApiError {
                 (StatusCode::METHOD_NOT_ALLOWED, "this endpoint does not take that method".to_string(), Vec::new())
             }
             ApiError::Internal(err) => {
-                tracing::error!(error = %format!("{err:#}"), "an API request failed");
+                tracing::error!(error = %crate::telemetry::ErrorChain(&err), "an API request failed");
                 (
                     StatusCode::INTERNAL_SERVER_ERROR,
                     "planbot could not complete the request; nothing was written. Try again later.".to_string(),

@@ -12,6 +12,10 @@ use std::pin::Pin;
 use std::sync::{Arc, OnceLock};
 
 use tokio::sync::{Semaphore, mpsc, oneshot};
+use tokio_util::sync::CancellationToken;
+use tokio_util::task::TaskTracker;
+
+use super::Background;
 
 /// Requests in one batch at most.
 const MAX_BATCH: usize = 256;
@@ -30,22 +34,25 @@ type Queued<I, O> = (I, oneshot::Sender<O>);
 pub struct Batcher<I, O> {
     run: Run<I, O>,
     queue: Arc<OnceLock<mpsc::Sender<Queued<I, O>>>>,
+    background: Background,
 }
 
 impl<I, O> Clone for Batcher<I, O> {
     fn clone(&self) -> Self {
-        Batcher { run: self.run.clone(), queue: self.queue.clone() }
+        Batcher { run: self.run.clone(), queue: self.queue.clone(), background: self.background.clone() }
     }
 }
 
 impl<I: Send + 'static, O: Send + 'static> Batcher<I, O> {
     /// `run` answers a batch: one output per input, in the inputs' order.
-    pub fn new<F, Fut>(run: F) -> Self
+    /// Its tasks run on `background`'s tracker; once shutdown is signalled
+    /// it answers what is queued and takes no more (callers then get `None`).
+    pub fn new<F, Fut>(background: &Background, run: F) -> Self
     where
         F: Fn(Vec<I>) -> Fut + Send + Sync + 'static,
         Fut: Future<Output = Vec<O>> + Send + 'static,
     {
-        Batcher { run: Arc::new(move |inputs| Box::pin(run(inputs))), queue: Arc::default() }
+        Batcher { run: Arc::new(move |inputs| Box::pin(run(inputs))), queue: Arc::default(), background: background.clone() }
     }
 
     /// The answer to one request, from the batch it joins; `None` only when
@@ -53,7 +60,8 @@ impl<I: Send + 'static, O: Send + 'static> Batcher<I, O> {
     pub async fn call(&self, input: I) -> Option<O> {
         let queue = self.queue.get_or_init(|| {
             let (tx, rx) = mpsc::channel(QUEUE);
-            tokio::spawn(serve(self.run.clone(), rx));
+            let tasks = self.background.tasks.clone();
+            self.background.tasks.spawn(serve(self.run.clone(), rx, tasks, self.background.shutdown.clone()));
             tx
         });
         let (done, answer) = oneshot::channel();
@@ -62,20 +70,33 @@ impl<I: Send + 'static, O: Send + 'static> Batcher<I, O> {
     }
 }
 
-async fn serve<I: Send + 'static, O: Send + 'static>(run: Run<I, O>, mut queue: mpsc::Receiver<Queued<I, O>>) {
+async fn serve<I: Send + 'static, O: Send + 'static>(
+    run: Run<I, O>,
+    mut queue: mpsc::Receiver<Queued<I, O>>,
+    tasks: TaskTracker,
+    shutdown: CancellationToken,
+) {
     let slots = Arc::new(Semaphore::new(CONCURRENT_BATCHES));
     let mut received = Vec::with_capacity(MAX_BATCH);
     loop {
         // Room first, so requests keep queueing (and batching) while every
         // slot is busy.
         let Ok(slot) = slots.clone().acquire_owned().await else { return };
-        if queue.recv_many(&mut received, MAX_BATCH).await == 0 {
+        let count = tokio::select! {
+            count = queue.recv_many(&mut received, MAX_BATCH) => count,
+            () = shutdown.cancelled(), if !queue.is_closed() => {
+                // Take no more; what is queued is still answered below.
+                queue.close();
+                continue;
+            }
+        };
+        if count == 0 {
             return;
         }
         let (inputs, answers): (Vec<I>, Vec<oneshot::Sender<O>>) = std::mem::take(&mut received).into_iter().unzip();
         received.reserve(MAX_BATCH);
         let outputs = run(inputs);
-        tokio::spawn(async move {
+        tasks.spawn(async move {
             let outputs = outputs.await;
             debug_assert_eq!(outputs.len(), answers.len(), "one answer per request");
             for (answer, output) in answers.into_iter().zip(outputs) {
@@ -94,7 +115,7 @@ mod tests {
     async fn every_request_gets_its_own_answer_and_concurrent_ones_share_batches() {
         let sizes = Arc::new(std::sync::Mutex::new(Vec::new()));
         let seen = sizes.clone();
-        let doubler = Batcher::new(move |inputs: Vec<u32>| {
+        let doubler = Batcher::new(&Background::default(), move |inputs: Vec<u32>| {
             seen.lock().unwrap().push(inputs.len());
             async move {
                 tokio::task::yield_now().await;
@@ -115,5 +136,18 @@ mod tests {
         assert_eq!(sizes.iter().sum::<usize>(), 500);
         assert!(sizes.iter().all(|&size| size <= MAX_BATCH), "{sizes:?}");
         assert!(sizes.len() < 500, "500 requests at once were not sent one by one: {sizes:?}");
+    }
+
+    #[tokio::test]
+    async fn after_shutdown_the_batcher_takes_nothing_more_and_its_tasks_end() {
+        let background = Background::default();
+        let echo = Batcher::new(&background, |inputs: Vec<u32>| async move { inputs });
+        assert_eq!(echo.call(1).await, Some(1));
+        background.shutdown.cancel();
+        background.tasks.close();
+        tokio::time::timeout(std::time::Duration::from_secs(5), background.tasks.wait())
+            .await
+            .expect("the batcher's tasks end once shutdown is signalled");
+        assert_eq!(echo.call(2).await, None, "a request after shutdown is not taken");
     }
 }

@@ -9,6 +9,7 @@ use sqlx::PgPool;
 
 use crate::store::Actor;
 use crate::store::actions::{self, ActionItem, AddError, NewAction};
+use super::Background;
 use super::batch::Batcher;
 
 /// A handle to the writer; clones share one queue.
@@ -19,9 +20,9 @@ pub struct ItemWriter {
 }
 
 impl ItemWriter {
-    pub fn new(pool: PgPool) -> Self {
+    pub fn new(pool: PgPool, background: &Background) -> Self {
         let batch_pool = pool.clone();
-        let batcher = Batcher::new(move |items| {
+        let batcher = Batcher::new(background, move |items| {
             let pool = batch_pool.clone();
             async move { write(&pool, items).await }
         });

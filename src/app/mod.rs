@@ -11,7 +11,9 @@
 //! caller, once per request, and passed down as `now`.
 
 mod batch;
+mod callers;
 mod conversation;
+pub mod forms;
 mod intel;
 pub mod item_writer;
 pub mod items;
@@ -26,13 +28,15 @@ use chrono::{DateTime, NaiveDate, Utc};
 use chrono_tz::Tz;
 use slack_morphism::prelude::SlackView;
 use sqlx::PgPool;
+use tokio_util::sync::CancellationToken;
+use tokio_util::task::TaskTracker;
 
 use crate::domain::names::{self, Candidate, NameMatch};
 use crate::slack::api::{MessageContent, SlackApi};
 use item_writer::ItemWriter;
 use crate::store::accounts::{self, Account, AccountRef, CallerQuery, CallerView, Viewer};
 use batch::Batcher;
-use crate::store::users::{self, User};
+use crate::store::users::User;
 use crate::store::{self, Actor};
 use crate::render;
 
@@ -50,6 +54,20 @@ pub struct App {
     tz_hints: Arc<std::sync::Mutex<HashMap<String, Tz>>>,
     /// Looks up callers and the accounts they name, together when many ask at once.
     callers: CallerLookup,
+    /// When this process last asked Slack about each person.
+    slack_sync: Arc<callers::SyncGate>,
+    /// Work that outlives a request (batches in flight, Slack look-ups);
+    /// shutdown waits for it.
+    tasks: TaskTracker,
+}
+
+/// Where the app runs work that must finish before the process exits, and
+/// the signal that it should stop taking more. Tests and the demo can use
+/// the default (nobody waits, nothing is cancelled).
+#[derive(Debug, Clone, Default)]
+pub struct Background {
+    pub tasks: TaskTracker,
+    pub shutdown: CancellationToken,
 }
 
 /// The person asking, as planbot knows them.
@@ -140,8 +158,8 @@ type CallerLookup = Batcher<CallerQuery, sqlx::Result<Option<CallerView>>>;
 
 /// A batcher of caller lookups; a batch that fails is asked again one query
 /// at a time, so each caller gets their own answer (or error).
-fn caller_lookup(pool: PgPool) -> CallerLookup {
-    Batcher::new(move |queries: Vec<CallerQuery>| {
+fn caller_lookup(pool: PgPool, background: &Background) -> CallerLookup {
+    Batcher::new(background, move |queries: Vec<CallerQuery>| {
         let pool = pool.clone();
         async move {
             match accounts::callers_and_exact(&pool, &queries).await {
@@ -160,15 +178,16 @@ fn caller_lookup(pool: PgPool) -> CallerLookup {
 }
 
 impl App {
-    pub fn new(pool: PgPool, slack: Arc<dyn SlackApi>, admins: impl IntoIterator<Item = String>) -> Self {
-        let pool_for_lookups = pool.clone();
+    pub fn new(pool: PgPool, slack: Arc<dyn SlackApi>, admins: impl IntoIterator<Item = String>, background: Background) -> Self {
         App {
-            items: ItemWriter::new(pool.clone()),
+            items: ItemWriter::new(pool.clone(), &background),
+            callers: caller_lookup(pool.clone(), &background),
             pool,
             slack,
             admins: Arc::new(admins.into_iter().collect()),
             tz_hints: Arc::default(),
-            callers: caller_lookup(pool_for_lookups),
+            slack_sync: Arc::default(),
+            tasks: background.tasks,
         }
     }
 
@@ -195,34 +214,6 @@ impl App {
 
     fn tz_hint(&self, slack_user_id: &str) -> Option<Tz> {
         self.tz_hints.lock().unwrap_or_else(|poisoned| poisoned.into_inner()).get(slack_user_id).copied()
-    }
-
-    /// Who a Slack user is. The first time an id is seen, Slack is asked for
-    /// the person's email and time zone (`users.info`) and the id is linked to
-    /// the imported person with that email.
-    pub async fn caller(&self, slack_user_id: &str) -> anyhow::Result<Caller> {
-        if let Some(user) = users::by_slack_id(&self.pool, slack_user_id).await? {
-            return Ok(self.caller_from(user));
-        }
-        let user = self.learn_slack_user(slack_user_id).await?;
-        Ok(self.caller_from(user))
-    }
-
-    /// The person behind a Slack id, asking Slack when planbot has not met
-    /// them yet (an owner mentioned in `/plan add`, say).
-    pub async fn person(&self, slack_user_id: &str) -> anyhow::Result<User> {
-        match users::by_slack_id(&self.pool, slack_user_id).await? {
-            Some(user) => Ok(user),
-            None => self.learn_slack_user(slack_user_id).await,
-        }
-    }
-
-    async fn learn_slack_user(&self, slack_user_id: &str) -> anyhow::Result<User> {
-        let person = self.slack.user_info(slack_user_id).await?;
-        let email = person.email.clone().unwrap_or_else(|| format!("{}@slack.invalid", person.id.to_lowercase()));
-        let user = users::link_slack_identity(&self.pool, &person.id, &email, &person.name, person.tz.as_deref()).await?;
-        tracing::info!(user_id = user.user_id, "linked a Slack user to a person by email");
-        Ok(user)
     }
 
     /// Finds the account a typed name means, among those the caller may see.
@@ -298,5 +289,14 @@ impl App {
             ))),
             AccountChoice::NotFound => Ok(Reply::note(render::accounts::not_found_text(asked))),
         }
+    }
+}
+
+impl App {
+    /// A person's App Home as it stands at `now`.
+    pub async fn home(&self, caller: &Caller, now: DateTime<Utc>) -> anyhow::Result<SlackView> {
+        let windows = crate::domain::horizons::HomeWindows::on(caller.today(now));
+        let data = crate::store::home::gather(&self.pool, caller.user.user_id, &windows).await?;
+        Ok(crate::render::home::render(&data, &caller.user.display_name, now, caller.tz()))
     }
 }

@@ -132,7 +132,7 @@ impl App {
             Some(slack_id) => match self.person(slack_id).await {
                 Ok(owner) => owner,
                 Err(err) => {
-                    tracing::warn!(error = %format!("{err:#}"), "could not look up a mentioned owner");
+                    tracing::warn!(error = %crate::telemetry::ErrorChain(&err), "could not look up a mentioned owner");
                     return Ok(Added::Refused(AddProblem::Owner(format!(
                         "I couldn't look up <@{slack_id}> in Slack just now, so nothing was added. Try again in a moment."
                     ))));
@@ -147,7 +147,7 @@ impl App {
             due_date: item.due,
         };
         match self.items.add(new, caller.actor()).await {
-            Ok(added) => Ok(Added::Item(added, account)),
+            Ok(added) => Ok(Added::Item(Box::new(added), Box::new(account))),
             Err(AddError::NoActivePlan) => Ok(Added::Refused(AddProblem::Account(format!(
                 "*{}* has no active plan to add action items to. Ask the account owner to activate one \
                  (or import it with status `active`), then try again.",
@@ -286,7 +286,7 @@ impl App {
 /// An action item added, or why not.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Added {
-    Item(ActionItem, Account),
+    Item(Box<ActionItem>, Box<Account>),
     Refused(AddProblem),
 }
 

@@ -66,7 +66,7 @@ impl Database {
         self.pool.close().await;
         if let Some(cluster) = self.embedded
             && let Err(err) = cluster.release().await {
-                tracing::warn!(error = %format!("{err:#}"), "could not stop the embedded PostgreSQL");
+                tracing::warn!(error = %crate::telemetry::ErrorChain(&err), "could not stop the embedded PostgreSQL");
             }
     }
 }

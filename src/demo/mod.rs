@@ -16,7 +16,7 @@ use tokio::io::{AsyncBufReadExt, BufReader};
 pub use console::{ConsoleSlack, DEMO_TEAM};
 pub use seed::{Seeded, seed};
 
-use crate::app::{App, Caller, Outcome, Place, Reply};
+use crate::app::{App, Background, Caller, Outcome, Place, Reply};
 use crate::config::{DatabaseArgs, DemoArgs};
 use crate::db::Database;
 use crate::jobs::outbox_worker::{DeliverySettings, OutboxWorker};
@@ -56,7 +56,7 @@ async fn play(db: &Database, args: &DemoArgs) -> anyhow::Result<()> {
     }
 
     let slack = Arc::new(ConsoleSlack::default());
-    let assistant = App::new(db.pool.clone(), slack.clone(), Vec::new());
+    let assistant = App::new(db.pool.clone(), slack.clone(), Vec::new(), Background::default());
     let email = args.user.as_deref().unwrap_or(DEFAULT_USER);
     let person = data::PEOPLE
         .iter()

@@ -249,7 +249,7 @@ impl Scheduler {
         match self.latest_tick(job, now).await {
             Ok(Some(scheduled_for)) => self.run_tick(job, scheduled_for, Trigger::Schedule, now).await,
             Ok(None) => TickOutcome::Idle,
-            Err(err) => TickOutcome::Failed { scheduled_for: now, error: format!("{err:#}") },
+            Err(err) => TickOutcome::Failed { scheduled_for: now, error: crate::telemetry::ErrorChain(&err).to_string() },
         }
     }
 
@@ -302,7 +302,7 @@ impl Scheduler {
             }
             Ok(None) => TickOutcome::Taken { scheduled_for },
             Err(err) => {
-                let error = format!("{err:#}");
+                let error = crate::telemetry::ErrorChain(&err).to_string();
                 if let Err(record) = job_store::record_failed_tick(
                     &self.pool,
                     job.name(),

@@ -59,67 +59,7 @@ pub fn is_our_workspace(state: &AppState, team_id: &str) -> bool {
 /// The caller of a request, or the reply to give when planbot can't tell
 /// who they are (Slack unreachable for a first-time user).
 pub async fn caller_or_sorry(state: &AppState, slack_user_id: &str) -> Result<Caller, Reply> {
-    let caller = state.app.caller(slack_user_id).await.map_err(|err| {
-        tracing::error!(error = %format!("{err:#}"), "could not identify a Slack user");
-        Reply::note("I couldn't look you up in Slack just now, so I did nothing. Please try again in a moment.")
-    })?;
-    keep_current(state, &caller, slack_user_id);
-    Ok(caller)
-}
-
-/// Asks Slack again about a person planbot has not asked about for a while
-/// (their time zone may have changed), in the background.
-fn keep_current(state: &AppState, caller: &Caller, slack_user_id: &str) {
-    let stale = caller.user.slack_synced_at.is_none_or(|at| Utc::now() - at > SLACK_SYNC_INTERVAL);
-    if stale && state.slack_sync.may_ask(caller.user.user_id) {
-        let (state, slack_id, user_id) = (state.clone(), slack_user_id.to_string(), caller.user.user_id);
-        state.tasks.clone().spawn(async move { refresh_from_slack(&state, &slack_id, user_id).await });
-    }
-}
-
-/// How often planbot asks Slack for a known person's time zone (people
-/// travel, and move), so their reminders follow them.
-const SLACK_SYNC_INTERVAL: chrono::Duration = chrono::Duration::hours(24);
-
-/// How long after asking Slack about a person this process waits before
-/// asking again, whether or not the answer came (or was recorded).
-const SLACK_SYNC_RETRY: Duration = Duration::from_secs(600);
-
-/// When this process last asked Slack about each person: a busy person's
-/// requests, or Slack failing, never turn into a `users.info` per request.
-#[derive(Debug, Default)]
-pub struct SyncGate(std::sync::Mutex<HashMap<i64, std::time::Instant>>);
-
-impl SyncGate {
-    /// Whether to ask Slack about `user_id` now; if so, the attempt is noted.
-    pub fn may_ask(&self, user_id: i64) -> bool {
-        self.may_ask_at(user_id, std::time::Instant::now())
-    }
-
-    fn may_ask_at(&self, user_id: i64, now: std::time::Instant) -> bool {
-        let mut asked = self.0.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
-        match asked.get(&user_id) {
-            Some(at) if now.saturating_duration_since(*at) < SLACK_SYNC_RETRY => false,
-            _ => {
-                // Forget attempts old enough not to matter, so the map stays small.
-                if asked.len() > 10_000 {
-                    asked.retain(|_, at| now.saturating_duration_since(*at) < SLACK_SYNC_RETRY);
-                }
-                asked.insert(user_id, now);
-                true
-            }
-        }
-    }
-}
-
-async fn refresh_from_slack(state: &AppState, slack_user_id: &str, user_id: i64) {
-    let result = match state.slack.user_info(slack_user_id).await {
-        Ok(person) => crate::store::users::record_slack_sync(&state.pool, user_id, person.tz.as_deref()).await.map_err(anyhow::Error::from),
-        Err(err) => Err(err.into()),
-    };
-    if let Err(err) = result {
-        tracing::warn!(error = %format!("{err:#}"), "could not refresh a person's time zone from Slack");
-    }
+    state.app.identify(slack_user_id, Utc::now()).await
 }
 
 /// `/plan …`: answered within the budget if possible, otherwise acked at
@@ -156,12 +96,12 @@ async fn run_command(state: &AppState, command: &SlackCommandEvent) -> CommandAc
     let text = command.text.as_deref().unwrap_or_default();
     match state.app.quick_add(command.user_id.as_ref(), text, Utc::now()).await {
         Ok(Some((caller, reply))) => {
-            keep_current(state, &caller, command.user_id.as_ref());
+            state.app.keep_current(&caller, command.user_id.as_ref(), Utc::now());
             return CommandAck::Reply(reply);
         }
         Ok(None) => {}
         Err(err) => {
-            tracing::error!(error = %format!("{err:#}"), text = %text, "a /plan command failed");
+            tracing::error!(error = %crate::telemetry::ErrorChain(&err), text = %text, "a /plan command failed");
             return CommandAck::Reply(Reply::note(SORRY));
         }
     }
@@ -181,7 +121,7 @@ async fn run_command(state: &AppState, command: &SlackCommandEvent) -> CommandAc
             }
         },
         Err(err) => {
-            tracing::error!(error = %format!("{err:#}"), text = %text, "a /plan command failed");
+            tracing::error!(error = %crate::telemetry::ErrorChain(&err), text = %text, "a /plan command failed");
             CommandAck::Reply(Reply::note(SORRY))
         }
     }
@@ -229,7 +169,7 @@ pub async fn handle_push_event(state: &AppState, callback: SlackPushEventCallbac
                 tracing::warn!(error = %err, "could not record a handled event");
             }
         }
-        Err(err) => tracing::error!(error = %format!("{err:#}"), event_id, "handling a Slack event failed"),
+        Err(err) => tracing::error!(error = %crate::telemetry::ErrorChain(&err), event_id, "handling a Slack event failed"),
     }
 }
 
@@ -263,7 +203,7 @@ async fn on_mention(state: &AppState, event_id: &str, mention: SlackAppMentionEv
 
 async fn answer(state: &AppState, caller: &Caller, place: &Place, text: &str) -> Reply {
     state.app.converse(caller, place, text, Utc::now()).await.unwrap_or_else(|err| {
-        tracing::error!(error = %format!("{err:#}"), "answering a message failed");
+        tracing::error!(error = %crate::telemetry::ErrorChain(&err), "answering a message failed");
         Reply::note(SORRY)
     })
 }
@@ -319,7 +259,7 @@ pub async fn handle_interaction(state: &AppState, event: SlackInteractionEvent, 
             let work_state = state.clone();
             state.tasks.spawn(async move {
                 if let Err(err) = interactions::on_block_actions(&work_state, actions, raw).await {
-                    tracing::error!(error = %format!("{err:#}"), "handling a button click failed");
+                    tracing::error!(error = %crate::telemetry::ErrorChain(&err), "handling a button click failed");
                 }
             });
             SlackInteractionResponse::Empty
@@ -327,7 +267,7 @@ pub async fn handle_interaction(state: &AppState, event: SlackInteractionEvent, 
         SlackInteractionEvent::ViewSubmission(submission) => interactions::on_view_submission(state, submission, raw)
             .await
             .unwrap_or_else(|err| {
-                tracing::error!(error = %format!("{err:#}"), "handling a form failed");
+                tracing::error!(error = %crate::telemetry::ErrorChain(&err), "handling a form failed");
                 SlackInteractionResponse::Empty
             }),
         _ => SlackInteractionResponse::Empty,
@@ -351,20 +291,5 @@ pub async fn reply_to_click(
         (_, Some(url)) => Ok(state.slack.respond(url, &reply.content, false).await?),
         // From the App Home: answer in planbot's DM with the user.
         _ => send_reply(state, cause, user, user, &Place::Direct, reply).await,
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn slack_is_asked_about_a_person_at_most_once_in_a_while() {
-        let gate = SyncGate::default();
-        let start = std::time::Instant::now();
-        assert!(gate.may_ask_at(7, start));
-        assert!(!gate.may_ask_at(7, start + Duration::from_secs(5)), "a second request soon after asks nothing");
-        assert!(gate.may_ask_at(8, start + Duration::from_secs(5)), "another person is asked about");
-        assert!(gate.may_ask_at(7, start + SLACK_SYNC_RETRY), "after the pause, Slack is asked again");
     }
 }

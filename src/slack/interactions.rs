@@ -13,15 +13,14 @@ use chrono::{DateTime, Duration, NaiveTime, Utc};
 use serde_json::Value;
 use slack_morphism::prelude::*;
 
+use crate::app::forms::{AddItemForm, FieldErrors, SettingsForm, Submitted};
 use crate::app::items::{ItemChange, ItemResult};
-use crate::app::{AddProblem, Added, Caller, Place, Reply, added_text};
-use crate::domain::command::NewItem;
-use crate::domain::enums::{DigestFrequency, DmKind};
-use crate::domain::when::parse_when;
+use crate::app::{Caller, Place, Reply};
 use crate::render::MessageContent;
 use crate::slack::handlers::{caller_or_sorry, place_of, reply_to_click, send_reply};
 use crate::state::AppState;
-use crate::store::{accounts, users};
+use crate::telemetry::ErrorChain;
+use crate::store::accounts;
 use crate::render::summary;
 use crate::render::modals::{self, ModalContext, add_fields, callback_ids, settings_fields};
 use crate::render::{self, home, items};
@@ -33,8 +32,7 @@ pub async fn publish_home(state: &AppState, slack_user_id: &str) -> anyhow::Resu
 }
 
 async fn publish_home_for(state: &AppState, caller: &Caller, slack_user_id: &str, now: DateTime<Utc>) -> anyhow::Result<()> {
-    let data = crate::store::home::gather(&state.pool, caller.user.user_id, &crate::domain::horizons::HomeWindows::on(caller.today(now))).await?;
-    let view = home::render(&data, &caller.user.display_name, now, caller.tz());
+    let view = state.app.home(caller, now).await?;
     state.slack.publish_home(slack_user_id, &view).await.context("views.publish failed")
 }
 
@@ -114,7 +112,7 @@ async fn route_click(state: &AppState, click: &Click, now: DateTime<Utc>) -> any
                 Some(slack_id) => match state.app.person(slack_id).await {
                     Ok(owner) => change_item(state, click, item_id, ItemChange::Reassign(owner.user_id), now).await,
                     Err(err) => {
-                        tracing::warn!(error = %format!("{err:#}"), "could not look up the new owner");
+                        tracing::warn!(error = %ErrorChain(&err), "could not look up the new owner");
                         answer(state, click, Reply::note("I couldn't look that person up in Slack just now. Try again in a moment.")).await
                     }
                 },
@@ -262,9 +260,9 @@ fn text_field(values: &HashMap<String, HashMap<String, Value>>, id: &str) -> Opt
     field(values, id)?["value"].as_str().map(str::trim).filter(|v| !v.is_empty()).map(str::to_string)
 }
 
-fn errors(problems: HashMap<String, String>) -> SlackInteractionResponse {
+fn errors(problems: FieldErrors) -> SlackInteractionResponse {
     SlackInteractionResponse::ViewSubmission(SlackViewSubmissionResponse::Errors(
-        SlackViewSubmissionErrorsResponse::new(problems),
+        SlackViewSubmissionErrorsResponse::new(problems.into_iter().collect()),
     ))
 }
 
@@ -273,180 +271,73 @@ pub async fn on_view_submission(
     submission: SlackInteractionViewSubmissionEvent,
     raw: Value,
 ) -> anyhow::Result<SlackInteractionResponse> {
+    let now = Utc::now();
     let user = submission.user.id.to_string();
     let caller = match caller_or_sorry(state, &user).await {
         Ok(caller) => caller,
-        Err(reply) => {
-            let problems = HashMap::from([(add_fields::ACCOUNT.to_string(), reply.content.text)]);
-            return Ok(errors(problems));
-        }
+        Err(reply) => return Ok(errors(FieldErrors::from([(add_fields::ACCOUNT.to_string(), reply.content.text)]))),
     };
     let values = view_values(&raw);
     let context = ModalContext::decode(raw.pointer("/view/private_metadata").and_then(Value::as_str));
     let view_id = raw.pointer("/view/id").and_then(Value::as_str).unwrap_or_default().to_string();
     match raw.pointer("/view/callback_id").and_then(Value::as_str).unwrap_or_default() {
-        callback_ids::ADD_ITEM => submit_add_item(state, &caller, &user, &values, &context, &view_id).await,
-        callback_ids::SETTINGS => submit_settings(state, &caller, &user, &values).await,
+        callback_ids::ADD_ITEM => {
+            let form = AddItemForm {
+                account: text_field(&values, add_fields::ACCOUNT),
+                title: text_field(&values, add_fields::TITLE),
+                owner: field(&values, add_fields::OWNER).and_then(|v| v["selected_user"].as_str()).map(str::to_string),
+                due: text_field(&values, add_fields::DUE),
+            };
+            match state.app.submit_add_item(&caller, &form, now).await? {
+                Submitted::Invalid(problems) => Ok(errors(problems)),
+                Submitted::Saved(reply) => {
+                    let (channel, place) = match &context.channel {
+                        Some(channel) => (channel.clone(), place_of(channel)),
+                        None => (user.clone(), Place::Direct),
+                    };
+                    send_reply(state, &format!("modal:{view_id}"), &channel, &user, &place, reply).await?;
+                    Ok(SlackInteractionResponse::Empty)
+                }
+            }
+        }
+        callback_ids::SETTINGS => {
+            let time = |id: &str| {
+                field(&values, id)
+                    .and_then(|v| v["selected_time"].as_str())
+                    .and_then(|t| NaiveTime::parse_from_str(t, "%H:%M").ok())
+            };
+            let selected = |id: &str| -> Vec<String> {
+                field(&values, id)
+                    .and_then(|v| v["selected_options"].as_array().cloned())
+                    .unwrap_or_default()
+                    .iter()
+                    .filter_map(|o| o["value"].as_str().map(str::to_string))
+                    .collect()
+            };
+            let option = |id: &str| {
+                field(&values, id).and_then(|v| v.pointer("/selected_option/value")).and_then(Value::as_str).map(str::to_string)
+            };
+            let form = SettingsForm {
+                tz: text_field(&values, settings_fields::TZ).unwrap_or_default(),
+                quiet_start: time(settings_fields::QUIET_START),
+                quiet_end: time(settings_fields::QUIET_END),
+                working_days: selected(settings_fields::WORKING_DAYS),
+                digest: option(settings_fields::DIGEST),
+                digest_time: time(settings_fields::DIGEST_TIME),
+                digest_weekday: option(settings_fields::DIGEST_WEEKDAY),
+                notify: selected(settings_fields::NOTIFY),
+            };
+            match state.app.submit_settings(&caller, &form).await? {
+                Submitted::Invalid(problems) => Ok(errors(problems)),
+                Submitted::Saved(updated) => {
+                    // The Home shows dates in the person's zone: draw it again in the new one.
+                    if let Err(err) = publish_home_for(state, &updated, &user, now).await {
+                        tracing::warn!(error = %ErrorChain(&err), "could not refresh the Home after new settings");
+                    }
+                    Ok(SlackInteractionResponse::Empty)
+                }
+            }
+        }
         _ => Ok(SlackInteractionResponse::Empty),
     }
-}
-
-async fn submit_add_item(
-    state: &AppState,
-    caller: &Caller,
-    slack_user: &str,
-    values: &HashMap<String, HashMap<String, Value>>,
-    context: &ModalContext,
-    view_id: &str,
-) -> anyhow::Result<SlackInteractionResponse> {
-    let now = Utc::now();
-    let today = caller.today(now);
-    let mut problems = HashMap::new();
-    let account = text_field(values, add_fields::ACCOUNT);
-    if account.is_none() {
-        problems.insert(add_fields::ACCOUNT.to_string(), "Type the account's name, like Acme Corp.".to_string());
-    }
-    let title = text_field(values, add_fields::TITLE);
-    match &title {
-        None => {
-            problems.insert(add_fields::TITLE.to_string(), "Say what needs doing, like Run a security workshop.".to_string());
-        }
-        Some(t) if t.chars().count() > crate::domain::validate::LONGEST_TITLE => {
-            problems.insert(
-                add_fields::TITLE.to_string(),
-                format!("Keep it to {} characters; put details in the plan.", crate::domain::validate::LONGEST_TITLE),
-            );
-        }
-        Some(_) => {}
-    }
-    let due = match text_field(values, add_fields::DUE) {
-        None => None,
-        Some(text) => match parse_when(&text, today) {
-            Ok(date) if date < today => {
-                problems.insert(add_fields::DUE.to_string(), "That date has passed; pick today or later.".to_string());
-                None
-            }
-            Ok(date) => Some(date),
-            Err(err) => {
-                problems.insert(add_fields::DUE.to_string(), first_sentence(&err.to_string()));
-                None
-            }
-        },
-    };
-    if !problems.is_empty() {
-        return Ok(errors(problems));
-    }
-    let owner = field(values, add_fields::OWNER).and_then(|v| v["selected_user"].as_str()).map(str::to_string);
-    let item = NewItem { account: account.unwrap_or_default(), title: title.unwrap_or_default(), owner, due };
-    match state.app.try_add_item(caller, &item).await? {
-        Added::Item(added, account) => {
-            let reply = Reply::note(added_text(&added, &account, today));
-            let (channel, place) = match &context.channel {
-                Some(channel) => (channel.clone(), place_of(channel)),
-                None => (slack_user.to_string(), Place::Direct),
-            };
-            send_reply(state, &format!("modal:{view_id}"), &channel, slack_user, &place, reply).await?;
-            Ok(SlackInteractionResponse::Empty)
-        }
-        Added::Refused(AddProblem::Account(message)) => {
-            Ok(errors(HashMap::from([(add_fields::ACCOUNT.to_string(), plain(&message))])))
-        }
-        Added::Refused(AddProblem::Owner(message)) => Ok(errors(HashMap::from([(add_fields::OWNER.to_string(), plain(&message))]))),
-    }
-}
-
-/// Modal errors are plain text: drop mrkdwn emphasis and code marks.
-fn plain(message: &str) -> String {
-    first_sentence(&message.replace(['*', '`'], ""))
-}
-
-fn first_sentence(message: &str) -> String {
-    match message.find(". ") {
-        Some(end) => message[..=end].trim().to_string(),
-        None => message.trim().to_string(),
-    }
-}
-
-async fn submit_settings(
-    state: &AppState,
-    caller: &Caller,
-    slack_user: &str,
-    values: &HashMap<String, HashMap<String, Value>>,
-) -> anyhow::Result<SlackInteractionResponse> {
-    let mut problems = HashMap::new();
-    let tz = text_field(values, settings_fields::TZ).unwrap_or_default();
-    if tz.parse::<chrono_tz::Tz>().is_err() {
-        problems.insert(
-            settings_fields::TZ.to_string(),
-            "Use a time zone name like Europe/Berlin or America/New_York.".to_string(),
-        );
-    }
-    let time = |id: &str| {
-        field(values, id)
-            .and_then(|v| v["selected_time"].as_str())
-            .and_then(|t| NaiveTime::parse_from_str(t, "%H:%M").ok())
-    };
-    let quiet = match (time(settings_fields::QUIET_START), time(settings_fields::QUIET_END)) {
-        (Some(start), Some(end)) if start == end => {
-            problems.insert(settings_fields::QUIET_END.to_string(), "Quiet hours must end at another time than they start.".to_string());
-            None
-        }
-        (Some(start), Some(end)) => Some((start, end)),
-        (None, None) => None,
-        (Some(_), None) => {
-            problems.insert(settings_fields::QUIET_END.to_string(), "Pick when quiet hours end, or clear both times.".to_string());
-            None
-        }
-        (None, Some(_)) => {
-            problems.insert(settings_fields::QUIET_START.to_string(), "Pick when quiet hours start, or clear both times.".to_string());
-            None
-        }
-    };
-    let selected = |id: &str| -> Vec<String> {
-        field(values, id)
-            .and_then(|v| v["selected_options"].as_array().cloned())
-            .unwrap_or_default()
-            .iter()
-            .filter_map(|o| o["value"].as_str().map(str::to_string))
-            .collect()
-    };
-    let working_days: Vec<i16> = selected(settings_fields::WORKING_DAYS).iter().filter_map(|d| d.parse().ok()).collect();
-    if working_days.is_empty() {
-        problems.insert(settings_fields::WORKING_DAYS.to_string(), "Pick at least one working day.".to_string());
-    }
-    let option = |id: &str| field(values, id).and_then(|v| v.pointer("/selected_option/value")).and_then(Value::as_str).map(str::to_string);
-    let digest = option(settings_fields::DIGEST).and_then(|d| d.parse::<DigestFrequency>().ok()).unwrap_or(DigestFrequency::Off);
-    let digest_time = time(settings_fields::DIGEST_TIME).unwrap_or(caller.user.digest_time);
-    let digest_weekday = option(settings_fields::DIGEST_WEEKDAY).and_then(|d| d.parse().ok()).unwrap_or(caller.user.digest_weekday);
-    if let Some(quiet) = quiet
-        && digest != DigestFrequency::Off
-        && crate::domain::window::in_quiet_hours(quiet, digest_time)
-    {
-        problems.insert(
-            settings_fields::DIGEST_TIME.to_string(),
-            format!(
-                "Your digest would fall in your quiet hours ({}–{}) and wait until they end. \
-                 Pick a time outside them, or change your quiet hours.",
-                quiet.0.format("%H:%M"),
-                quiet.1.format("%H:%M")
-            ),
-        );
-    }
-    let enabled = selected(settings_fields::NOTIFY);
-    let dm_muted: Vec<String> = DmKind::ALL
-        .iter()
-        .filter(|kind| !enabled.iter().any(|e| e == kind.as_str()))
-        .map(|kind| kind.as_str().to_string())
-        .collect();
-    if !problems.is_empty() {
-        return Ok(errors(problems));
-    }
-    let preferences = users::Preferences { tz, quiet_hours: quiet, working_days, digest, digest_time, digest_weekday, dm_muted };
-    let user = users::set_preferences(&state.pool, caller.user.user_id, &preferences).await?;
-    let updated = Caller { user, is_admin: caller.is_admin };
-    // The Home shows dates in the person's zone: draw it again in the new one.
-    if let Err(err) = publish_home_for(state, &updated, slack_user, Utc::now()).await {
-        tracing::warn!(error = %format!("{err:#}"), "could not refresh the Home after new settings");
-    }
-    Ok(SlackInteractionResponse::Empty)
 }

@@ -2,7 +2,7 @@
 
 use std::sync::Arc;
 
-use planbot::app::{App, Place};
+use planbot::app::{App, Background, Place};
 use planbot::config::Secret;
 use planbot::domain::enums::TeamRole;
 use planbot::slack::client::SlackHttp;
@@ -70,7 +70,7 @@ async fn people_get_the_right_answer_however_they_phrase_it() {
     }
 
     let client = SlackHttp::new(&slack.api_url, &Secret::new(BOT_TOKEN)).unwrap();
-    let assistant = App::new(db.pool.clone(), Arc::new(client), Vec::new());
+    let assistant = App::new(db.pool.clone(), Arc::new(client), Vec::new(), Background::default());
     let dana = assistant.caller(dana.slack_id.as_deref().unwrap()).await.unwrap();
     let sam = assistant.caller(sam.slack_id.as_deref().unwrap()).await.unwrap();
 

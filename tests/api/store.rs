@@ -405,7 +405,7 @@ async fn the_item_writer_answers_every_one_of_many_concurrent_adds_with_its_own_
     let db = TestDb::new().await;
     let dana = person(&db.pool, "dana@example.com", None).await;
     let (acme, _) = account_with_plan(&db.pool, "Acme", &dana).await;
-    let writer = planbot::app::item_writer::ItemWriter::new(db.pool.clone());
+    let writer = planbot::app::item_writer::ItemWriter::new(db.pool.clone(), &planbot::app::Background::default());
     let adds = (0..200).map(|n| {
         let writer = writer.clone();
         let new = NewAction { account_id: acme.account_id, title: format!("Item {n}"), owner_id: dana.user_id, due_date: None };

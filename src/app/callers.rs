@@ -1,0 +1,124 @@
+//! Who is asking: the Slack user behind a request, linked by email to the
+//! person imported into planbot, and kept current (time zone) from Slack
+//! at most once in a while.
+
+use std::collections::HashMap;
+use std::time::{Duration, Instant};
+
+use chrono::{DateTime, Utc};
+
+use super::{App, Caller, Reply};
+use crate::store::users::{self, User};
+use crate::telemetry::ErrorChain;
+
+/// How often planbot asks Slack for a known person's time zone (people
+/// travel, and move), so their reminders follow them.
+const SLACK_SYNC_INTERVAL: chrono::Duration = chrono::Duration::hours(24);
+
+/// How long after asking Slack about a person this process waits before
+/// asking again, whether or not the answer came (or was recorded).
+const SLACK_SYNC_RETRY: Duration = Duration::from_secs(600);
+
+/// When this process last asked Slack about each person: a busy person's
+/// requests, or Slack failing, never turn into a `users.info` per request.
+#[derive(Debug, Default)]
+pub struct SyncGate(std::sync::Mutex<HashMap<i64, Instant>>);
+
+impl SyncGate {
+    /// Whether to ask Slack about `user_id` now; if so, the attempt is noted.
+    pub fn may_ask(&self, user_id: i64) -> bool {
+        self.may_ask_at(user_id, Instant::now())
+    }
+
+    fn may_ask_at(&self, user_id: i64, now: Instant) -> bool {
+        let mut asked = self.0.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+        match asked.get(&user_id) {
+            Some(at) if now.saturating_duration_since(*at) < SLACK_SYNC_RETRY => false,
+            _ => {
+                // Forget attempts old enough not to matter, so the map stays small.
+                if asked.len() > 10_000 {
+                    asked.retain(|_, at| now.saturating_duration_since(*at) < SLACK_SYNC_RETRY);
+                }
+                asked.insert(user_id, now);
+                true
+            }
+        }
+    }
+}
+
+impl App {
+    /// The caller of a request, or the reply to give when planbot can't tell
+    /// who they are (Slack unreachable for a first-time user). A person not
+    /// asked about in a while is looked up again in the background.
+    pub async fn identify(&self, slack_user_id: &str, now: DateTime<Utc>) -> Result<Caller, Reply> {
+        let caller = self.caller(slack_user_id).await.map_err(|err| {
+            tracing::error!(error = %ErrorChain(&err), "could not identify a Slack user");
+            Reply::note("I couldn't look you up in Slack just now, so I did nothing. Please try again in a moment.")
+        })?;
+        self.keep_current(&caller, slack_user_id, now);
+        Ok(caller)
+    }
+
+    /// Asks Slack again about a person planbot has not asked about for a while
+    /// (their time zone may have changed), in the background.
+    pub fn keep_current(&self, caller: &Caller, slack_user_id: &str, now: DateTime<Utc>) {
+        let stale = caller.user.slack_synced_at.is_none_or(|at| now - at > SLACK_SYNC_INTERVAL);
+        if stale && self.slack_sync.may_ask(caller.user.user_id) {
+            let (app, slack_id, user_id) = (self.clone(), slack_user_id.to_string(), caller.user.user_id);
+            self.tasks.spawn(async move { app.refresh_from_slack(&slack_id, user_id).await });
+        }
+    }
+
+    async fn refresh_from_slack(&self, slack_user_id: &str, user_id: i64) {
+        let result = match self.slack.user_info(slack_user_id).await {
+            Ok(person) => users::record_slack_sync(&self.pool, user_id, person.tz.as_deref()).await.map_err(anyhow::Error::from),
+            Err(err) => Err(err.into()),
+        };
+        if let Err(err) = result {
+            tracing::warn!(error = %ErrorChain(&err), "could not refresh a person's time zone from Slack");
+        }
+    }
+
+    /// Who a Slack user is. The first time an id is seen, Slack is asked for
+    /// the person's email and time zone (`users.info`) and the id is linked to
+    /// the imported person with that email.
+    pub async fn caller(&self, slack_user_id: &str) -> anyhow::Result<Caller> {
+        if let Some(user) = users::by_slack_id(&self.pool, slack_user_id).await? {
+            return Ok(self.caller_from(user));
+        }
+        let user = self.learn_slack_user(slack_user_id).await?;
+        Ok(self.caller_from(user))
+    }
+
+    /// The person behind a Slack id, asking Slack when planbot has not met
+    /// them yet (an owner mentioned in `/plan add`, say).
+    pub async fn person(&self, slack_user_id: &str) -> anyhow::Result<User> {
+        match users::by_slack_id(&self.pool, slack_user_id).await? {
+            Some(user) => Ok(user),
+            None => self.learn_slack_user(slack_user_id).await,
+        }
+    }
+
+    async fn learn_slack_user(&self, slack_user_id: &str) -> anyhow::Result<User> {
+        let person = self.slack.user_info(slack_user_id).await?;
+        let email = person.email.clone().unwrap_or_else(|| format!("{}@slack.invalid", person.id.to_lowercase()));
+        let user = users::link_slack_identity(&self.pool, &person.id, &email, &person.name, person.tz.as_deref()).await?;
+        tracing::info!(user_id = user.user_id, "linked a Slack user to a person by email");
+        Ok(user)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn slack_is_asked_about_a_person_at_most_once_in_a_while() {
+        let gate = SyncGate::default();
+        let start = Instant::now();
+        assert!(gate.may_ask_at(7, start));
+        assert!(!gate.may_ask_at(7, start + Duration::from_secs(5)), "a second request soon after asks nothing");
+        assert!(gate.may_ask_at(8, start + Duration::from_secs(5)), "another person is asked about");
+        assert!(gate.may_ask_at(7, start + SLACK_SYNC_RETRY), "after the pause, Slack is asked again");
+    }
+}

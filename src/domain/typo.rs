@@ -24,6 +24,6 @@ mod tests {
         }
         assert!(!one_typo_from("acme", "acme"), "the word itself is not a typo of it");
         assert_eq!(edits("amke", "acme"), 2);
-        assert!(!one_typo_from("glbex", "globex"));
+        assert!(!one_typo_from("glbx", "globex"), "two letters missing are two typos");
     }
 }

@@ -76,6 +76,11 @@ pub struct DatabaseArgs {
     #[arg(long, env = "PLANBOT_DATA_DIR", global = true)]
     pub data_dir: Option<PathBuf>,
 
+    /// The directory holding PostgreSQL's server binaries (initdb, pg_ctl)
+    /// for the embedded cluster, when they are not in the usual places.
+    #[arg(long, env = "PLANBOT_PG_BIN", global = true)]
+    pub pg_bin: Option<PathBuf>,
+
     /// Connections this process keeps open to PostgreSQL.
     #[arg(long, env = "PLANBOT_DB_CONNECTIONS", default_value_t = 16, global = true)]
     pub db_connections: u32,

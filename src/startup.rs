@@ -22,7 +22,7 @@ use tokio_util::task::TaskTracker;
 use crate::app::{App, Background};
 use crate::config::{DatabaseArgs, Secret, ServeArgs};
 use crate::db::{self, Database};
-use crate::slack::api::SlackApi;
+use crate::app::slack_api::SlackApi;
 use crate::slack::client::SlackHttp;
 use crate::state::{AppState, Settings};
 
@@ -47,7 +47,7 @@ async fn readyz(State(state): State<AppState>) -> impl IntoResponse {
     if state.shutdown.is_cancelled() {
         return (StatusCode::SERVICE_UNAVAILABLE, "shutting down");
     }
-    let ping = tokio::time::timeout(Duration::from_secs(2), sqlx::query("select 1").execute(&state.pool)).await;
+    let ping = tokio::time::timeout(Duration::from_secs(2), crate::store::ping(&state.pool)).await;
     match ping {
         Ok(Ok(_)) => (StatusCode::OK, "ready"),
         _ => (StatusCode::SERVICE_UNAVAILABLE, "database unavailable"),

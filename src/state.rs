@@ -14,7 +14,7 @@ use tokio_util::task::TaskTracker;
 
 use crate::app::App;
 use crate::config::Secret;
-use crate::slack::api::SlackApi;
+use crate::app::slack_api::SlackApi;
 
 /// Everything a request handler or background task needs; cloned per request.
 #[derive(Clone)]

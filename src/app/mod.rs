@@ -17,6 +17,7 @@ pub mod forms;
 mod intel;
 pub mod item_writer;
 pub mod items;
+pub mod slack_api;
 mod plan_command;
 
 pub use plan_command::{AddProblem, Added, added_text};
@@ -32,7 +33,7 @@ use tokio_util::sync::CancellationToken;
 use tokio_util::task::TaskTracker;
 
 use crate::domain::names::{self, Candidate, NameMatch};
-use crate::slack::api::{MessageContent, SlackApi};
+use crate::app::slack_api::{MessageContent, SlackApi};
 use item_writer::ItemWriter;
 use crate::store::accounts::{self, Account, AccountRef, CallerQuery, CallerView, Viewer};
 use batch::Batcher;

@@ -120,19 +120,10 @@ pub struct EmbeddedPostgres {
 impl EmbeddedPostgres {
     /// Starts (or reuses, if already running) the cluster in `data_dir`, creating it on first use.
     ///
-    /// The binaries come from `$PLANBOT_PG_BIN` if set, else from the highest
-    /// `/usr/lib/postgresql/<major>/bin` (the cluster's own major version if it exists and is
-    /// installed), else from `PATH`.
-    pub async fn start(data_dir: &Path) -> Result<Self> {
-        let bin_override = std::env::var_os("PLANBOT_PG_BIN")
-            .filter(|v| !v.is_empty())
-            .map(PathBuf::from);
-        Self::start_with(data_dir, bin_override.as_deref()).await
-    }
-
-    /// [`start`](Self::start) with the binary directory given instead of read from
-    /// `$PLANBOT_PG_BIN` (environment variables are process-wide, which tests cannot share).
-    pub(crate) async fn start_with(data_dir: &Path, bin_override: Option<&Path>) -> Result<Self> {
+    /// The binaries come from `bin_override` (`PLANBOT_PG_BIN`, read with the other settings in
+    /// `config.rs`) if given, else from the highest `/usr/lib/postgresql/<major>/bin` (the
+    /// cluster's own major version if it exists and is installed), else from `PATH`.
+    pub async fn start(data_dir: &Path, bin_override: Option<&Path>) -> Result<Self> {
         let layout = Layout::new(data_dir)?;
         let cluster_major = read_pg_version(&layout.pgdata);
         let path_var = std::env::var_os("PATH");
@@ -1198,7 +1189,7 @@ mod tests {
         fs::create_dir_all(dir.data().join("pgdata.init/base")).unwrap();
 
         let started = Instant::now();
-        let pg = EmbeddedPostgres::start(&dir.data()).await.unwrap();
+        let pg = EmbeddedPostgres::start(&dir.data(), None).await.unwrap();
         eprintln!("first start (initdb + start): {:?}", started.elapsed());
         assert!(!dir.data().join("pgdata.init").exists());
         assert!(read_pg_version(&dir.data().join("pgdata")).is_some());
@@ -1259,11 +1250,11 @@ mod tests {
             return;
         }
         let dir = TestDir::new("reuse");
-        let first = EmbeddedPostgres::start(&dir.data()).await.unwrap();
+        let first = EmbeddedPostgres::start(&dir.data(), None).await.unwrap();
         let pid = server_pid(&dir.data()).unwrap();
 
         let started = Instant::now();
-        let second = EmbeddedPostgres::start(&dir.data()).await.unwrap();
+        let second = EmbeddedPostgres::start(&dir.data(), None).await.unwrap();
         eprintln!("second start (reuse): {:?}", started.elapsed());
         assert_eq!(
             server_pid(&dir.data()),
@@ -1281,7 +1272,7 @@ mod tests {
         assert!(server_pid(&dir.data()).is_none());
 
         // And it comes back.
-        let third = EmbeddedPostgres::start(&dir.data()).await.unwrap();
+        let third = EmbeddedPostgres::start(&dir.data(), None).await.unwrap();
         assert_eq!(psql(&third, "postgres", "select 3").await.unwrap(), "3");
         third.release().await.unwrap();
         assert!(!running(&dir.data()).await);
@@ -1293,11 +1284,11 @@ mod tests {
             return;
         }
         let dir = TestDir::new("drop");
-        let pg = EmbeddedPostgres::start(&dir.data()).await.unwrap();
+        let pg = EmbeddedPostgres::start(&dir.data(), None).await.unwrap();
         let pid = server_pid(&dir.data()).unwrap();
         drop(pg);
         assert!(running(&dir.data()).await);
-        let pg = EmbeddedPostgres::start(&dir.data()).await.unwrap();
+        let pg = EmbeddedPostgres::start(&dir.data(), None).await.unwrap();
         assert_eq!(server_pid(&dir.data()), Some(pid));
         pg.release().await.unwrap();
         assert!(!running(&dir.data()).await);
@@ -1315,7 +1306,7 @@ mod tests {
             .map(|i| {
                 let data = data.clone();
                 tokio::spawn(async move {
-                    let pg = EmbeddedPostgres::start(&data).await?;
+                    let pg = EmbeddedPostgres::start(&data, None).await?;
                     let got = psql(&pg, "postgres", &format!("select {i}")).await?;
                     anyhow::ensure!(got == i.to_string(), "task {i} got {got}");
                     Ok(pg)
@@ -1353,7 +1344,7 @@ mod tests {
         let Some(data) = std::env::var_os("PLANBOT_EMBEDDED_TEST_CHILD_DIR") else {
             return;
         };
-        let pg = EmbeddedPostgres::start(Path::new(&data)).await.unwrap();
+        let pg = EmbeddedPostgres::start(Path::new(&data), None).await.unwrap();
         assert_eq!(psql(&pg, "postgres", "select 42").await.unwrap(), "42");
         pg.release().await.unwrap();
     }
@@ -1379,7 +1370,7 @@ mod tests {
                     .output()
             })
             .collect();
-        let pg = EmbeddedPostgres::start(&data).await.unwrap();
+        let pg = EmbeddedPostgres::start(&data, None).await.unwrap();
         for child in children {
             let out = child.await.unwrap();
             assert!(out.status.success(), "child failed: {}", describe(&out));
@@ -1402,7 +1393,7 @@ mod tests {
             return;
         }
         let dir = TestDir::new("crash");
-        let survivor = EmbeddedPostgres::start(&dir.data()).await.unwrap();
+        let survivor = EmbeddedPostgres::start(&dir.data(), None).await.unwrap();
         psql(
             &survivor,
             "postgres",
@@ -1427,7 +1418,7 @@ mod tests {
         let started = Instant::now();
         let pg = tokio::time::timeout(
             Duration::from_secs(60),
-            EmbeddedPostgres::start(&dir.data()),
+            EmbeddedPostgres::start(&dir.data(), None),
         )
         .await
         .expect("restart blocked")
@@ -1452,7 +1443,7 @@ mod tests {
             return;
         }
         let dir = TestDir::new("stalepid");
-        let pg = EmbeddedPostgres::start(&dir.data()).await.unwrap();
+        let pg = EmbeddedPostgres::start(&dir.data(), None).await.unwrap();
         let pid = server_pid(&dir.data()).unwrap();
         let pid_file = dir.data().join("pgdata/postmaster.pid");
         let socket_lock = dir.data().join("run/.s.PGSQL.5432.lock");
@@ -1470,7 +1461,7 @@ mod tests {
             fs::write(file, format!("{other}\n{rest}")).unwrap();
         }
 
-        let pg = EmbeddedPostgres::start(&dir.data()).await.unwrap();
+        let pg = EmbeddedPostgres::start(&dir.data(), None).await.unwrap();
         assert_eq!(psql(&pg, "postgres", "select 1").await.unwrap(), "1");
         pg.release().await.unwrap();
         assert!(!running(&dir.data()).await);
@@ -1480,7 +1471,7 @@ mod tests {
     async fn too_long_socket_path_is_refused() {
         let base = PathBuf::from(format!("/tmp/planbot-emb-{}-long", std::process::id()));
         let data = base.join("a".repeat(100));
-        let err = EmbeddedPostgres::start(&data)
+        let err = EmbeddedPostgres::start(&data, None)
             .await
             .unwrap_err()
             .to_string();
@@ -1500,7 +1491,7 @@ mod tests {
 
     #[tokio::test]
     async fn unsafe_characters_are_refused() {
-        let err = EmbeddedPostgres::start(Path::new("/tmp/plan\"bot"))
+        let err = EmbeddedPostgres::start(Path::new("/tmp/plan\"bot"), None)
             .await
             .unwrap_err();
         assert!(err.to_string().contains("PLANBOT_DATA_DIR"), "{err}");
@@ -1511,7 +1502,7 @@ mod tests {
         let dir = TestDir::new("nobin");
         let empty = dir.path.join("bin");
         fs::create_dir_all(&empty).unwrap();
-        let err = EmbeddedPostgres::start_with(&dir.data(), Some(&empty))
+        let err = EmbeddedPostgres::start(&dir.data(), Some(&empty))
             .await
             .unwrap_err()
             .to_string();
@@ -1579,7 +1570,7 @@ mod tests {
         let private = dir.path.join("private");
         fs::create_dir_all(&private).unwrap();
         fs::set_permissions(&private, fs::Permissions::from_mode(0o700)).unwrap();
-        let err = EmbeddedPostgres::start(&private.join("data"))
+        let err = EmbeddedPostgres::start(&private.join("data"), None)
             .await
             .unwrap_err()
             .to_string();

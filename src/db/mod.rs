@@ -83,7 +83,7 @@ async fn server(args: &DatabaseArgs) -> anyhow::Result<(PgConnectOptions, Option
         Some(url) => (parse_url(url.expose())?, None),
         None => {
             let data_dir = args.data_dir.clone().unwrap_or_else(embedded::default_data_dir);
-            let cluster = EmbeddedPostgres::start(&data_dir).await?;
+            let cluster = EmbeddedPostgres::start(&data_dir, args.pg_bin.as_deref()).await?;
             (parse_url(&cluster.url("postgres"))?, Some(cluster))
         }
     })

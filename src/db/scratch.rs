@@ -58,7 +58,7 @@ pub async fn find_server() -> anyhow::Result<PgConnectOptions> {
                 return Ok(LOCAL_SERVER.to_string());
             }
             let dir = std::env::temp_dir().join("planbot-test-pg");
-            let cluster = EmbeddedPostgres::start(&dir).await.context("could not start an embedded PostgreSQL")?;
+            let cluster = EmbeddedPostgres::start(&dir, None).await.context("could not start an embedded PostgreSQL")?;
             let url = cluster.url("postgres");
             // The cluster outlives the process (the next run reuses it).
             std::mem::forget(cluster);

@@ -6,7 +6,7 @@ use async_trait::async_trait;
 use slack_morphism::prelude::SlackView;
 
 use super::data::PEOPLE;
-use crate::slack::api::{BotIdentity, MessageContent, Posted, SlackApi, SlackError, SlackPerson};
+use crate::app::slack_api::{BotIdentity, MessageContent, Posted, SlackApi, SlackError, SlackPerson};
 use crate::render::blocks::to_text;
 
 /// Prints messages and views as text, naming demo people by name.

@@ -36,7 +36,7 @@ pub async fn run(database: &DatabaseArgs, args: &DemoArgs) -> anyhow::Result<()>
 async fn play(db: &Database, args: &DemoArgs) -> anyhow::Result<()> {
     db.migrate().await?;
     let now = Utc::now();
-    let already_seeded: bool = sqlx::query_scalar("select exists (select 1 from account)").fetch_one(&db.pool).await?;
+    let already_seeded = crate::store::has_accounts(&db.pool).await?;
     if !already_seeded {
         let seeded = seed(&db.pool, now).await.context("could not seed the demo workspace")?;
         println!(

@@ -216,8 +216,7 @@ pub async fn export_dir(pool: &PgPool, dir: &Path) -> anyhow::Result<Vec<(Kind, 
     std::fs::create_dir_all(dir).with_context(|| format!("could not create {}", dir.display()))?;
     // One snapshot for all seven files: a change during the export can't
     // leave an action item whose plan is missing from plans.csv.
-    let mut tx = pool.begin().await?;
-    sqlx::query("set transaction isolation level repeatable read, read only").execute(&mut *tx).await?;
+    let mut tx = store::begin_snapshot(pool).await?;
     let mut counts = Vec::new();
     for kind in Kind::ALL {
         let rows = store::exchange::export_rows(&mut tx, kind.name(), None).await?;

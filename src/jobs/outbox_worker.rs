@@ -33,7 +33,7 @@ use tokio::task::JoinSet;
 use tokio_util::sync::CancellationToken;
 
 use crate::config::OutboxArgs;
-use crate::slack::api::{SlackApi, SlackError};
+use crate::app::slack_api::{SlackApi, SlackError};
 use crate::store::outbox::{self, Claimed, Delivery, Outcome, Pacing, Payload, Recipient};
 use crate::store::users;
 

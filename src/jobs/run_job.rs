@@ -11,7 +11,7 @@ use super::outbox_worker::{DeliverySettings, OutboxWorker};
 use super::{Job, JobSettings, Scheduler};
 use crate::config::{DatabaseArgs, JobCommand, RunJobArgs};
 use crate::db::{self, Database};
-use crate::slack::api::SlackApi;
+use crate::app::slack_api::SlackApi;
 use crate::slack::client::SlackHttp;
 use crate::store::outbox::{self, Status};
 

@@ -16,7 +16,7 @@ use hyper_util::client::legacy::connect::HttpConnector;
 use slack_morphism::errors::SlackClientError;
 use slack_morphism::prelude::*;
 
-use super::api::{BotIdentity, MessageContent, Posted, SlackApi, SlackError, SlackPerson};
+use crate::app::slack_api::{BotIdentity, MessageContent, Posted, SlackApi, SlackError, SlackPerson};
 use crate::config::Secret;
 
 pub type Connector = SlackClientHyperConnector<hyper_rustls::HttpsConnector<HttpConnector>>;

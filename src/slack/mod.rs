@@ -1,7 +1,11 @@
-//! The Slack edge: the Web API client, request verification, and the handlers for events, commands and interactions
-//! that both transports (HTTP and Socket Mode) share.
+//! The Slack edge, transport only: request verification, the HTTP and
+//! Socket Mode transports, the handlers they share (parse the payload, call
+//! [`crate::app`], hand the reply back), and the Web API client that
+//! implements [`crate::app::slack_api::SlackApi`].
+//!
+//! May import: the application layer, the renderers (for Block Kit types and
+//! action ids), the app state and configuration. Nothing below imports it.
 
-pub mod api;
 pub mod client;
 pub mod handlers;
 pub mod http;

@@ -56,6 +56,24 @@ pub async fn begin(pool: &PgPool, actor: Actor) -> sqlx::Result<Transaction<'sta
     Ok(tx)
 }
 
+/// A read-only transaction that sees one snapshot throughout (an export of
+/// several files that must agree with each other).
+pub async fn begin_snapshot(pool: &PgPool) -> sqlx::Result<Transaction<'static, Postgres>> {
+    let mut tx = pool.begin().await?;
+    sqlx::query("set transaction isolation level repeatable read, read only").execute(&mut *tx).await?;
+    Ok(tx)
+}
+
+/// Whether the database answers a trivial query.
+pub async fn ping(pool: &PgPool) -> sqlx::Result<()> {
+    sqlx::query("select 1").execute(pool).await.map(drop)
+}
+
+/// Whether any account exists yet (the demo seeds an empty database only).
+pub async fn has_accounts(pool: &PgPool) -> sqlx::Result<bool> {
+    sqlx::query_scalar("select exists (select 1 from account)").fetch_one(pool).await
+}
+
 /// Attributes the rest of the current transaction's changes to `actor`.
 pub async fn set_actor(conn: &mut PgConnection, actor: Actor) -> sqlx::Result<()> {
     sqlx::query(

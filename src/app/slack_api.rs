@@ -1,6 +1,8 @@
-//! The few Slack Web API calls planbot makes, behind one trait: production
-//! talks to Slack through slack-morphism ([`super::client::SlackHttp`]), and
-//! the demo prints what Slack would show ([`crate::demo::ConsoleSlack`]).
+//! The few Slack Web API calls planbot makes, behind one trait the
+//! application layer owns: production talks to Slack through slack-morphism
+//! ([`crate::slack::client::SlackHttp`]), the demo prints what Slack would
+//! show ([`crate::demo::ConsoleSlack`]), and tests point the production
+//! client at a fake Slack.
 
 use std::time::Duration;
 

@@ -5,7 +5,7 @@ use std::collections::HashMap;
 use async_trait::async_trait;
 use slack_morphism::prelude::SlackView;
 
-use super::data::PEOPLE;
+use super::data::people;
 use crate::app::slack_api::{BotIdentity, MessageContent, Posted, SlackApi, SlackError, SlackPerson};
 use crate::render::blocks::to_text;
 
@@ -15,11 +15,17 @@ pub struct ConsoleSlack {
     /// When set, DMs to anyone else are shown as one line (their
     /// notification text), so the demo person's own view stays readable.
     focus: Option<String>,
+    /// Prints nothing: for what was sent before the demo begins.
+    unseen: bool,
 }
 
 impl Default for ConsoleSlack {
     fn default() -> Self {
-        ConsoleSlack { names: PEOPLE.iter().map(|p| (p.slack_id.to_string(), p.name.to_string())).collect(), focus: None }
+        ConsoleSlack {
+            names: people().iter().map(|p| (p.slack_id.clone(), p.name.clone())).collect(),
+            focus: None,
+            unseen: false,
+        }
     }
 }
 
@@ -27,6 +33,11 @@ impl ConsoleSlack {
     /// Shows DMs to `slack_id` and channel messages in full, others in brief.
     pub fn focused_on(slack_id: &str) -> Self {
         ConsoleSlack { focus: Some(slack_id.to_string()), ..ConsoleSlack::default() }
+    }
+
+    /// Takes the messages it is sent and shows none of them.
+    pub fn unseen() -> Self {
+        ConsoleSlack { unseen: true, ..ConsoleSlack::default() }
     }
 
     fn in_brief(&self, channel: &str) -> bool {
@@ -55,12 +66,12 @@ impl ConsoleSlack {
     }
 
     fn person(&self, slack_id: &str) -> Option<SlackPerson> {
-        PEOPLE.iter().find(|p| p.slack_id == slack_id || p.email == slack_id).map(|p| SlackPerson {
-            id: p.slack_id.into(),
+        people().iter().find(|p| p.slack_id == slack_id || p.email == slack_id).map(|p| SlackPerson {
+            id: p.slack_id.clone(),
             team_id: Some(DEMO_TEAM.into()),
-            email: Some(p.email.into()),
-            name: p.name.into(),
-            tz: Some(p.tz.into()),
+            email: Some(p.email.clone()),
+            name: p.name.clone(),
+            tz: Some(p.tz.clone()),
             is_bot: false,
         })
     }
@@ -71,7 +82,9 @@ pub const DEMO_TEAM: &str = "T0DEMO";
 #[async_trait]
 impl SlackApi for ConsoleSlack {
     async fn post_message(&self, channel: &str, content: &MessageContent) -> Result<Posted, SlackError> {
-        if self.in_brief(channel) {
+        if self.unseen {
+            // Sent before the demo began.
+        } else if self.in_brief(channel) {
             println!("── planbot → {}: {}", self.where_to(channel), content.text);
         } else {
             println!("\n── planbot → {} ──\n{}", self.where_to(channel), self.render(content));

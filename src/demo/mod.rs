@@ -39,6 +39,13 @@ async fn play(db: &Database, args: &DemoArgs) -> anyhow::Result<()> {
     let already_seeded = crate::store::has_accounts(&db.pool).await?;
     if !already_seeded {
         let seeded = seed(&db.pool, now).await.context("could not seed the demo workspace")?;
+        // The seeded news arrived before today and was announced then: those
+        // announcements go out unseen, so the scheduled pass shows only what
+        // the jobs send.
+        if seeded.announcements > 0 {
+            let worker = OutboxWorker::new(db.pool.clone(), Arc::new(ConsoleSlack::unseen()), "demo", unpaced());
+            deliver_all(&worker, now).await.context("could not deliver the seeded news")?;
+        }
         println!(
             "planbot demo: seeded {} people, {} accounts, {} action items ({} overdue), {} contacts, \
              {} whitespace rows and {} intel items in the database `{}`.",
@@ -58,16 +65,16 @@ async fn play(db: &Database, args: &DemoArgs) -> anyhow::Result<()> {
     let slack = Arc::new(ConsoleSlack::default());
     let assistant = App::new(db.pool.clone(), slack.clone(), Vec::new(), Background::default());
     let email = args.user.as_deref().unwrap_or(DEFAULT_USER);
-    let person = data::PEOPLE
+    let person = data::people()
         .iter()
-        .find(|p| p.email.eq_ignore_ascii_case(email) || p.key.eq_ignore_ascii_case(email))
+        .find(|p| p.email.eq_ignore_ascii_case(email) || p.first_name().eq_ignore_ascii_case(email))
         .with_context(|| {
-            let known: Vec<&str> = data::PEOPLE.iter().map(|p| p.email).collect();
+            let known: Vec<&str> = data::people().iter().map(|p| p.email.as_str()).collect();
             format!("`{email}` is not a demo person; pick one of: {}", known.join(", "))
         })?;
-    let caller = assistant.caller(person.slack_id).await?;
+    let caller = assistant.caller(&person.slack_id).await?;
     println!("You are {} <{}>, in {}.", caller.user.display_name, caller.user.email, caller.user.tz);
-    scheduled_pass(&db.pool, args, person.slack_id, &caller.user.tz, now).await.context("the scheduled jobs failed")?;
+    scheduled_pass(&db.pool, args, &person.slack_id, &caller.user.tz, now).await.context("the scheduled jobs failed")?;
 
     println!(
         "\nType as you would in Slack, one message per line; for example:\n\
@@ -91,17 +98,7 @@ async fn scheduled_pass(pool: &sqlx::PgPool, args: &DemoArgs, you: &str, you_tz:
     for job in Job::ALL {
         scheduler.run_now(job, now).await?;
     }
-    // The console has no rate limits; one message at a time keeps the output in order.
-    let unpaced = DeliverySettings {
-        max_attempts: 1,
-        pacing: Pacing { lease: chrono::Duration::seconds(60), per_second: 1000.0, burst: 1000.0 },
-        channel_interval: chrono::Duration::zero(),
-        concurrency: 1,
-        poll: std::time::Duration::ZERO,
-        backoff_base: chrono::Duration::seconds(1),
-        backoff_max: chrono::Duration::seconds(1),
-    };
-    let worker = OutboxWorker::new(pool.clone(), Arc::new(ConsoleSlack::focused_on(you)), "demo", unpaced);
+    let worker = OutboxWorker::new(pool.clone(), Arc::new(ConsoleSlack::focused_on(you)), "demo", unpaced());
     let sent_now = deliver_all(&worker, Utc::now()).await?;
     // What waits for a working day or the end of quiet hours, shown as it
     // will arrive (the demo database is a playground: its clock may jump).
@@ -124,6 +121,20 @@ async fn scheduled_pass(pool: &sqlx::PgPool, args: &DemoArgs, you: &str, you_tz:
         println!("(Nothing new: the jobs already ran today in this database.)");
     }
     Ok(())
+}
+
+/// Delivery to the console: it has no rate limits, and one message at a
+/// time keeps the output in order.
+fn unpaced() -> DeliverySettings {
+    DeliverySettings {
+        max_attempts: 1,
+        pacing: Pacing { lease: chrono::Duration::seconds(60), per_second: 1000.0, burst: 1000.0 },
+        channel_interval: chrono::Duration::zero(),
+        concurrency: 1,
+        poll: std::time::Duration::ZERO,
+        backoff_base: chrono::Duration::seconds(1),
+        backoff_max: chrono::Duration::seconds(1),
+    }
 }
 
 /// Delivers everything ready at `from`, moving the clock on a second per
@@ -187,10 +198,7 @@ fn mention_demo_people(line: &str) -> String {
         .map(|word| {
             let Some(name) = word.strip_prefix('@') else { return word.to_string() };
             let trimmed = name.trim_end_matches([',', '.', ';', ':']);
-            let person = data::PEOPLE.iter().find(|p| {
-                p.key.eq_ignore_ascii_case(trimmed)
-                    || p.name.split_whitespace().next().is_some_and(|first| first.eq_ignore_ascii_case(trimmed))
-            });
+            let person = data::people().iter().find(|p| p.first_name().eq_ignore_ascii_case(trimmed));
             match person {
                 Some(p) => format!("<@{}>{}", p.slack_id, &name[trimmed.len()..]),
                 None => word.to_string(),

@@ -1,6 +1,8 @@
 //! CSV import and export (`planbot import`, `planbot export`), for moving
 //! accounts, teams, plans, action items, contacts and whitespace between
-//! planbot and a CRM, and a plan as Markdown.
+//! planbot and a CRM, and a plan as Markdown. Files are imported from paths
+//! or from memory (the demo seeds its workspace that way), both through
+//! [`import_texts`].
 //!
 //! # The CSV rules
 //!
@@ -50,7 +52,7 @@ use std::path::{Path, PathBuf};
 
 use anyhow::Context;
 use chrono::{DateTime, Utc};
-use sqlx::PgPool;
+use sqlx::{PgConnection, PgPool};
 
 pub use crate::domain::exchange::{ExportFormat, Kind};
 use crate::store::exchange::Written;
@@ -176,9 +178,53 @@ pub fn files_to_import(paths: &[PathBuf], kind: Option<Kind>) -> anyhow::Result<
 #[derive(Debug)]
 pub struct FileReport {
     pub kind: Kind,
-    pub path: PathBuf,
+    /// The file's path, or the name it was given in memory.
+    pub name: String,
     /// What was written, or every problem that kept the file out.
     pub result: Result<Written, Vec<Problem>>,
+}
+
+/// A file to import that is already in memory: what it holds, the name
+/// messages call it by (its path, or a name like `users.csv`), and its
+/// content.
+#[derive(Debug, Clone, Copy)]
+pub struct FileText<'a> {
+    pub kind: Kind,
+    pub name: &'a str,
+    pub content: &'a [u8],
+}
+
+impl<'a> FileText<'a> {
+    /// A file whose name says what it holds (`users.csv`, `actions-2026.csv`).
+    pub fn named(name: &'a str, content: &'a [u8]) -> anyhow::Result<Self> {
+        let kind = Kind::of_file(Path::new(name))
+            .with_context(|| format!("can't tell what {name} holds: name it like users.csv or actions.csv"))?;
+        Ok(FileText { kind, name, content })
+    }
+}
+
+/// Imports in-memory files in the caller's transaction, in import order
+/// (by kind, as [`Kind::ALL`] lists them; files of one kind in the order
+/// given). Each file is checked whole before anything of it is written, so
+/// a rejected file writes nothing and the files after it are still
+/// imported; committing is the caller's call. Every import, from paths or
+/// from memory, goes through here.
+pub async fn import_texts(conn: &mut PgConnection, files: &[FileText<'_>], now: DateTime<Utc>) -> anyhow::Result<Vec<FileReport>> {
+    let mut ordered: Vec<&FileText<'_>> = files.iter().collect();
+    // Stable: files of one kind keep the order they were given in.
+    ordered.sort_by_key(|file| file.kind);
+    let mut reports = Vec::with_capacity(ordered.len());
+    for file in ordered {
+        let result = match import::import(conn, file.kind, file.content, now).await {
+            Ok(written) => Ok(written),
+            Err(import::ImportError::Rejected(problems)) => Err(problems),
+            Err(import::ImportError::Database(err)) => {
+                return Err(anyhow::Error::from(err).context(format!("importing {}", file.name)));
+            }
+        };
+        reports.push(FileReport { kind: file.kind, name: file.name.to_string(), result });
+    }
+    Ok(reports)
 }
 
 /// Imports files one by one, each in its own transaction (audited as
@@ -187,26 +233,28 @@ pub async fn import_files(pool: &PgPool, files: &[(Kind, PathBuf)], now: DateTim
     let mut reports = Vec::with_capacity(files.len());
     for (kind, path) in files {
         let bytes = std::fs::read(path).with_context(|| format!("could not read {}", path.display()))?;
-        let result = import_bytes(pool, *kind, &bytes, now).await.with_context(|| format!("importing {}", path.display()))?;
-        reports.push(FileReport { kind: *kind, path: path.clone(), result });
+        let name = path.display().to_string();
+        reports.push(import_one(pool, FileText { kind: *kind, name: &name, content: &bytes }, now).await?);
     }
     Ok(reports)
 }
 
 /// Imports one file's content in its own transaction.
-pub async fn import_bytes(pool: &PgPool, kind: Kind, bytes: &[u8], now: DateTime<Utc>) -> anyhow::Result<Result<Written, Vec<Problem>>> {
+pub async fn import_bytes(pool: &PgPool, kind: Kind, bytes: &[u8], now: DateTime<Utc>) -> anyhow::Result<FileReport> {
+    let name = kind.file_name();
+    import_one(pool, FileText { kind, name: &name, content: bytes }, now).await
+}
+
+/// Imports one file in its own transaction (audited as `import`),
+/// committed when the file was written and rolled back when it was rejected.
+async fn import_one(pool: &PgPool, file: FileText<'_>, now: DateTime<Utc>) -> anyhow::Result<FileReport> {
     let mut tx = store::begin(pool, Actor::source("import")).await?;
-    match import::import(&mut tx, kind, bytes, now).await {
-        Ok(written) => {
-            tx.commit().await?;
-            Ok(Ok(written))
-        }
-        Err(import::ImportError::Rejected(problems)) => {
-            tx.rollback().await?;
-            Ok(Err(problems))
-        }
-        Err(import::ImportError::Database(err)) => Err(err.into()),
+    let report = import_texts(&mut tx, &[file], now).await?.pop().expect("one report for one file");
+    match report.result {
+        Ok(_) => tx.commit().await?,
+        Err(_) => tx.rollback().await?,
     }
+    Ok(report)
 }
 
 /// Writes the seven files into `dir` (created when missing); returns how
@@ -281,13 +329,13 @@ pub async fn run_import(pool: &PgPool, paths: &[PathBuf], kind: Option<Kind>, no
         match &report.result {
             Ok(written) => println!(
                 "{}: {} added, {} changed",
-                report.path.display(),
+                report.name,
                 written.inserted,
                 written.updated
             ),
             Err(problems) => {
                 rejected += 1;
-                eprintln!("{}: rejected, nothing was imported from it:", report.path.display());
+                eprintln!("{}: rejected, nothing was imported from it:", report.name);
                 for problem in problems {
                     eprintln!("  {problem}");
                 }

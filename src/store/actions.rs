@@ -327,3 +327,12 @@ pub async fn for_plan(pool: &PgPool, plan_id: i64) -> sqlx::Result<Vec<ActionIte
     .fetch_all(pool)
     .await
 }
+
+/// How many action items there are, and how many of them are open and were
+/// due before `today` (the demo's opening line).
+pub async fn count_with_overdue(conn: &mut PgConnection, today: NaiveDate) -> sqlx::Result<(i64, i64)> {
+    sqlx::query_as("select count(*), count(*) filter (where status = 'open' and due_date < $1) from action_item")
+        .bind(today)
+        .fetch_one(conn)
+        .await
+}

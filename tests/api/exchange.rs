@@ -39,6 +39,7 @@ async fn import_text(pool: &PgPool, kind: Kind, csv: &str) -> Result<Written, Ve
     exchange::import_bytes(pool, kind, csv.as_bytes(), Utc::now())
         .await
         .unwrap()
+        .result
         .map_err(|problems| problems.iter().map(|p| p.to_string()).collect())
 }
 

@@ -9,6 +9,7 @@ pub mod exchange;
 pub mod follow;
 pub mod horizons;
 pub mod intent;
+pub mod message;
 pub mod names;
 pub mod pacing;
 pub mod people;

@@ -28,7 +28,7 @@ pub mod limits {
     pub const MODAL_TITLE: usize = 24;
     pub const PRIVATE_METADATA: usize = 3000;
     /// `text` of chat.postMessage is truncated by Slack at 40,000; keep notifications far below.
-    pub const MESSAGE_TEXT: usize = 4000;
+    pub const MESSAGE_TEXT: usize = crate::domain::message::MESSAGE_TEXT;
 }
 
 

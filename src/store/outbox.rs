@@ -15,7 +15,7 @@ use serde::{Deserialize, Serialize};
 use sqlx::{PgConnection, PgPool};
 
 use crate::domain::pacing::TokenBucket;
-use crate::render::MessageContent;
+use crate::domain::message::MessageContent;
 
 /// Where a message goes.
 #[derive(Debug, Clone, PartialEq, Eq)]

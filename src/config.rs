@@ -1,5 +1,8 @@
 //! Configuration: command-line flags, each with the environment variable a
-//! deployment would set instead.
+//! deployment would set instead. Every setting is read here, once; the rest
+//! of planbot is handed what it needs.
+//!
+//! May import: `domain/` vocabularies (schedules, export kinds) only.
 
 use std::fmt;
 use std::net::SocketAddr;

@@ -1,8 +1,10 @@
 //! planbot: a self-hosted Slack assistant for account planning.
 //!
-//! Data flows one way: Slack or a cron tick → a domain command
-//! ([`domain`]) → the store ([`store`], all SQL) → pure renderers
-//! ([`summary`], [`views`]) → the outbox → Slack ([`slack`]).
+//! Data flows one way: Slack ([`slack`]), the ingest API ([`api`]) or a
+//! cron tick ([`jobs`]) → the application layer ([`app`], where every
+//! answer and change starts) → the store ([`store`], all SQL) and the pure
+//! renderers ([`render`]) → the outbox → Slack. [`domain`] is the floor
+//! everything stands on: vocabularies, parsers and rules, no I/O.
 
 pub mod api;
 pub mod app;

@@ -1,4 +1,5 @@
-//! Logging. `RUST_LOG` overrides the default filter.
+//! Logging and metrics, and the one way to log an error with its chain of
+//! causes ([`ErrorChain`]). `RUST_LOG` overrides the default filter.
 
 use std::sync::OnceLock;
 

@@ -14,6 +14,9 @@
 //!
 //! A request is applied whole or not at all: one bad entry rejects it with
 //! every entry's problem listed, and nothing is written.
+//!
+//! A transport, like `slack/`: it may import the application layer, the
+//! features (`intel/`, `sponsors/`), the store and the app state.
 
 mod error;
 mod intel;

@@ -1,5 +1,8 @@
 //! The connection pool, the migrations, the embedded PostgreSQL default, and
 //! scratch databases ([`scratch`]).
+//!
+//! May import: the configuration of the database. Nothing of planbot's own
+//! logic; the store and the service build on it.
 
 pub mod embedded;
 pub mod scratch;

@@ -1,6 +1,8 @@
 //! `planbot demo`: a seeded workspace in a local database, and a prompt
 //! where you type as one of its people. Answers come from the same
 //! [`App`] the Slack handlers call, printed as text.
+//!
+//! A transport, like `slack/`: it may import anything below it.
 
 mod console;
 pub mod data;

@@ -1,6 +1,9 @@
 //! planbot's own vocabulary, and the pure parsers that turn what people type
 //! into it: dates, `/plan` commands, what a message means, account names.
 //! Nothing here reads the clock or the database.
+//!
+//! The floor everything stands on: it may import only its own modules and
+//! outside crates, never another planbot module.
 
 pub mod account_index;
 pub mod command;

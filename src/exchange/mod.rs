@@ -4,6 +4,9 @@
 //! or from memory (the demo seeds its workspace that way), both through
 //! [`import_texts`].
 //!
+//! May import `domain/`, `store/` and `render/` (Markdown shares the
+//! summary's money format); `lib.rs` and the demo call it.
+//!
 //! # The CSV rules
 //!
 //! - One file per kind, named `users.csv`, `accounts.csv`, `team.csv`,

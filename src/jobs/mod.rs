@@ -19,6 +19,10 @@
 //!
 //! **Delivery.** [`outbox_worker`] sends what the outbox holds, paced per
 //! channel and workspace-wide across replicas.
+//!
+//! May import: the app layer (the Slack Web API trait), `domain/`, `store/`,
+//! `render/`, the features and the app state. Only `startup` and `lib.rs`
+//! (for `run-job`) call it.
 
 pub mod deadlines;
 pub mod digest;

@@ -1,6 +1,9 @@
 //! Sponsor tracking: what a profile-tracking service observes of tracked
 //! contacts, and which differences are real changes.
 //!
+//! A feature on the app layer: it may import `domain/`, `store/`, `render/`
+//! and `intel/` (delivery windows); the ingest API calls it.
+//!
 //! A profile service reports what a page says today, and pages are edited
 //! for reasons that are not news: "Acme" becomes "Acme Inc.", "VP,
 //! Engineering" becomes "VP Engineering", "Seattle, WA" becomes "Seattle,

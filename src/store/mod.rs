@@ -1,6 +1,9 @@
 //! All of planbot's SQL. Handlers, jobs and the API call these functions;
 //! nothing else writes queries.
 //!
+//! May import: [`crate::domain`] only (vocabularies its rows carry). The rules
+//! about what rows mean live in `domain/`; what to show, in `render/`.
+//!
 //! Changes to accounts, plans, action items, contacts and whitespace are
 //! audited by triggers in the database (see the first migration), in the same
 //! transaction as the change. The store tells those triggers who is acting by

@@ -354,27 +354,22 @@ pub async fn record(
             .fetch_optional(&mut *tx)
             .await?
         }
-        Outcome::Retry { run_at, error } => {
+        Outcome::Retry { .. } | Outcome::Dead { .. } => {
+            // A retry keeps the message for later; a dead letter ends it.
+            let (run_at, dead_at, error) = match outcome {
+                Outcome::Retry { run_at, error } => (Some(run_at), None, error),
+                Outcome::Dead { error } => (None, Some(now), error),
+                _ => unreachable!("matched above"),
+            };
             sqlx::query_scalar(
-                "update outbox set run_at = $2, last_error = $3, leased_until = null, leased_by = null \
-                 where outbox_id = $1 and leased_by = $4 and sent_at is null and dead_at is null \
+                "update outbox set run_at = coalesce($2, run_at), dead_at = $3, last_error = $4, \
+                        leased_until = null, leased_by = null \
+                 where outbox_id = $1 and leased_by = $5 and sent_at is null and dead_at is null \
                  returning true",
             )
             .bind(message.outbox_id)
             .bind(run_at)
-            .bind(error)
-            .bind(replica)
-            .fetch_optional(&mut *tx)
-            .await?
-        }
-        Outcome::Dead { error } => {
-            sqlx::query_scalar(
-                "update outbox set dead_at = $2, last_error = $3, leased_until = null, leased_by = null \
-                 where outbox_id = $1 and leased_by = $4 and sent_at is null and dead_at is null \
-                 returning true",
-            )
-            .bind(message.outbox_id)
-            .bind(now)
+            .bind(dead_at)
             .bind(error)
             .bind(replica)
             .fetch_optional(&mut *tx)

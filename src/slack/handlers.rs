@@ -5,7 +5,7 @@
 use std::collections::HashMap;
 use std::time::Duration;
 
-use chrono::Utc;
+use chrono::{DateTime, Utc};
 use serde_json::Value;
 use slack_morphism::prelude::*;
 
@@ -58,8 +58,8 @@ pub fn is_our_workspace(state: &AppState, team_id: &str) -> bool {
 
 /// The caller of a request, or the reply to give when planbot can't tell
 /// who they are (Slack unreachable for a first-time user).
-pub async fn caller_or_sorry(state: &AppState, slack_user_id: &str) -> Result<Caller, Reply> {
-    state.app.identify(slack_user_id, Utc::now()).await
+pub async fn caller_or_sorry(state: &AppState, slack_user_id: &str, now: DateTime<Utc>) -> Result<Caller, Reply> {
+    state.app.identify(slack_user_id, now).await
 }
 
 /// `/plan …`: answered within the budget if possible, otherwise acked at
@@ -93,10 +93,11 @@ pub async fn handle_command(state: &AppState, command: SlackCommandEvent) -> Com
 
 async fn run_command(state: &AppState, command: &SlackCommandEvent) -> CommandAck {
     // The most frequent command, by someone planbot knows, in one query fewer.
+    let now = Utc::now();
     let text = command.text.as_deref().unwrap_or_default();
-    match state.app.quick_add(command.user_id.as_ref(), text, Utc::now()).await {
+    match state.app.quick_add(command.user_id.as_ref(), text, now).await {
         Ok(Some((caller, reply))) => {
-            state.app.keep_current(&caller, command.user_id.as_ref(), Utc::now());
+            state.app.keep_current(&caller, command.user_id.as_ref(), now);
             return CommandAck::Reply(reply);
         }
         Ok(None) => {}
@@ -105,13 +106,13 @@ async fn run_command(state: &AppState, command: &SlackCommandEvent) -> CommandAc
             return CommandAck::Reply(Reply::note(SORRY));
         }
     }
-    let caller = match caller_or_sorry(state, command.user_id.as_ref()).await {
+    let caller = match caller_or_sorry(state, command.user_id.as_ref(), now).await {
         Ok(caller) => caller,
         Err(reply) => return CommandAck::Reply(reply),
     };
     let place = place_of(command.channel_id.as_ref());
     let text = command.text.clone().unwrap_or_default();
-    match state.app.plan_command(&caller, &place, &text, Utc::now()).await {
+    match state.app.plan_command(&caller, &place, &text, now).await {
         Ok(Outcome::Reply(reply)) => CommandAck::Reply(reply),
         Ok(Outcome::OpenView(view)) => match state.slack.open_view(command.trigger_id.as_ref(), &view).await {
             Ok(()) => CommandAck::Empty,
@@ -183,8 +184,9 @@ async fn on_direct_message(state: &AppState, event_id: &str, message: SlackMessa
         return Ok(());
     };
     let text = message.content.as_ref().and_then(|c| c.text.clone()).unwrap_or_default();
-    let reply = match caller_or_sorry(state, user.as_ref()).await {
-        Ok(caller) => answer(state, &caller, &Place::Direct, &text).await,
+    let now = Utc::now();
+    let reply = match caller_or_sorry(state, user.as_ref(), now).await {
+        Ok(caller) => answer(state, &caller, &Place::Direct, &text, now).await,
         Err(reply) => reply,
     };
     send_reply(state, event_id, channel.as_ref(), user.as_ref(), &Place::Direct, reply).await
@@ -194,15 +196,16 @@ async fn on_mention(state: &AppState, event_id: &str, mention: SlackAppMentionEv
     let text = mention.content.text.clone().unwrap_or_default();
     let channel = mention.channel.to_string();
     let place = place_of(&channel);
-    let reply = match caller_or_sorry(state, mention.user.as_ref()).await {
-        Ok(caller) => answer(state, &caller, &place, &text).await,
+    let now = Utc::now();
+    let reply = match caller_or_sorry(state, mention.user.as_ref(), now).await {
+        Ok(caller) => answer(state, &caller, &place, &text, now).await,
         Err(reply) => reply,
     };
     send_reply(state, event_id, &channel, mention.user.as_ref(), &place, reply).await
 }
 
-async fn answer(state: &AppState, caller: &Caller, place: &Place, text: &str) -> Reply {
-    state.app.converse(caller, place, text, Utc::now()).await.unwrap_or_else(|err| {
+async fn answer(state: &AppState, caller: &Caller, place: &Place, text: &str, now: DateTime<Utc>) -> Reply {
+    state.app.converse(caller, place, text, now).await.unwrap_or_else(|err| {
         tracing::error!(error = %crate::telemetry::ErrorChain(&err), "answering a message failed");
         Reply::note(SORRY)
     })

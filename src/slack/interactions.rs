@@ -60,7 +60,8 @@ pub async fn on_block_actions(state: &AppState, event: SlackInteractionBlockActi
     let Some(user) = event.user.as_ref().map(|u| u.id.to_string()) else { return Ok(()) };
     let Some(action) = raw.pointer("/actions/0").cloned() else { return Ok(()) };
     let response_url = event.response_url.as_ref().map(|u| u.0.to_string());
-    let caller = match caller_or_sorry(state, &user).await {
+    let now = Utc::now();
+    let caller = match caller_or_sorry(state, &user, now).await {
         Ok(caller) => caller,
         Err(reply) => {
             if let Some(url) = &response_url {
@@ -90,7 +91,7 @@ pub async fn on_block_actions(state: &AppState, event: SlackInteractionBlockActi
         state: raw["state"].clone(),
         in_home,
     };
-    route_click(state, &click, Utc::now()).await
+    route_click(state, &click, now).await
 }
 
 async fn route_click(state: &AppState, click: &Click, now: DateTime<Utc>) -> anyhow::Result<()> {
@@ -273,7 +274,7 @@ pub async fn on_view_submission(
 ) -> anyhow::Result<SlackInteractionResponse> {
     let now = Utc::now();
     let user = submission.user.id.to_string();
-    let caller = match caller_or_sorry(state, &user).await {
+    let caller = match caller_or_sorry(state, &user, now).await {
         Ok(caller) => caller,
         Err(reply) => return Ok(errors(FieldErrors::from([(add_fields::ACCOUNT.to_string(), reply.content.text)]))),
     };

@@ -6,9 +6,9 @@ use chrono::{DateTime, Duration, NaiveDate, Utc};
 use sqlx::PgPool;
 
 use super::data::{ACCOUNTS, DemoAccount, PEOPLE, SPONSOR_CHANGES};
-use crate::domain::enums::{PlanStatus, PlanType, SponsorAttribute, TeamRole, UserRole};
+use crate::domain::enums::{IntelCategory, PlanStatus, PlanType, SponsorAttribute, TeamRole, UserRole};
 use crate::domain::plan::SECTIONS;
-use crate::intel::classify::{IntelCategory, normalize_link};
+use crate::intel::classify::normalize_link;
 use crate::store::accounts::{self, NewAccount};
 use crate::store::contacts::{self, NewContact};
 use crate::store::intel::{self, NewIntelItem};

@@ -59,195 +59,27 @@
 //!   unless a role title follows.
 
 use std::collections::HashMap;
-use std::fmt;
 use std::hash::{BuildHasherDefault, Hasher};
-use std::str::FromStr;
 use std::sync::LazyLock;
 
 use url::Url;
 
-// ---------------------------------------------------------------------------
-// Categories
-// ---------------------------------------------------------------------------
+use crate::domain::enums::IntelCategory;
 
-/// What kind of event a news item reports about an account.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub enum IntelCategory {
-    /// Equity or debt raised: venture rounds, IPOs, listings, loans.
-    Funding,
-    /// M&A: acquisitions, mergers, takeovers, stake purchases, divestitures.
-    Acquisition,
-    /// Executives or board members appointed, departing or replaced.
-    LeadershipChange,
-    /// Job cuts, redundancies, furloughs, hiring freezes, plant closures.
-    Layoffs,
-    /// Financial results, guidance, dividends, buybacks.
-    Earnings,
-    /// New products, features, releases and general availability.
-    ProductLaunch,
-    /// Partnerships, alliances, joint ventures and won contracts.
-    Partnership,
-    /// Lawsuits, fines, probes, regulatory actions and approvals, recalls.
-    LegalRegulatory,
-    /// Breaches, hacks, ransomware and other attacks (weakly: outages).
-    SecurityIncident,
-    /// Anything without a recognised cue.
-    Other,
-}
-
-impl IntelCategory {
-    /// Every category, in declaration order.
-    pub const ALL: [IntelCategory; 10] = [
-        IntelCategory::Funding,
-        IntelCategory::Acquisition,
-        IntelCategory::LeadershipChange,
-        IntelCategory::Layoffs,
-        IntelCategory::Earnings,
-        IntelCategory::ProductLaunch,
-        IntelCategory::Partnership,
-        IntelCategory::LegalRegulatory,
-        IntelCategory::SecurityIncident,
-        IntelCategory::Other,
-    ];
-
-    /// Stable snake_case identifier, suitable for storage and config.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            IntelCategory::Funding => "funding",
-            IntelCategory::Acquisition => "acquisition",
-            IntelCategory::LeadershipChange => "leadership_change",
-            IntelCategory::Layoffs => "layoffs",
-            IntelCategory::Earnings => "earnings",
-            IntelCategory::ProductLaunch => "product_launch",
-            IntelCategory::Partnership => "partnership",
-            IntelCategory::LegalRegulatory => "legal_regulatory",
-            IntelCategory::SecurityIncident => "security_incident",
-            IntelCategory::Other => "other",
-        }
-    }
-
-    /// Human-readable name for Slack messages.
-    pub fn label(self) -> &'static str {
-        match self {
-            IntelCategory::Funding => "Funding",
-            IntelCategory::Acquisition => "Acquisition",
-            IntelCategory::LeadershipChange => "Leadership change",
-            IntelCategory::Layoffs => "Layoffs",
-            IntelCategory::Earnings => "Earnings",
-            IntelCategory::ProductLaunch => "Product launch",
-            IntelCategory::Partnership => "Partnership",
-            IntelCategory::LegalRegulatory => "Legal & regulatory",
-            IntelCategory::SecurityIncident => "Security incident",
-            IntelCategory::Other => "Other",
-        }
-    }
-
-    /// Slack emoji shortcode shown beside items of this category.
-    pub fn emoji(self) -> &'static str {
-        match self {
-            IntelCategory::Funding => ":moneybag:",
-            IntelCategory::Acquisition => ":briefcase:",
-            IntelCategory::LeadershipChange => ":bust_in_silhouette:",
-            IntelCategory::Layoffs => ":chart_with_downwards_trend:",
-            IntelCategory::Earnings => ":bar_chart:",
-            IntelCategory::ProductLaunch => ":rocket:",
-            IntelCategory::Partnership => ":handshake:",
-            IntelCategory::LegalRegulatory => ":scales:",
-            IntelCategory::SecurityIncident => ":rotating_light:",
-            IntelCategory::Other => ":newspaper:",
-        }
-    }
-
-    /// Tie-break rank when cues of equal strength and position disagree;
-    /// higher wins. See the module docs for the reasoning behind the order.
-    fn priority(self) -> u8 {
-        match self {
-            IntelCategory::LegalRegulatory => 9,
-            IntelCategory::SecurityIncident => 8,
-            IntelCategory::Funding => 7,
-            IntelCategory::Acquisition => 6,
-            IntelCategory::Layoffs => 5,
-            IntelCategory::LeadershipChange => 4,
-            IntelCategory::Earnings => 3,
-            IntelCategory::Partnership => 2,
-            IntelCategory::ProductLaunch => 1,
-            IntelCategory::Other => 0,
-        }
-    }
-}
-
-impl fmt::Display for IntelCategory {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-/// Error returned when a string names no [`IntelCategory`].
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct ParseIntelCategoryError {
-    input: String,
-}
-
-impl fmt::Display for ParseIntelCategoryError {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(
-            f,
-            "unknown intel category {:?}; expected one of: ",
-            self.input
-        )?;
-        for (i, c) in IntelCategory::ALL.iter().enumerate() {
-            if i > 0 {
-                f.write_str(", ")?;
-            }
-            f.write_str(c.as_str())?;
-        }
-        Ok(())
-    }
-}
-
-impl std::error::Error for ParseIntelCategoryError {}
-
-impl FromStr for IntelCategory {
-    type Err = ParseIntelCategoryError;
-
-    /// Accepts the [`IntelCategory::as_str`] forms and labels in any case,
-    /// with spaces or hyphens for underscores, plus the aliases people type
-    /// in Slack commands (`m&a`, `security`, `leadership`, `legal`, ...).
-    fn from_str(s: &str) -> Result<Self, Self::Err> {
-        let norm: String = s
-            .trim()
-            .chars()
-            .map(|c| match c {
-                ' ' | '-' => '_',
-                c => c.to_ascii_lowercase(),
-            })
-            .collect();
-        if let Some(c) = IntelCategory::ALL.iter().find(|c| c.as_str() == norm) {
-            return Ok(*c);
-        }
-        let c = match norm.as_str() {
-            "fundraising" | "raise" | "ipo" => IntelCategory::Funding,
-            "m&a" | "m_&_a" | "mna" | "m_and_a" | "merger" | "mergers" | "acquisitions" | "acq" => {
-                IntelCategory::Acquisition
-            }
-            "leadership" | "exec" | "execs" | "executive" | "people" => {
-                IntelCategory::LeadershipChange
-            }
-            "layoff" | "job_cuts" | "cuts" => IntelCategory::Layoffs,
-            "results" | "financials" => IntelCategory::Earnings,
-            "product" | "launch" | "products" => IntelCategory::ProductLaunch,
-            "partner" | "partnerships" | "alliance" => IntelCategory::Partnership,
-            "legal" | "regulatory" | "legal_&_regulatory" | "legal_and_regulatory" | "lawsuit" => {
-                IntelCategory::LegalRegulatory
-            }
-            "security" | "breach" | "incident" | "cyber" => IntelCategory::SecurityIncident,
-            _ => {
-                return Err(ParseIntelCategoryError {
-                    input: s.to_owned(),
-                });
-            }
-        };
-        Ok(c)
+/// Tie-break rank when cues of equal strength and position disagree;
+/// higher wins. See the module docs for the reasoning behind the order.
+fn priority(category: IntelCategory) -> u8 {
+    match category {
+        IntelCategory::LegalRegulatory => 9,
+        IntelCategory::SecurityIncident => 8,
+        IntelCategory::Funding => 7,
+        IntelCategory::Acquisition => 6,
+        IntelCategory::Layoffs => 5,
+        IntelCategory::LeadershipChange => 4,
+        IntelCategory::Earnings => 3,
+        IntelCategory::Partnership => 2,
+        IntelCategory::ProductLaunch => 1,
+        IntelCategory::Other => 0,
     }
 }
 
@@ -1266,7 +1098,7 @@ fn best_cue(text: &str) -> Option<(IntelCategory, bool)> {
             (
                 h.cue == Cue::Strong,
                 !t.has(h.start, F_BACKDROP),
-                h.category.priority(),
+                priority(h.category),
             )
         })
         .map(|h| (h.category, h.cue == Cue::Strong))
@@ -1585,8 +1417,8 @@ pub fn same_story(a: &str, b: &str) -> bool {
 
 #[cfg(test)]
 mod tests {
-    use super::IntelCategory::*;
     use super::*;
+    use IntelCategory::*;
 
     /// Realistic headlines in several newsroom styles, each with the category
     /// the rules must produce.
@@ -1958,7 +1790,7 @@ mod tests {
 
     #[test]
     fn every_category_appears_in_the_headline_table() {
-        for c in IntelCategory::ALL {
+        for &c in IntelCategory::ALL {
             assert!(
                 HEADLINES.iter().any(|&(_, want)| want == c),
                 "{c:?} untested"
@@ -2123,11 +1955,11 @@ mod tests {
 
     #[test]
     fn priority_ranks_are_distinct_and_other_is_lowest() {
-        let mut ranks: Vec<u8> = IntelCategory::ALL.iter().map(|c| c.priority()).collect();
+        let mut ranks: Vec<u8> = IntelCategory::ALL.iter().map(|&c| priority(c)).collect();
         ranks.sort_unstable();
         ranks.dedup();
         assert_eq!(ranks.len(), IntelCategory::ALL.len());
-        assert_eq!(Other.priority(), ranks[0]);
+        assert_eq!(priority(Other), ranks[0]);
     }
 
     #[test]
@@ -2148,55 +1980,6 @@ mod tests {
             let got: Vec<&str> = (0..t.len()).map(|i| t.text(i)).collect();
             assert_eq!(got.join(" "), want, "{text:?}");
         }
-    }
-
-    #[test]
-    fn category_names_round_trip_and_aliases_parse() {
-        for c in IntelCategory::ALL {
-            assert_eq!(c.as_str().parse::<IntelCategory>(), Ok(c));
-            assert_eq!(c.as_str().to_uppercase().parse::<IntelCategory>(), Ok(c));
-            assert_eq!(c.label().parse::<IntelCategory>(), Ok(c), "{}", c.label());
-            assert_eq!(c.to_string(), c.as_str());
-        }
-        let aliases = [
-            ("m&a", Acquisition),
-            ("M&A", Acquisition),
-            ("security", SecurityIncident),
-            ("Leadership", LeadershipChange),
-            ("legal", LegalRegulatory),
-            ("product", ProductLaunch),
-            (" leadership-change ", LeadershipChange),
-        ];
-        for (s, want) in aliases {
-            assert_eq!(s.parse::<IntelCategory>(), Ok(want), "{s:?}");
-        }
-    }
-
-    #[test]
-    fn unknown_category_names_are_rejected_with_the_valid_names() {
-        let err = "gossip".parse::<IntelCategory>().unwrap_err();
-        let msg = err.to_string();
-        assert!(msg.contains("\"gossip\""), "{msg}");
-        for c in IntelCategory::ALL {
-            assert!(msg.contains(c.as_str()), "{msg} lacks {}", c.as_str());
-        }
-    }
-
-    #[test]
-    fn labels_and_emoji_are_distinct_slack_codes() {
-        let mut labels: Vec<&str> = IntelCategory::ALL.iter().map(|c| c.label()).collect();
-        let mut emoji: Vec<&str> = IntelCategory::ALL.iter().map(|c| c.emoji()).collect();
-        labels.sort_unstable();
-        labels.dedup();
-        emoji.sort_unstable();
-        emoji.dedup();
-        assert_eq!(labels.len(), 10);
-        assert_eq!(emoji.len(), 10);
-        for e in emoji {
-            assert!(e.len() > 2 && e.starts_with(':') && e.ends_with(':'), "{e}");
-        }
-        assert_eq!(LeadershipChange.label(), "Leadership change");
-        assert_eq!(SecurityIncident.label(), "Security incident");
     }
 
     #[test]

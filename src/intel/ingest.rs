@@ -15,7 +15,9 @@ use std::collections::HashMap;
 use chrono::{DateTime, Duration, Utc};
 use sqlx::PgConnection;
 
-use super::classify::{IntelCategory, classify, headline_key, normalize_link, same_story};
+use crate::domain::enums::IntelCategory;
+
+use super::classify::{classify, headline_key, normalize_link, same_story};
 use super::deliver;
 use crate::slack::blocks::clip;
 use crate::store::intel::{self, IntelItem, NewIntelItem, StoredHeadline};

@@ -3,7 +3,7 @@
 use chrono::{DateTime, Utc};
 use sqlx::PgConnection;
 
-use crate::intel::classify::IntelCategory;
+use crate::domain::enums::IntelCategory;
 
 #[derive(Debug, Clone)]
 pub struct NewIntelItem {

@@ -1,5 +1,9 @@
 //! Writes the demo workspace of [`super::data`] through the store, with
 //! dates relative to the day the demo runs.
+//!
+//! It owns only the order of the writes: vocabulary comes from
+//! `crate::domain`, intel links are keyed by `crate::intel::dedupe`, and
+//! every row is written through `crate::store`.
 
 use anyhow::Context;
 use chrono::{DateTime, Duration, NaiveDate, Utc};
@@ -8,7 +12,7 @@ use sqlx::PgPool;
 use super::data::{ACCOUNTS, DemoAccount, PEOPLE, SPONSOR_CHANGES};
 use crate::domain::enums::{IntelCategory, PlanStatus, PlanType, SponsorAttribute, TeamRole, UserRole};
 use crate::domain::plan::SECTIONS;
-use crate::intel::classify::normalize_link;
+use crate::intel::dedupe::normalize_link;
 use crate::store::accounts::{self, NewAccount};
 use crate::store::contacts::{self, NewContact};
 use crate::store::intel::{self, NewIntelItem};

@@ -17,7 +17,8 @@ use sqlx::PgConnection;
 
 use crate::domain::enums::IntelCategory;
 
-use super::classify::{classify, headline_key, normalize_link, same_story};
+use super::classify::classify;
+use super::dedupe::{headline_key, normalize_link, same_story};
 use super::deliver;
 use crate::slack::blocks::clip;
 use crate::store::intel::{self, IntelItem, NewIntelItem, StoredHeadline};

@@ -2,6 +2,7 @@
 //! ingest API, classified, deduplicated and delivered to followers.
 
 pub mod classify;
+pub mod dedupe;
 pub mod deliver;
 pub mod ingest;
 pub mod poll;

@@ -1,14 +1,19 @@
-//! Headline classification for company-intelligence news items. Link
-//! normalisation and headline dedupe live in [`super::dedupe`], which
+//! Headline classification for company-intelligence news items: the rules
+//! engine. Which words are cues is data, in `rules.txt` beside this file (its
+//! header gives the syntax); this module owns the tokeniser, the reader and
+//! compiler of that file, the matcher and the priority between categories.
+//! Link normalisation and headline dedupe live in [`super::dedupe`], which
 //! borrows the tokeniser.
 //!
 //! It imports [`IntelCategory`] from `crate::domain` and nothing else from
 //! planbot.
 //!
 //! Everything here is a pure function of its arguments: no I/O, no clock, no
-//! global mutable state. The keyword tables are compiled once into a
-//! [`LazyLock`] so classifying an item costs one pass of tokenising plus one
-//! hash lookup per token.
+//! global mutable state. The rules file is embedded at build time and
+//! compiled once into a [`LazyLock`] so classifying an item costs one pass of
+//! tokenising plus one hash lookup per token. A unit test reads and compiles
+//! the shipped file, so a mistake in it fails the tests rather than the first
+//! classification.
 //!
 //! # How [`classify`] decides
 //!
@@ -62,7 +67,7 @@
 //! - "Acme hires 500" is `Other`: hiring people is not a leadership change
 //!   unless a role title follows.
 
-use std::collections::HashMap;
+use std::collections::{BTreeMap, HashMap, HashSet};
 use std::hash::{BuildHasherDefault, Hasher};
 use std::sync::LazyLock;
 
@@ -331,24 +336,6 @@ fn lex_char(lx: &mut Lexer, c: char, prev: char, n1: Option<char>, n2: Option<ch
     false
 }
 
-/// Words that open a backdrop phrase: what follows them in the clause
-/// explains or qualifies the event rather than being the event.
-#[rustfmt::skip]
-const BACKDROP_MARKERS: &[&str] = &[
-    "amid", "amidst", "after", "following", "over", "despite", "as", "ahead", "on", "while",
-    "because", "pending", "wake", "due", "since",
-];
-
-/// "in partnership with X" qualifies a launch rather than announcing a deal.
-#[rustfmt::skip]
-const IN_BACKDROP: &[&str] = &[
-    "partnership", "collaboration", "tandem", "cooperation", "conjunction",
-];
-
-/// A role title after one of these (within three words) is someone's past
-/// job, not news: "former Acme CEO".
-const FORMER: &[&str] = &["former", "ex", "onetime", "erstwhile"];
-
 /// Looks tokens up in the rule vocabulary and marks numbers, amounts,
 /// backdrop words and role titles of former holders.
 fn annotate(t: &mut Tokens, rules: &RuleSet) {
@@ -398,7 +385,7 @@ fn annotate(t: &mut Tokens, rules: &RuleSet) {
 }
 
 // ---------------------------------------------------------------------------
-// Rule tables
+// Compiled rules
 // ---------------------------------------------------------------------------
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -410,390 +397,6 @@ enum Cue {
     /// Cancels overlapping cues of the same category (a false friend).
     Veto,
 }
-
-const S: Cue = Cue::Strong;
-const W: Cue = Cue::Weak;
-const V: Cue = Cue::Veto;
-
-/// Executive and board titles.
-#[rustfmt::skip]
-const ROLE: &[&str] = &[
-    "ceo", "cfo", "coo", "cto", "cio", "ciso", "cmo", "cro", "cpo", "chro", "cso", "cdo", "cxo",
-    "president", "chairman", "chairwoman", "chair", "chairperson", "founder", "cofounder", "boss",
-    "chief", "executive", "exec", "head", "director", "vp", "svp", "evp",
-];
-/// Verbs that put someone into a role: "names Jane Doe CFO".
-#[rustfmt::skip]
-const APPOINT: &[&str] = &[
-    "names", "named", "naming", "appoints", "appointed", "appointing", "hires", "hired", "taps",
-    "tapped", "picks", "picked", "promotes", "promoted", "elevates", "elevated", "elects",
-    "elected", "selects", "selected", "chooses", "chose", "nominates", "nominated", "poaches",
-    "poached", "recruits", "recruited", "installs", "installed", "welcomes", "welcomed",
-];
-/// Things a role holder does or undergoes: "CFO Jane Doe to retire".
-#[rustfmt::skip]
-const DEPART_AFTER_ROLE: &[&str] = &[
-    "steps", "step", "stepping", "stepped", "resigns", "resign", "resigned", "resigning", "quits",
-    "quit", "quitting", "departs", "depart", "departed", "departing", "departure", "exits", "exit",
-    "exiting", "exited", "leaves", "leave", "leaving", "ousted", "fired", "sacked", "axed",
-    "retires", "retire", "retiring", "retired", "retirement", "replaced", "succeeded", "dismissed",
-    "removed", "suspended",
-];
-/// Things done to a role holder: "Acme ousts CEO".
-#[rustfmt::skip]
-const DEPART_BEFORE_ROLE: &[&str] = &[
-    "ousts", "oust", "ousted", "fires", "fire", "fired", "sacks", "sack", "sacked", "axes",
-    "replaces", "replace", "replaced", "dismisses", "dismiss", "removes", "remove", "suspends",
-    "suspend", "succeeds", "succeed", "succeeded", "exits",
-];
-#[rustfmt::skip]
-const CUT_VERB: &[&str] = &[
-    "cut", "cuts", "cutting", "slash", "slashes", "slashing", "slashed", "shed", "sheds",
-    "shedding", "eliminate", "eliminates", "eliminating", "eliminated", "axe", "axes", "axing",
-    "axed", "trim", "trims", "trimming", "trimmed", "reduce", "reduces", "reducing", "reduced",
-    "fires", "fired", "firing", "sack", "sacks", "sacking", "sacked", "lose", "loses", "shrink",
-    "shrinks", "shrinking", "cull", "culls", "scrap", "scraps",
-];
-#[rustfmt::skip]
-const WORKERS: &[&str] = &[
-    "jobs", "job", "roles", "positions", "workers", "employees", "staff", "staffers", "workforce",
-    "headcount", "people", "posts", "personnel",
-];
-#[rustfmt::skip]
-const FIN: &[&str] = &[
-    "revenue", "revenues", "sales", "profit", "profits", "earnings", "income", "loss", "losses",
-    "results", "eps", "margin", "margins", "bookings", "deliveries", "ebitda",
-];
-#[rustfmt::skip]
-const PERIOD: &[&str] = &[
-    "q1", "q2", "q3", "q4", "1q", "2q", "3q", "4q", "quarter", "quarterly", "annual", "fy",
-    "fiscal", "half", "h1", "h2", "year", "yearly",
-];
-const MOVE: &[&str] = &[
-    "rise", "rises", "rose", "jump", "jumps", "jumped", "fall", "falls", "fell", "drop", "drops",
-    "dropped", "surge", "surges", "surged", "climb", "climbs", "climbed", "grow", "grows", "grew",
-    "growth", "decline", "declines", "declined", "slump", "slumps", "slumped", "beat", "beats",
-    "miss", "misses", "missed", "top", "tops", "topped", "soar", "soars", "soared", "plunge",
-    "plunges", "plunged", "tumble", "tumbles", "tumbled", "slide", "slides", "slid", "dip", "dips",
-    "dipped", "widen", "widens", "widened", "narrow", "narrows", "narrowed", "double", "doubles",
-    "doubled", "triple", "triples", "tripled", "rebound", "rebounds", "halve", "halves", "slip",
-    "slips", "slipped", "sink", "sinks", "sank", "gain", "gains", "hit", "hits", "up", "down",
-];
-#[rustfmt::skip]
-const GUIDE_VERB: &[&str] = &[
-    "raises", "raise", "raised", "lifts", "lifted", "ups", "hikes", "boosts", "cuts", "cut",
-    "lowers", "lowered", "trims", "trimmed", "slashes", "slashed", "reaffirms", "reaffirmed",
-    "reiterates", "maintains", "affirms", "withdraws", "withdrew", "pulls", "suspends", "narrows",
-    "issues", "beats", "misses", "tops",
-];
-#[rustfmt::skip]
-const BEAT: &[&str] = &[
-    "beats", "beat", "misses", "miss", "missed", "tops", "topped", "exceeds", "exceeded",
-    "surpasses", "surpassed", "meets", "met", "trails", "lags", "crushes", "smashes",
-];
-#[rustfmt::skip]
-const REPORT: &[&str] = &[
-    "reports", "reported", "posts", "posted", "books", "booked", "delivers", "announces", "swings",
-    "swung", "logs", "logged", "records", "recorded",
-];
-#[rustfmt::skip]
-const LAUNCH: &[&str] = &[
-    "launches", "launch", "launched", "launching", "unveils", "unveil", "unveiled", "unveiling",
-    "introduces", "introduce", "introduced", "introducing", "debuts", "debut", "debuted",
-    "releases", "release", "released", "releasing",
-];
-/// Things that are "launched" or "released" without being products.
-#[rustfmt::skip]
-const NOT_PRODUCT: &[&str] = &[
-    "probe", "probes", "investigation", "investigations", "inquiry", "review", "lawsuit", "suit",
-    "bid", "offer", "takeover", "tender", "ipo", "results", "earnings", "report", "statement",
-    "search", "layoffs", "restructuring", "buyback", "offering", "appeal", "campaign", "attack",
-    "fund", "funds", "startup", "startups", "venture", "company", "firm", "spinoff", "hostile",
-    "crackdown", "round",
-];
-const SIGN: &[&str] = &[
-    "signs", "sign", "signed", "signing", "inks", "ink", "inked", "strikes", "strike", "struck",
-    "seals", "sealed", "agrees", "agreed", "enters", "entered", "renews", "renewed", "extends",
-    "extended", "expands", "expanded", "reaches", "reached", "forges", "forged", "cements",
-];
-const WIN: &[&str] = &[
-    "wins", "won", "winning", "awarded", "lands", "landed", "secures", "secured", "bags", "bagged",
-    "nabs", "nabbed", "clinches", "clinched", "snags",
-];
-/// Verbs that raise a stated amount of money: "raises $50M".
-const RAISE_AMOUNT: &[&str] = &[
-    "raises", "raise", "raised", "raising", "secures", "secured", "securing", "lands", "landed",
-    "bags", "bagged", "nets", "netted", "snags", "snagged", "nabs", "nabbed", "rakes", "pulls",
-    "grabs", "scoops", "collects", "garners", "attracts",
-];
-/// Verbs that can take a funding noun: "closes Series B", "gets funding".
-const RAISE_ANY: &[&str] = &[
-    "raises", "raise", "raised", "raising", "secures", "secured", "securing", "lands", "landed",
-    "bags", "bagged", "nets", "netted", "snags", "snagged", "nabs", "nabbed", "rakes", "pulls",
-    "grabs", "scoops", "collects", "garners", "attracts", "closes", "closed", "closing", "gets",
-    "receives", "received", "obtains", "obtained", "wins", "won",
-];
-#[rustfmt::skip]
-const REGULATOR: &[&str] = &[
-    "ftc", "sec", "doj", "cma", "fcc", "fda", "cftc", "finra", "ico", "cnil", "ofcom", "regulator",
-    "regulators", "watchdog", "watchdogs", "commission", "prosecutors", "authorities", "senators",
-    "lawmakers", "attorneys",
-];
-#[rustfmt::skip]
-const REG_ACTION: &[&str] = &[
-    "approves", "approved", "approval", "clears", "cleared", "clearance", "nod", "authorization",
-    "blocks", "blocked", "rejects", "rejected", "probes", "fines", "sues", "investigates",
-    "investigating", "opens", "orders", "ordered", "raid", "raids", "raided", "scrutiny", "charges",
-    "charged", "targets", "warns", "warning", "ban", "bans", "demands", "subpoenas", "questions",
-];
-#[rustfmt::skip]
-const COURT_ACTION: &[&str] = &[
-    "rules", "ruled", "orders", "ordered", "blocks", "blocked", "sides", "rejects", "rejected",
-    "dismisses", "dismissed", "tosses", "tossed", "upholds", "upheld", "overturns", "halts",
-    "approves", "backs",
-];
-#[rustfmt::skip]
-const SEC_NOUN: &[&str] = &[
-    "ransomware", "malware", "spyware", "ddos", "botnet", "breach", "breaches", "hack", "hacks",
-    "hackers", "hacker", "hacking", "cyberattack", "cyberattacks", "cyber", "phishing", "intrusion",
-    "data", "extortion", "zero",
-];
-#[rustfmt::skip]
-const PROTECT: &[&str] = &[
-    "against", "stop", "stops", "stopping", "prevent", "prevents", "preventing", "protect",
-    "protects", "protecting", "protection", "detect", "detects", "detecting", "defend", "defends",
-    "defending", "defense", "defence", "fight", "fights", "fighting", "combat", "combats",
-    "combating", "counter", "counters", "thwart", "thwarts", "block", "blocks", "blocking",
-    "mitigate", "mitigates", "resist", "resists", "tackle", "tackles", "tackling",
-];
-/// Nouns that turn a threat word into a product or industry term:
-/// "ransomware protection", "breach detection startup".
-#[rustfmt::skip]
-const SEC_PRODUCT: &[&str] = &[
-    "protection", "detection", "defense", "defence", "prevention", "insurance", "resilience",
-    "readiness", "simulation", "training", "recovery", "scanner", "scanning", "detector", "tool",
-    "tools", "solution", "solutions", "software", "startup", "firm", "specialist", "platform",
-    "experts", "conference", "summit", "bounty", "challenge", "contest",
-];
-
-fn named_set(name: &str) -> &'static [&'static str] {
-    match name {
-        "role" => ROLE,
-        "appoint" => APPOINT,
-        "depart_after" => DEPART_AFTER_ROLE,
-        "depart_before" => DEPART_BEFORE_ROLE,
-        "cut" => CUT_VERB,
-        "workers" => WORKERS,
-        "fin" => FIN,
-        "period" => PERIOD,
-        "move" => MOVE,
-        "guide" => GUIDE_VERB,
-        "beat" => BEAT,
-        "report" => REPORT,
-        "launch" => LAUNCH,
-        "not_product" => NOT_PRODUCT,
-        "sign" => SIGN,
-        "win" => WIN,
-        "raise_amount" => RAISE_AMOUNT,
-        "raise_any" => RAISE_ANY,
-        "regulator" => REGULATOR,
-        "reg_action" => REG_ACTION,
-        "court_action" => COURT_ACTION,
-        "sec_noun" => SEC_NOUN,
-        "protect" => PROTECT,
-        "sec_product" => SEC_PRODUCT,
-        "former" => FORMER,
-        "backdrop" => BACKDROP_MARKERS,
-        "in_backdrop" => IN_BACKDROP,
-        _ => panic!("unknown word set @{name} in classification rules"),
-    }
-}
-
-/// The rule table. Pattern syntax, one slot per whitespace-separated item:
-/// `a|b|c` one of these words, `@set` one of a named word set, `#amt` a money
-/// amount token such as `50m`, `#num` any number, `*` any token, `~N` skip
-/// up to N tokens.
-/// A match never crosses a clause boundary.
-#[rustfmt::skip]
-const RULE_SPECS: &[(IntelCategory, Cue, &str)] = {
-    use IntelCategory::*;
-    &[
-        // ----- Legal & regulatory -----
-        (LegalRegulatory, S, "sues|sue|sued|suing|lawsuit|lawsuits|litigation|indicted|indictment|indicts|subpoena|subpoenas|subpoenaed|injunction|antitrust|penalty|penalties|fined|fines|settlement|settlements|settles|settle|settled|verdict|verdicts|jury|ruling|inquiry|investigation|investigations|bribery|embezzlement|infringement|infringes|infringe|infringed|infringing|sanctions|sanctioned|recall|recalls|recalled|recalling|violated|violates|violation|violations|accused|accuses|allegations|probe|probes|probed|probing|guilty"),
-        (LegalRegulatory, S, "anti trust"),
-        (LegalRegulatory, S, "sentenced|sentencing|convicted|conviction|acquitted|extradited"),
-        (LegalRegulatory, S, "class ~1 action"),
-        (LegalRegulatory, S, "charged|charges|charging ~4 with"),
-        (LegalRegulatory, S, "charges ~3 against"),
-        (LegalRegulatory, S, "faces|facing|face ~2 charges|lawsuit|suit|probe|fine|scrutiny|trial"),
-        (LegalRegulatory, S, "criminal ~1 charges|case|complaint"),
-        (LegalRegulatory, S, "files|filed|filing ~2 suit|complaint"),
-        (LegalRegulatory, S, "court|judge|judges ~2 @court_action"),
-        (LegalRegulatory, S, "supreme|appeals|federal|district|high ~1 court"),
-        (LegalRegulatory, S, "patent ~2 dispute|case|battle|war|fight|trial"),
-        (LegalRegulatory, S, "consent ~1 decree|order"),
-        (LegalRegulatory, S, "breach|breaches|breached ~1 of ~3 contract|duty|fiduciary|agreement|covenant|warranty|sanctions|law|rules|regulations|terms|confidentiality|securities"),
-        (LegalRegulatory, S, "insider ~1 trading"),
-        (LegalRegulatory, S, "money ~1 laundering"),
-        (LegalRegulatory, S, "#amt ~2 fine|penalty|verdict|judgment|judgement|damages"),
-        (LegalRegulatory, S, "record|hefty|massive|gdpr|privacy ~1 fine"),
-        (LegalRegulatory, S, "fine ~1 of|for"),
-        (LegalRegulatory, S, "@regulator ~4 @reg_action"),
-        (LegalRegulatory, S, "wins|loses|lost|won|files ~2 appeal"),
-        (LegalRegulatory, W, "court|trial|regulator|regulators|regulatory|regulation|regulations|ftc|sec|doj|cma|fcc|fda|cftc|finra|ico|cnil|ofcom|gdpr|ccpa|hipaa|compliance|lawmakers|senators|senate|congress|congressional|parliament|hearing|testify|testifies|testimony|lobbying|fraud|whistleblower|scandal|misconduct|alleged|allegedly|appeal|appeals|ban|bans|banned|watchdog|lawyer|lawyers|prosecutors|fine|suit|tariff|tariffs"),
-        (LegalRegulatory, V, "fine ~1 tune|tunes|tuned|tuning|tuner|print|grained|dining|art|arts|wine|wines|jewelry"),
-        (LegalRegulatory, V, "space|mars|lunar|solar|moon|deep ~1 probe|probes"),
-        (LegalRegulatory, V, "clinical|drug|phase|free|beta|pilot|field ~1 trial|trials"),
-        (LegalRegulatory, V, "follow|follows|followed|following ~1 suit"),
-        (LegalRegulatory, V, "shares|stock|stocks|prices|price|markets ~2 settle|settles|settled"),
-        (LegalRegulatory, V, "hearing ~1 aid|aids|loss"),
-        // ----- Security incident -----
-        (SecurityIncident, S, "breach|breaches|breached|hack|hacks|hacked|hacking|hacker|hackers|cyberattack|cyberattacks|cyberattacked|ransomware|malware|spyware|ddos|botnet|intrusion|extortion|compromised|zeroday"),
-        (SecurityIncident, S, "cyber ~1 attack|attacks|incident|breach|intrusion"),
-        (SecurityIncident, S, "data ~1 leak|leaks|breach|theft|exposure|spill"),
-        (SecurityIncident, S, "leaked|leaks|leak|stolen|stole|steal|steals|stealing|exposes|exposed|exposing ~3 data|records|credentials|passwords|emails|information|details|source|files|database|funds|crypto"),
-        (SecurityIncident, S, "data|records|information|details|passwords|credentials ~4 leaked|stolen|exposed|compromised|hacked"),
-        (SecurityIncident, S, "zero ~1 day|days"),
-        (SecurityIncident, S, "security|cybersecurity ~1 flaw|flaws|hole|holes|lapse|lapses|incident|incidents|breach|vulnerability|vulnerabilities|bug|bugs|failure"),
-        (SecurityIncident, S, "exploited|exploiting ~3 vulnerability|vulnerabilities|flaw|flaws|bug|bugs|zero"),
-        (SecurityIncident, S, "hit|hits|struck|suffers|suffered|targeted|crippled|disrupted|paralyzed ~3 attack|attacks|cyberattack|outage"),
-        (SecurityIncident, S, "phishing ~1 attack|attacks|campaign|scam|emails|email"),
-        (SecurityIncident, W, "vulnerability|vulnerabilities|flaw|flaws|cve|outage|outages|downtime|phishing"),
-        (SecurityIncident, V, "@protect ~2 @sec_noun"),
-        (SecurityIncident, V, "@sec_noun ~1 @sec_product"),
-        (SecurityIncident, V, "breach|breaches|breached ~1 of ~3 contract|duty|fiduciary|agreement|covenant|warranty|sanctions|law|rules|regulations|terms|trust|confidentiality|securities"),
-        (SecurityIncident, V, "shares|stock|stocks|price|prices|index|bitcoin|yields|yield ~2 breach|breaches|breached"),
-        (SecurityIncident, V, "breach|breaches|breached ~1 mark|level|levels|barrier|threshold|resistance|support|ceiling|milestone"),
-        (SecurityIncident, V, "growth|life ~1 hack|hacks|hacking|hacker|hackers"),
-        (SecurityIncident, V, "hack|hacks ~1 day|days|week|night|fest|a|thon"),
-        (SecurityIncident, V, "ethical|white ~1 hat|hacker|hackers|hacking"),
-        // ----- Funding -----
-        (Funding, S, "@raise_amount ~3 #amt"),
-        (Funding, S, "@raise_any ~4 funding|financing|investment|round|seed|series|grant|loan|loans"),
-        (Funding, S, "@raise_amount ~4 capital|backing|debt"),
-        (Funding, S, "series a|b|c|d|e|f|g|h"),
-        (Funding, S, "seed|funding|financing|investment|venture|growth|equity|fundraising|bridge|extension|preseed|mega ~1 round|rounds"),
-        (Funding, S, "round ~1 of ~1 funding|financing|investment"),
-        (Funding, S, "pre seed"),
-        (Funding, S, "seed ~1 funding|money|capital|financing|investment"),
-        (Funding, S, "ipo|ipos|spac|spacs"),
-        (Funding, S, "goes|go|going|went public"),
-        (Funding, S, "public ~1 offering|listing|debut"),
-        (Funding, S, "initial public"),
-        (Funding, S, "direct listing"),
-        (Funding, S, "market|trading|stock|nasdaq|nyse|exchange|listing ~1 debut|debuts|debuted"),
-        (Funding, S, "bond|debt|convertible|notes ~1 offering|sale|issue|issuance"),
-        (Funding, S, "share|stock|equity ~1 offering"),
-        (Funding, S, "investment|funding|financing ~1 from"),
-        // A stake in a company is news for the investee; money put into
-        // places and plants is capex, vetoed below.
-        (Funding, W, "invests|invest|invested|investing ~3 #amt ~1 in"),
-        (Funding, V, "in ~3 plant|plants|factory|factories|facility|facilities|data|site|sites|expansion|infrastructure|manufacturing|capacity|operations|production|research|training|jobs|workforce|hub|campus|headquarters|network|grid|projects|stores"),
-        (Funding, W, "funding|financing|valuation|valued|unicorn|decacorn|vc|fundraise|fundraising|crowdfunding"),
-        (Funding, V, "#amt ~3 contract|contracts|deal|deals|order|orders|settlement|fine|penalty|acquisition|takeover|bid|offer|buyout|merger|purchase|lawsuit|verdict|award|damages|loss|losses|revenue|revenues|sales|profit|profits|bonus|pay|package|budget|judgment"),
-        (Funding, V, "capital ~1 expenditure|expenditures|spending|markets|return|returns|gains|one"),
-        (Funding, V, "investment ~1 grade|bank|banking|banks|banker|bankers|firm|arm|vehicle|strategy|plan|plans"),
-        // ----- Acquisition -----
-        (Acquisition, S, "acquire|acquires|acquired|acquiring|acquisition|acquisitions|acquirer|merger|mergers|merge|merges|merged|merging|takeover|takeovers|buyout|buyouts|divest|divests|divested|divestiture|divestment|divestments|spinoff|spinoffs"),
-        (Acquisition, S, "spin|spins|spun|spinning off"),
-        (Acquisition, S, "buy|buys|bought|buying"),
-        // Needs an object: "Ramaswamy to take over" is a succession.
-        (Acquisition, S, "take|takes|taking|took over *"),
-        (Acquisition, S, "take|takes|taking|took ~1 private"),
-        (Acquisition, S, "go|goes|going|went private"),
-        (Acquisition, S, "takes|take|took|taking|buys|buy|bought|buying|acquires|acquire|acquired|sells|sell|sold|selling|builds|built|ups|raises|raised|increases|increased|boosts|trims ~3 stake|stakes"),
-        (Acquisition, S, "sale ~1 of ~4 unit|division|business|arm|stake|subsidiary|brand|operations|assets|portfolio|company"),
-        (Acquisition, S, "sells|sell|sold|selling|offloads|offload ~4 unit|division|business|businesses|arm|stake|subsidiary|subsidiaries|brand|brands|assets|portfolio"),
-        (Acquisition, S, "completes|completed|finalizes|finalises|finalized|closes|closed ~3 purchase|sale|merger|acquisition|takeover|transaction"),
-        (Acquisition, S, "explores|exploring|explore|weighs|weighing|weigh|considers|considering|mulls|mulling ~3 sale|bid|offer|merger|acquisition"),
-        (Acquisition, W, "bid|bids|offer|offers|approach ~2 for"),
-        (Acquisition, W, "m a"),
-        (Acquisition, W, "deal ~1 for"),
-        (Acquisition, W, "purchase|purchases ~1 of"),
-        (Acquisition, W, "stake|stakes|consolidation"),
-        (Acquisition, V, "customer|customers|user|users|talent|data|land|client|clients|subscriber|subscribers|lead|leads|patient|patients|member|members ~1 acquisition|acquisitions"),
-        (Acquisition, V, "acquire|acquires|acquired|acquiring ~3 customers|users|clients|subscribers|members|talent|land|rights|licenses|spectrum|skills|followers|buyers|shoppers|patients|leads"),
-        (Acquisition, V, "rated|rates|rating|upgraded|upgrades|upgrade|downgraded|downgrades|initiated|initiates|reiterated|reiterates|maintains|maintained|strong ~1 buy"),
-        (Acquisition, V, "buy|buys|buying|bought ~1 rating|ratings|signal|recommendation|now|back|side|dip|sell|hold"),
-        (Acquisition, V, "stock|stocks|shares ~1 to buy"),
-        (Acquisition, V, "should|you|time ~2 buy"),
-        (Acquisition, V, "takes|take|took|taking over as|from"),
-        (Acquisition, W, "#amt ~2 deal|deals"),
-        (Acquisition, W, "abandons|abandon|abandoned|scraps|scrapped|terminates|terminated|calls ~4 deal|bid|offer"),
-        // ----- Layoffs -----
-        (Layoffs, S, "layoff|layoffs|redundancies|redundancy|downsizing|downsizes|downsize|downsized|furlough|furloughs|furloughed"),
-        (Layoffs, S, "lay|lays|laid|laying off"),
-        (Layoffs, S, "job|jobs|workforce|staff|headcount ~1 cut|cuts|reduction|reductions|losses|cull|culls"),
-        (Layoffs, S, "@cut ~4 @workers"),
-        (Layoffs, S, "hiring ~1 freeze|pause|halt"),
-        (Layoffs, S, "freezes|freeze|froze|pauses|halts ~1 hiring"),
-        (Layoffs, W, "restructuring|restructure|restructures|restructured"),
-        (Layoffs, W, "cost ~1 cutting|cuts|cut|savings"),
-        (Layoffs, W, "closes|close|closing|shuts|shut|shutting ~3 plant|plants|factory|factories|stores|facility|facilities|offices|site|sites|locations|branches|clinics|outlets"),
-        (Layoffs, W, "plant|factory|store|stores|office|offices ~1 closure|closures|closing|closings"),
-        (Layoffs, V, "rules|ruled|rule ~1 out ~3 layoffs|layoff|job|jobs"),
-        (Layoffs, V, "no|denies|deny|denied|avoid|avoids|avoided|without ~3 layoffs|layoff|job|jobs|redundancies"),
-        // ----- Leadership change -----
-        (LeadershipChange, S, "steps|step|stepping|stepped down"),
-        (LeadershipChange, S, "resigns|resigned|resignation|resigning|ousted|ousts|oust|ouster|succession|reshuffle|reshuffles|appoints|appointment|appointments"),
-        (LeadershipChange, S, "@appoint ~5 @role"),
-        (LeadershipChange, S, "@appoint ~3 successor|replacement"),
-        (LeadershipChange, S, "@role ~3 named|appointed|tapped|picked|promoted|elected|nominated|confirmed|hired|poached"),
-        (LeadershipChange, S, "@role ~3 @depart_after"),
-        (LeadershipChange, S, "@depart_before ~3 @role"),
-        (LeadershipChange, S, "new|interim|incoming|acting|outgoing|next|permanent @role"),
-        (LeadershipChange, S, "@role ~1 search|hunt|transition|succession|shakeup|shuffle|exit|departure|change|appointment|resignation|ouster|exodus"),
-        (LeadershipChange, S, "leadership|management|executive|boardroom ~1 shakeup|shake|shuffle|reshuffle|overhaul|change|changes|transition|exodus|departures|departure|turmoil|upheaval"),
-        (LeadershipChange, S, "c suite ~1 shakeup|shake|shuffle|reshuffle|overhaul|change|changes|exodus"),
-        (LeadershipChange, S, "joins|joined|joining|rejoins ~5 as @role"),
-        (LeadershipChange, S, "joins|joined|joining|rejoins|join ~3 board"),
-        (LeadershipChange, S, "takes|took|taking|take over as|from"),
-        (LeadershipChange, S, "@role out"),
-        (LeadershipChange, W, "successor"),
-        (LeadershipChange, V, "says|said|plans|vows|warns|tells|told|urges|considers|weighs|mulls|wants|expects ~3 exit|exits|exiting|leave|leaves|leaving|quit|quits|replace"),
-        // ----- Earnings -----
-        (Earnings, S, "earnings|eps|dividend|dividends|buyback|buybacks|repurchase|repurchases"),
-        (Earnings, S, "buy|buys|bought|buying back"),
-        (Earnings, S, "@guide ~3 guidance|outlook|forecast|forecasts"),
-        (Earnings, S, "@beat ~3 estimates|expectations|forecasts|consensus|views|projections|street|estimate"),
-        (Earnings, S, "@report ~4 @fin"),
-        (Earnings, S, "@period ~3 @fin"),
-        (Earnings, S, "@fin ~2 @move"),
-        (Earnings, S, "net ~1 income|loss|profit|revenue|sales"),
-        (Earnings, S, "operating ~1 income|loss|profit|margin"),
-        (Earnings, S, "profit|earnings ~1 warning|warnings"),
-        (Earnings, S, "warns ~3 profit|profits|revenue|sales|earnings|demand"),
-        (Earnings, W, "results|q1|q2|q3|q4|quarter|quarterly|revenue|revenues|profit|profits|forecast|outlook|guidance|fiscal|estimates|shareholders"),
-        (Earnings, V, "data ~1 loss|losses"),
-        // ----- Partnership -----
-        (Partnership, S, "partners|partnered|partnering|partnership|partnerships|alliance|alliances|collaboration|collaborations|collaborates|collaborate|collaborating|codevelop"),
-        (Partnership, S, "partner ~1 with|to|on"),
-        (Partnership, S, "teams|team|teaming|teamed up"),
-        (Partnership, S, "joins|join|joining|joined forces"),
-        (Partnership, S, "joint ~1 venture|ventures"),
-        (Partnership, S, "ties|tie|tied up"),
-        (Partnership, S, "tieup|tieups"),
-        (Partnership, S, "@sign ~4 deal|deals|agreement|agreements|pact|contract|contracts|mou|memorandum|partnership|alliance"),
-        (Partnership, S, "deal|deals|agreement|contract|pact|partnership ~1 with"),
-        (Partnership, S, "@win ~4 contract|contracts|deal|deals|order|orders|tender"),
-        (Partnership, W, "partner"),
-        (Partnership, W, "selects|selected|chooses|chose|picks|picked|taps|tapped|adopts|adopted|deploys|deployed ~4 to|for|as"),
-        (Partnership, W, "integrates|integration|integrations ~1 with"),
-        // ----- Product launch -----
-        (ProductLaunch, S, "@launch"),
-        (ProductLaunch, S, "rolls|roll|rolling|rolled out"),
-        (ProductLaunch, S, "now|generally|widely ~1 available"),
-        (ProductLaunch, S, "general availability"),
-        (ProductLaunch, S, "open sources|sourced|sourcing"),
-        (ProductLaunch, W, "new ~2 product|products|feature|features|model|models|version|app|apps|platform|tool|tools|service|services|chip|chips|device|devices|suite|edition|lineup|capabilities|offering|api|sdk|plugin|integration"),
-        (ProductLaunch, W, "beta|preview|upgrade"),
-        (ProductLaunch, W, "adds|added|announces|brings|expands|extends|gets ~4 feature|features|support|capabilities|integration|integrations|model|models|mode"),
-        (ProductLaunch, V, "@launch ~3 @not_product"),
-        (ProductLaunch, V, "rolls|roll|rolling|rolled ~3 @not_product"),
-        (ProductLaunch, V, "market|trading|stock|public|nasdaq|nyse|exchange|listing|ipo ~1 debut|debuts|debuted"),
-        (ProductLaunch, V, "press ~1 release|releases"),
-    ]
-};
 
 #[derive(Debug)]
 enum Slot {
@@ -906,72 +509,244 @@ impl RuleSet {
     }
 }
 
-/// Interns word sets while the rule table is compiled.
-#[derive(Default)]
-struct SetInterner {
-    /// Pattern item (`@role`, `a|b|c`) → set id, so repeats share a bit.
-    ids: HashMap<&'static str, u32>,
-    /// Words of each set, by set id.
-    sets: Vec<Vec<&'static str>>,
+// ---------------------------------------------------------------------------
+// The rules file
+// ---------------------------------------------------------------------------
+
+/// The shipped word sets and rules; the file's header gives the syntax.
+const RULES_FILE: &str = include_str!("rules.txt");
+
+/// Word sets the engine itself reads (role titles, words that make one a
+/// former role, backdrop markers), so the rules file must define them.
+const ENGINE_SETS: [&str; 4] = ["@role", "@former", "@backdrop", "@in_backdrop"];
+
+/// One rule as the file writes it.
+#[derive(Debug, Clone, Copy)]
+struct RuleSpec<'a> {
+    line: usize,
+    category: IntelCategory,
+    cue: Cue,
+    pattern: &'a str,
 }
 
-impl SetInterner {
-    fn intern(&mut self, part: &'static str) -> u32 {
+/// The rules file read into its parts, not yet compiled.
+#[derive(Debug, Default)]
+struct RuleSpecs<'a> {
+    /// Named word sets: name → (line defined on, words).
+    sets: BTreeMap<&'a str, (usize, Vec<&'a str>)>,
+    rules: Vec<RuleSpec<'a>>,
+}
+
+/// A rule word must be one the tokeniser can produce, or it never matches.
+fn check_word(w: &str) -> Result<(), String> {
+    if w.len() > MAX_WORD {
+        return Err(format!("`{w}` is longer than {MAX_WORD} bytes"));
+    }
+    let t = tokenize(w);
+    if t.len() != 1 || t.text(0) != w {
+        return Err(format!(
+            "`{w}` is not a word the tokeniser produces (lowercase letters and digits)"
+        ));
+    }
+    Ok(())
+}
+
+/// Reads the rules file's lines; errors name the line.
+fn read_rules(text: &str) -> Result<RuleSpecs<'_>, String> {
+    let mut specs = RuleSpecs::default();
+    // The word set that indented lines continue.
+    let mut open: Option<&str> = None;
+    for (n, raw) in (1..).zip(text.lines()) {
+        let line = raw.trim();
+        if line.is_empty() || line.starts_with('#') {
+            continue;
+        }
+        if raw.starts_with(char::is_whitespace) {
+            let Some(name) = open else {
+                return Err(format!("line {n}: an indented line continues no word set"));
+            };
+            let words = &mut specs.sets.get_mut(name).expect("the open set is defined").1;
+            for w in line.split_whitespace() {
+                check_word(w).map_err(|e| format!("line {n}: {e}"))?;
+                words.push(w);
+            }
+            continue;
+        }
+        open = None;
+        if let Some(definition) = line.strip_prefix('@') {
+            let Some((name, words)) = definition.split_once('=') else {
+                return Err(format!(
+                    "line {n}: a word set is written `@name = word word ...`"
+                ));
+            };
+            let name = name.trim();
+            if name.is_empty() || !name.bytes().all(|b| b.is_ascii_lowercase() || b == b'_') {
+                return Err(format!(
+                    "line {n}: `@{name}` is not a set name (lowercase letters and `_`)"
+                ));
+            }
+            let words: Vec<&str> = words.split_whitespace().collect();
+            for w in &words {
+                check_word(w).map_err(|e| format!("line {n}: {e}"))?;
+            }
+            if let Some((first, _)) = specs.sets.insert(name, (n, words)) {
+                return Err(format!(
+                    "line {n}: @{name} is already defined on line {first}"
+                ));
+            }
+            open = Some(name);
+            continue;
+        }
+        let (category, rest) = line.split_once(char::is_whitespace).unwrap_or((line, ""));
+        let rest = rest.trim_start();
+        let (cue, pattern) = rest.split_once(char::is_whitespace).unwrap_or((rest, ""));
+        let Some(category) = IntelCategory::ALL
+            .iter()
+            .copied()
+            .find(|c| *c != IntelCategory::Other && c.as_str() == category)
+        else {
+            let valid: Vec<&str> = IntelCategory::ALL
+                .iter()
+                .filter(|c| **c != IntelCategory::Other)
+                .map(|c| c.as_str())
+                .collect();
+            return Err(format!(
+                "line {n}: `{category}` is not a category a rule can give; use one of: {}",
+                valid.join(", ")
+            ));
+        };
+        let cue = match cue {
+            "strong" => Cue::Strong,
+            "weak" => Cue::Weak,
+            "veto" => Cue::Veto,
+            _ => {
+                return Err(format!(
+                    "line {n}: `{cue}` is not a cue; use strong, weak or veto"
+                ));
+            }
+        };
+        let pattern = pattern.trim();
+        if pattern.is_empty() {
+            return Err(format!("line {n}: the rule has no pattern"));
+        }
+        specs.rules.push(RuleSpec {
+            line: n,
+            category,
+            cue,
+            pattern,
+        });
+    }
+    Ok(specs)
+}
+
+/// Interns word sets while the rule table is compiled.
+struct SetInterner<'a, 's> {
+    named: &'s BTreeMap<&'a str, (usize, Vec<&'a str>)>,
+    /// Pattern item (`@role`, `a|b|c`) → set id, so repeats share a bit.
+    ids: HashMap<&'a str, u32>,
+    /// Words of each set, by set id.
+    sets: Vec<Vec<&'a str>>,
+    /// Named sets some pattern or the engine uses.
+    used: HashSet<&'a str>,
+}
+
+impl<'a> SetInterner<'a, '_> {
+    fn intern(&mut self, part: &'a str) -> Result<u32, String> {
         if let Some(&id) = self.ids.get(part) {
-            return id;
+            return Ok(id);
         }
         let id = u32::try_from(self.sets.len()).expect("few word sets");
-        self.sets.push(match part.strip_prefix('@') {
-            Some(name) => named_set(name).to_vec(),
-            None => part.split('|').collect(),
-        });
+        let words = match part.strip_prefix('@') {
+            Some(name) => {
+                let Some((_, words)) = self.named.get(name) else {
+                    return Err(format!("there is no word set @{name}"));
+                };
+                self.used.insert(name);
+                words.clone()
+            }
+            None => {
+                let words: Vec<&str> = part.split('|').collect();
+                for w in &words {
+                    if w.is_empty() {
+                        return Err(format!("`{part}` has an empty alternative"));
+                    }
+                    check_word(w)?;
+                }
+                words
+            }
+        };
+        self.sets.push(words);
         self.ids.insert(part, id);
-        id
+        Ok(id)
     }
 }
 
-fn compile(pattern: &'static str, sets: &mut SetInterner) -> Vec<Slot> {
-    let slots: Vec<Slot> = pattern
-        .split_whitespace()
-        .map(|part| {
-            if let Some(n) = part.strip_prefix('~') {
-                Slot::Gap(n.parse().expect("gap width must be a number"))
-            } else if part == "#amt" {
-                Slot::Amount
-            } else if part == "#num" {
-                Slot::Number
-            } else if part == "*" {
-                Slot::Any
-            } else {
-                Slot::Words(sets.intern(part))
-            }
-        })
-        .collect();
-    assert!(
-        matches!(
-            slots.first(),
-            Some(Slot::Words(_) | Slot::Amount | Slot::Number)
-        ) && !matches!(slots.last(), Some(Slot::Gap(_))),
-        "pattern {pattern:?} must start with words or a number and not end in a gap"
-    );
-    slots
+fn compile<'a>(pattern: &'a str, sets: &mut SetInterner<'a, '_>) -> Result<Vec<Slot>, String> {
+    let mut slots = Vec::new();
+    for part in pattern.split_whitespace() {
+        slots.push(if let Some(n) = part.strip_prefix('~') {
+            Slot::Gap(
+                n.parse()
+                    .map_err(|_| format!("`{part}` is not a gap: `~` and a number"))?,
+            )
+        } else if part == "#amt" {
+            Slot::Amount
+        } else if part == "#num" {
+            Slot::Number
+        } else if part == "*" {
+            Slot::Any
+        } else if part.starts_with('#') {
+            return Err(format!("`{part}` is neither #amt nor #num"));
+        } else {
+            Slot::Words(sets.intern(part)?)
+        });
+    }
+    if !matches!(
+        slots.first(),
+        Some(Slot::Words(_) | Slot::Amount | Slot::Number)
+    ) || matches!(slots.last(), Some(Slot::Gap(_)))
+    {
+        return Err(format!(
+            "pattern {pattern:?} must start with words or a number and not end in a gap"
+        ));
+    }
+    Ok(slots)
 }
 
-static RULES: LazyLock<RuleSet> = LazyLock::new(|| {
-    let mut sets = SetInterner::default();
+/// Compiles what [`read_rules`] read: every word gets an id, every set a
+/// bit, every rule a place in the index of the words it can start with.
+fn compile_rules(specs: &RuleSpecs<'_>) -> Result<RuleSet, String> {
+    let mut sets = SetInterner {
+        named: &specs.sets,
+        ids: HashMap::new(),
+        sets: Vec::new(),
+        used: HashSet::new(),
+    };
     // Interned first so the tokeniser's own sets have known ids.
-    let role = sets.intern("@role");
-    let former = sets.intern("@former");
-    let backdrop = sets.intern("@backdrop");
-    let in_backdrop = sets.intern("@in_backdrop");
-    let compiled: Vec<Rule> = RULE_SPECS
-        .iter()
-        .map(|&(category, cue, pattern)| Rule {
-            category,
-            cue,
-            slots: compile(pattern, &mut sets),
-        })
-        .collect();
+    let mut engine = [0; ENGINE_SETS.len()];
+    for (id, set) in engine.iter_mut().zip(ENGINE_SETS) {
+        *id = sets
+            .intern(set)
+            .map_err(|e| format!("the engine needs {set}: {e}"))?;
+    }
+    let [role, former, backdrop, in_backdrop] = engine;
+    let mut compiled = Vec::with_capacity(specs.rules.len());
+    for spec in &specs.rules {
+        compiled.push(Rule {
+            category: spec.category,
+            cue: spec.cue,
+            slots: compile(spec.pattern, &mut sets)
+                .map_err(|e| format!("line {}: {e}", spec.line))?,
+        });
+    }
+    for (name, (line, words)) in &specs.sets {
+        if words.is_empty() {
+            return Err(format!("line {line}: @{name} has no words"));
+        }
+        if !sets.used.contains(name) {
+            return Err(format!("line {line}: @{name} is used by no rule"));
+        }
+    }
 
     let stride = sets.sets.len().div_ceil(64);
     let mut vocab: HashMap<u128, u32, BuildHasherDefault<WordHasher>> = HashMap::default();
@@ -979,7 +754,7 @@ static RULES: LazyLock<RuleSet> = LazyLock::new(|| {
     let mut maybe_word = vec![0u64; (1 << 14) / 64];
     for (set, words) in (0u32..).zip(&sets.sets) {
         for &w in words {
-            let key = pack(w).unwrap_or_else(|| panic!("rule word {w:?} exceeds {MAX_WORD} bytes"));
+            let key = pack(w).expect("rule words are checked when read");
             let class = word_class(w);
             maybe_word[class / 64] |= 1 << (class % 64);
             let next = u32::try_from(vocab.len()).expect("small vocabulary");
@@ -994,7 +769,7 @@ static RULES: LazyLock<RuleSet> = LazyLock::new(|| {
     let mut first = vec![Vec::new(); vocab.len()];
     let mut by_number = Vec::new();
     for (i, rule) in compiled.iter().enumerate() {
-        let id = u16::try_from(i).expect("fewer than 65536 rules");
+        let id = u16::try_from(i).map_err(|_| "more than 65536 rules".to_string())?;
         match rule.slots[0] {
             Slot::Words(set) => {
                 for &word in vocab.values() {
@@ -1010,7 +785,7 @@ static RULES: LazyLock<RuleSet> = LazyLock::new(|| {
     for ids in &mut first {
         ids.sort_unstable();
     }
-    RuleSet {
+    Ok(RuleSet {
         rules: compiled,
         maybe_word,
         vocab,
@@ -1022,7 +797,15 @@ static RULES: LazyLock<RuleSet> = LazyLock::new(|| {
         former,
         backdrop,
         in_backdrop,
-    }
+    })
+}
+
+/// The shipped rules, compiled on first use. The unit tests compile the
+/// same file, so a mistake in it fails them first.
+static RULES: LazyLock<RuleSet> = LazyLock::new(|| {
+    read_rules(RULES_FILE)
+        .and_then(|specs| compile_rules(&specs))
+        .unwrap_or_else(|err| panic!("intel rules (src/intel/rules.txt), {err}"))
 });
 
 /// End (exclusive) of the first match of `slots` starting at token `i`
@@ -1655,9 +1438,36 @@ mod tests {
     }
 
     #[test]
+    fn the_shipped_rules_file_reads_and_every_rule_compiles() {
+        let specs = read_rules(RULES_FILE).unwrap_or_else(|err| panic!("rules.txt, {err}"));
+        let rules = compile_rules(&specs).unwrap_or_else(|err| panic!("rules.txt, {err}"));
+        // Every line that is not a comment, a set or a set's continuation
+        // is a rule, and each became one.
+        let rule_lines = RULES_FILE
+            .lines()
+            .filter(|l| {
+                !l.trim().is_empty()
+                    && !l.starts_with(['#', '@'])
+                    && !l.starts_with(char::is_whitespace)
+            })
+            .count();
+        assert_eq!(specs.rules.len(), rule_lines);
+        assert_eq!(rules.rules.len(), rule_lines);
+        for category in IntelCategory::ALL.iter().filter(|c| **c != Other) {
+            assert!(
+                specs
+                    .rules
+                    .iter()
+                    .any(|r| r.category == *category && r.cue == Cue::Strong),
+                "no strong cue for {category:?}"
+            );
+        }
+    }
+
+    #[test]
     fn every_rule_compiles_and_is_indexed() {
         let rules = &*RULES;
-        assert_eq!(rules.rules.len(), RULE_SPECS.len());
+        let role = &read_rules(RULES_FILE).expect("checked above").sets["role"].1;
         let mut indexed: Vec<u16> = rules
             .first
             .iter()
@@ -1682,11 +1492,97 @@ mod tests {
             "a",
         ] {
             let id = rules.word_id(word);
-            assert_eq!(rules.is(id, rules.role), ROLE.contains(&word), "{word}");
+            assert_eq!(rules.is(id, rules.role), role.contains(&word), "{word}");
         }
         assert_eq!(rules.word_id("hackathon"), NO_WORD);
         assert_eq!(rules.word_id("supercalifragilistic"), NO_WORD);
         assert_ne!(rules.word_id("investigations"), NO_WORD);
+    }
+
+    #[test]
+    fn a_malformed_rules_file_is_refused_with_the_line_at_fault() {
+        // The sets the engine needs, on lines 1 to 4.
+        let base = "@role = ceo\n@former = former\n@backdrop = amid\n@in_backdrop = partnership\n";
+        let cases = [
+            ("funding strong raises ~x #amt", "line 5: `~x` is not a gap"),
+            (
+                "funding strong ~2 raises",
+                "line 5: pattern \"~2 raises\" must start with words",
+            ),
+            (
+                "funding strong raises ~2",
+                "line 5: pattern \"raises ~2\" must start with words or a number and not end in a gap",
+            ),
+            (
+                "funding strong raises #amx",
+                "line 5: `#amx` is neither #amt nor #num",
+            ),
+            (
+                "fundin strong raises",
+                "line 5: `fundin` is not a category a rule can give; use one of: funding,",
+            ),
+            ("other weak news", "line 5: `other` is not a category"),
+            ("funding sure raises", "line 5: `sure` is not a cue"),
+            ("funding strong", "line 5: the rule has no pattern"),
+            (
+                "funding strong @nothing",
+                "line 5: there is no word set @nothing",
+            ),
+            (
+                "funding strong Raises",
+                "line 5: `Raises` is not a word the tokeniser produces",
+            ),
+            (
+                "funding strong raises|u.s.",
+                "line 5: `u.s.` is not a word the tokeniser produces",
+            ),
+            (
+                "funding strong raises||gets",
+                "line 5: `raises||gets` has an empty alternative",
+            ),
+            (
+                "funding strong supercalifragilistic",
+                "line 5: `supercalifragilistic` is longer than 16 bytes",
+            ),
+            ("@role = cfo", "line 5: @role is already defined on line 1"),
+            ("@Role = cfo", "line 5: `@Role` is not a set name"),
+            (
+                "@roles ceo cfo",
+                "line 5: a word set is written `@name = word word ...`",
+            ),
+            (
+                "@unused = cfo\nfunding strong ceo",
+                "line 5: @unused is used by no rule",
+            ),
+            (
+                "@empty =\nfunding strong @empty",
+                "line 5: @empty has no words",
+            ),
+            (
+                "funding strong ceo\n    cfo",
+                "line 6: an indented line continues no word set",
+            ),
+            ("    Cfo", "line 5: `Cfo` is not a word"),
+        ];
+        for (tail, want) in cases {
+            let text = format!("{base}{tail}\n");
+            let err = read_rules(&text)
+                .and_then(|specs| compile_rules(&specs))
+                .err()
+                .unwrap_or_else(|| panic!("{tail:?} was accepted"));
+            assert!(err.starts_with(want), "{tail:?}: {err}");
+        }
+        let err = read_rules("funding strong raises\n")
+            .and_then(|specs| compile_rules(&specs))
+            .err()
+            .expect("no engine sets");
+        assert_eq!(err, "the engine needs @role: there is no word set @role");
+        // The base with one rule is fine, and a set continues on indented
+        // lines, across comments.
+        let text = format!("{base}#\n    cfo\nfunding strong ceo\n");
+        let specs = read_rules(&text).unwrap();
+        assert_eq!(specs.sets["in_backdrop"].1, ["partnership", "cfo"]);
+        assert!(compile_rules(&specs).is_ok());
     }
 
     #[test]

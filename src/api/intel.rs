@@ -40,6 +40,10 @@
 //! published within a day); it is not stored or announced again. New items
 //! published in the last three days are announced to the account's
 //! followers and linked channel.
+//!
+//! This module owns the endpoint: reading the body and wording the answer.
+//! It imports the category vocabulary from `crate::domain`, hands items to
+//! `crate::intel::ingest` and finds accounts through `crate::store`.
 
 use axum::Json;
 use axum::extract::State;
@@ -48,7 +52,7 @@ use serde::Deserialize;
 use serde_json::{Value, json};
 
 use super::{AccountSelector, ApiError, Authorized, JsonBody, at, entries, parse_entry, parse_time, resolve_accounts};
-use crate::intel::classify::IntelCategory;
+use crate::domain::enums::IntelCategory;
 use crate::intel::ingest::{self, Incoming, Outcome};
 use crate::state::AppState;
 use crate::store::{self, Actor};

@@ -1,4 +1,8 @@
 //! The `/plan` slash command.
+//!
+//! It owns turning a parsed command into a reply: parsing is
+//! `crate::domain`'s (commands, follow targets, the intel vocabulary),
+//! storage `crate::store`'s and the Slack blocks `crate::render`'s.
 
 use chrono::{DateTime, Utc};
 
@@ -9,7 +13,7 @@ use crate::domain::command::{self, ActionsScope, NewItem, PlanCommand};
 use crate::domain::follow::parse_follow_target;
 use crate::domain::intent::ActionFilter;
 use crate::domain::when::describe_due;
-use crate::intel::classify::IntelCategory;
+use crate::domain::enums::IntelCategory;
 use crate::render::MessageContent;
 use crate::store::accounts::Account;
 use crate::store::actions::{self, ActionItem, AddError, NewAction};

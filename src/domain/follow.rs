@@ -1,7 +1,10 @@
 //! What `/plan follow Acme: funding, layoffs` asks for: an account, and the
 //! kinds of news wanted (none named: every kind).
+//!
+//! It owns that parser; it imports only the category vocabulary from
+//! [`super::enums`].
 
-use crate::intel::classify::IntelCategory;
+use super::enums::IntelCategory;
 
 /// An account as typed, and the categories chosen after a colon.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -1,6 +1,10 @@
 //! One account's plan as Markdown, to paste into a document: key facts,
 //! the Plan Info sections under their handbook headings, the action items,
 //! the relationship map and the whitespace as tables, and the latest news.
+//!
+//! It owns the layout only, from rows already read: it imports row types
+//! from `crate::store`, vocabulary from `crate::domain` and money formatting
+//! from `crate::render::summary`, and touches no database.
 
 use std::fmt::Write;
 
@@ -178,7 +182,7 @@ pub fn render(doc: &PlanDocument, now: DateTime<Utc>) -> String {
     if !doc.intel.is_empty() {
         let _ = writeln!(out, "\n## Latest company news\n");
         for item in &doc.intel {
-            let category = item.category.parse::<crate::intel::classify::IntelCategory>().map(|c| c.label()).unwrap_or("Other");
+            let category = item.category.parse::<crate::domain::enums::IntelCategory>().map(|c| c.label()).unwrap_or("Other");
             let headline = item.headline.replace('[', "\\[").replace(']', "\\]");
             let linked = match &item.url {
                 Some(url) => format!("[{headline}]({url})"),

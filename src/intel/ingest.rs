@@ -9,13 +9,21 @@
 //! feed id, or when their headlines tell the same story ([`same_story`]) and
 //! they were published within a day of each other. A batch is compared with
 //! itself as well as with what is stored.
+//!
+//! This module owns that policy, not the SQL: it reads and writes through
+//! `crate::store::intel`, and uses the pure [`super::classify`] and
+//! [`super::dedupe`], [`super::deliver`] for the messages, `crate::domain`
+//! for the vocabulary and `clip` to cut long text.
 
 use std::collections::HashMap;
 
 use chrono::{DateTime, Duration, Utc};
 use sqlx::PgConnection;
 
-use super::classify::{IntelCategory, classify, headline_key, normalize_link, same_story};
+use crate::domain::enums::IntelCategory;
+
+use super::classify::classify;
+use super::dedupe::{headline_key, normalize_link, same_story};
 use super::deliver;
 use crate::domain::text::clip;
 use crate::store::intel::{self, IntelItem, NewIntelItem, StoredHeadline};
@@ -190,14 +198,7 @@ pub async fn ingest(conn: &mut PgConnection, incoming: Vec<Incoming>, now: DateT
     let mut account_ids: Vec<i64> = announced.iter().map(|&at| items[at].account_id).collect();
     account_ids.sort_unstable();
     account_ids.dedup();
-    let names: HashMap<i64, String> = sqlx::query_as::<_, (i64, String)>(
-        "select account_id, name from account where account_id = any($1)",
-    )
-    .bind(&account_ids)
-    .fetch_all(&mut *conn)
-    .await?
-    .into_iter()
-    .collect();
+    let names: HashMap<i64, String> = intel::account_names(conn, &account_ids).await?.into_iter().collect();
     let new_items: Vec<IntelItem> = announced
         .iter()
         .map(|&at| {

@@ -1,9 +1,15 @@
-//! Company-intelligence items and the feeds they come from.
+//! Company-intelligence items and the feeds they come from: all the SQL of
+//! `intel_item` and `intel_source`, and the account names that ingest
+//! announces items under. Rows in, rows out; the dedupe and delivery
+//! policy is `crate::intel`'s.
+//!
+//! It imports the vocabulary from `crate::domain` and nothing from
+//! `crate::intel`.
 
 use chrono::{DateTime, Utc};
 use sqlx::PgConnection;
 
-use crate::intel::classify::IntelCategory;
+use crate::domain::enums::IntelCategory;
 
 #[derive(Debug, Clone)]
 pub struct NewIntelItem {
@@ -98,6 +104,15 @@ pub async fn insert_many(conn: &mut PgConnection, items: &[NewIntelItem]) -> sql
             id.filter(|id| seen.insert(*id))
         })
         .collect())
+}
+
+/// The names of the given accounts, as (account id, name); ids with no
+/// account are left out.
+pub async fn account_names(conn: &mut PgConnection, account_ids: &[i64]) -> sqlx::Result<Vec<(i64, String)>> {
+    sqlx::query_as("select account_id, name from account where account_id = any($1)")
+        .bind(account_ids)
+        .fetch_all(conn)
+        .await
 }
 
 /// An item already stored, as duplicate detection compares it.

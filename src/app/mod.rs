@@ -12,6 +12,7 @@
 
 mod batch;
 mod callers;
+mod changes;
 mod conversation;
 pub mod forms;
 mod intel;
@@ -19,6 +20,7 @@ pub mod item_writer;
 pub mod items;
 pub mod slack_api;
 mod plan_command;
+mod team;
 
 pub use plan_command::{AddProblem, Added, added_text};
 

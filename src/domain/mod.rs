@@ -7,6 +7,7 @@
 
 pub mod account_index;
 pub mod command;
+pub mod diff;
 pub mod enums;
 pub mod exchange;
 pub mod follow;
@@ -17,7 +18,9 @@ pub mod names;
 pub mod pacing;
 pub mod people;
 pub mod plan;
+pub mod risk;
 pub mod schedule;
+pub mod since;
 pub mod typo;
 pub mod validate;
 pub mod text;

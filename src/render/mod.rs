@@ -8,6 +8,7 @@
 
 pub mod accounts;
 pub mod blocks;
+pub mod changes;
 pub mod home;
 pub mod intel;
 pub mod items;
@@ -16,5 +17,6 @@ pub mod modals;
 pub mod notices;
 pub mod sponsors;
 pub mod summary;
+pub mod team;
 
 pub use message::MessageContent;

@@ -58,11 +58,11 @@ pub struct Viewer {
 /// chain. [`VISIBLE_WITH`] opens a query (the viewer in `$1`, their admin flag
 /// in `$2`) and [`VISIBLE`] is the predicate on `a.account_id`; the chain is
 /// walked once per query, not once per account.
-const VISIBLE_WITH: &str = "with recursive reports (user_id) as ( \
+pub(super) const VISIBLE_WITH: &str = "with recursive reports (user_id) as ( \
         select $1::bigint \
         union \
         select u.user_id from app_user u join reports r on u.manager_id = r.user_id)";
-const VISIBLE: &str = "($2 or exists (select 1 from account_team t \
+pub(super) const VISIBLE: &str = "($2 or exists (select 1 from account_team t \
         where t.account_id = a.account_id and t.user_id in (select user_id from reports)))";
 
 /// Creates an account with its owner, in the caller's transaction.

@@ -13,6 +13,7 @@
 pub mod accounts;
 pub mod actions;
 pub mod audit;
+pub mod changes;
 pub mod contacts;
 pub mod digests;
 pub mod events;
@@ -27,6 +28,7 @@ pub mod plans;
 pub mod sponsors;
 pub mod subscriptions;
 pub mod summary;
+pub mod team;
 pub mod users;
 pub mod whitespace;
 

@@ -1,7 +1,7 @@
 //! Managers' and admins' views: their team's accounts by owner, the team's
 //! overdue items, accounts at risk with reasons; and "what next" for anyone.
 
-use chrono::{DateTime, Duration, Utc};
+use chrono::{DateTime, Duration, NaiveDate, Utc};
 
 use super::{App, Caller, Place, Reply};
 use crate::domain::risk::{self, RiskFacts};
@@ -64,7 +64,7 @@ impl App {
             return Ok(Reply::note("You can't see any accounts yet, so none is at risk."));
         }
         let assessed = facts.into_iter().map(|f| {
-            let risk = risk_facts(&f, now);
+            let risk = risk_facts(&f, today, now);
             (f, risk)
         });
         let ranked = risk::rank(assessed.collect(), |f: &AccountFacts| (f.rank, f.name.clone()));
@@ -89,7 +89,7 @@ impl App {
         .await?;
         let (overdue, due_soon): (Vec<_>, Vec<_>) = items.into_iter().partition(|item| item.is_overdue(today));
         let facts = team::account_facts(&self.pool, Scope::OnTeam(caller.user.user_id), today, now).await?;
-        let next = account_next(facts, now);
+        let next = account_next(facts, today, now);
         Ok(Reply::private(MessageContent::new(
             format!("What next: {} items, {} accounts need attention", item_total, next.len()),
             view::what_next(&overdue, &due_soon, item_total, &next, today, now),
@@ -98,9 +98,9 @@ impl App {
 }
 
 /// The risk facts of an account at `now`.
-fn risk_facts(facts: &AccountFacts, now: DateTime<Utc>) -> RiskFacts {
+fn risk_facts(facts: &AccountFacts, today: NaiveDate, now: DateTime<Utc>) -> RiskFacts {
     RiskFacts {
-        renewal_in_days: facts.renewal_date.map(|d| (d - now.date_naive()).num_days()),
+        renewal_in_days: facts.renewal_date.map(|d| (d - today).num_days()),
         has_active_plan: facts.has_active_plan,
         high_influence: facts.high_influence,
         high_detractors: facts.high_detractors,
@@ -112,10 +112,10 @@ fn risk_facts(facts: &AccountFacts, now: DateTime<Utc>) -> RiskFacts {
 
 /// What needs doing on each account, most urgent first: renewals without a
 /// plan (soonest first), sponsor changes, news, stale plans.
-fn account_next(facts: Vec<AccountFacts>, now: DateTime<Utc>) -> Vec<(AccountFacts, AccountNext)> {
+fn account_next(facts: Vec<AccountFacts>, today: NaiveDate, now: DateTime<Utc>) -> Vec<(AccountFacts, AccountNext)> {
     let mut out: Vec<(u8, i64, AccountFacts, AccountNext)> = Vec::new();
     for f in facts {
-        let r = risk_facts(&f, now);
+        let r = risk_facts(&f, today, now);
         if let Some(days) = r.renewal_in_days
             && (-30..=risk::RENEWAL_DAYS).contains(&days)
             && !r.has_active_plan

@@ -15,3 +15,4 @@ mod outbox;
 mod slack;
 mod sponsors;
 mod store;
+mod team;

@@ -70,10 +70,12 @@ pub struct TeamItem {
     pub owner_total: i64,
 }
 
-/// A page of the open items owned by the person or anyone who reports to
-/// them (directly or up the chain) that were due before `today`, on accounts
-/// the person may see: by owner (the person first), then due date; and how
-/// many there are in all.
+/// A page of the team's open items that were due before `today`: those on
+/// the accounts whose team holds the person or anyone who reports to them
+/// (directly or up the chain), whoever owns them, and those owned by the
+/// person or their reports on any account the person may see. By owner
+/// (the person first), then due date; and how many there are in all. An
+/// admin's admin role does not widen this to every account: it is a team view.
 pub async fn team_overdue(pool: &PgPool, viewer: Viewer, today: NaiveDate, limit: i64) -> sqlx::Result<(Vec<TeamItem>, i64)> {
     #[derive(sqlx::FromRow)]
     struct Row {
@@ -84,7 +86,10 @@ pub async fn team_overdue(pool: &PgPool, viewer: Viewer, today: NaiveDate, limit
     let rows: Vec<Row> = sqlx::query_as(&format!(
         "{VISIBLE_WITH} {SELECT_COLUMNS}, count(*) over (partition by i.owner_id) as owner_total, count(*) over () as total \
          {FROM_JOINS} \
-         where i.status = 'open' and i.due_date < $3 and i.owner_id in (select user_id from reports) and {VISIBLE} \
+         where i.status = 'open' and i.due_date < $3 and {VISIBLE} \
+           and (i.owner_id in (select user_id from reports) \
+                or exists (select 1 from account_team t where t.account_id = i.account_id \
+                           and t.user_id in (select user_id from reports))) \
          order by i.owner_id <> $1, u.display_name, i.owner_id, i.due_date, i.action_item_id limit $4"
     ))
     .bind(viewer.user_id)

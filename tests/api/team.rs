@@ -67,18 +67,23 @@ async fn a_manager_sees_the_teams_accounts_and_overdue_items_by_owner_and_nobody
     overdue_item(&db.pool, acme.account_id, &dana, "Send the security answers", 5).await;
     overdue_item(&db.pool, globex.account_id, &sam, "Book the QBR", 2).await;
     overdue_item(&db.pool, initech.account_id, &marcus, "Call the CFO", 1).await;
-    overdue_item(&db.pool, wayne.account_id, &olive, "Olive's own follow-up", 4).await;
+    overdue_item(&db.pool, wayne.account_id, &olive, "Wayne follow-up", 4).await;
+    // Umbrella is Olive's alone: nobody in Marcus's chain may see it.
+    let (umbrella, _) = account_with_plan(&db.pool, "Umbrella", &olive).await;
+    overdue_item(&db.pool, umbrella.account_id, &olive, "Olive's own follow-up", 4).await;
 
     let app = app(&db.pool, &slack, &["UBOSS"]).await;
     let now = Utc::now();
     let (marcus_c, dana_c, sam_c, olive_c, boss_c) =
         (caller(&app, &marcus).await, caller(&app, &dana).await, caller(&app, &sam).await, caller(&app, &olive).await, caller(&app, &boss).await);
 
-    // Marcus: his own and his whole chain's overdue items, by owner; not Olive's.
+    // Marcus: his own and his whole chain's overdue items, and those on his
+    // team's accounts (Olive's on Wayne, where Dana is the SA), by owner; not
+    // Olive's on an account nobody in his chain is on.
     let reply = app.overdue_view(&marcus_c, now).await.unwrap();
     let said = text(&reply);
-    assert!(said.contains("Overdue for you and your team · 4"), "{said}");
-    for title in ["Chase the order form", "Send the security answers", "Book the QBR", "Call the CFO"] {
+    assert!(said.contains("Overdue for you and your team · 5"), "{said}");
+    for title in ["Chase the order form", "Send the security answers", "Book the QBR", "Call the CFO", "Wayne follow-up"] {
         assert!(said.contains(title), "{title} missing from:\n{said}");
     }
     assert!(!said.contains("Olive's own follow-up"), "{said}");
@@ -108,11 +113,13 @@ async fn a_manager_sees_the_teams_accounts_and_overdue_items_by_owner_and_nobody
     assert_eq!(blocks(&reply)[0]["text"]["text"], "Globex");
     // An admin on no team: every account, not "ask your admin".
     let said = text(&app.my_accounts_view(&boss_c, &Place::Direct, now).await.unwrap());
-    assert!(said.contains("All accounts, by owner · 4") && !said.contains("ask your admin"), "{said}");
+    assert!(said.contains("All accounts, by owner · 5") && !said.contains("ask your admin"), "{said}");
 
     // At risk: each sees only what they may see.
     let said = text(&app.at_risk(&sam_c, now).await.unwrap());
     assert!(said.contains("Globex") && !said.contains("Acme") && !said.contains("Wayne"), "{said}");
+    let said = text(&app.at_risk(&marcus_c, now).await.unwrap());
+    assert!(said.contains("4 of the 4 you can see") && !said.contains("Umbrella"), "{said}");
     let said = text(&app.at_risk(&olive_c, now).await.unwrap());
     assert!(said.contains("Wayne") && !said.contains("Globex"), "{said}");
     assert!(said.contains("1 overdue item") && said.contains("no high-influence contact"), "{said}");
@@ -301,5 +308,26 @@ async fn what_next_puts_overdue_items_first_then_what_the_accounts_need() {
     assert!(!said.contains("Olive") && !said.contains("Wayne"), "{said}");
     let json = serde_json::to_value(&reply.content).unwrap().to_string();
     assert!(json.contains("item.done") && json.contains("summary.add_item") && json.contains("account.summary"));
+    within_slack_limits(&reply);
+}
+
+#[tokio::test]
+async fn in_the_demo_marcus_sees_his_teams_overdue_items_and_at_risk_accounts() {
+    let db = TestDb::new().await;
+    let slack = FakeSlack::start().await;
+    let now = Utc::now();
+    let seeded = planbot::demo::seed(&db.pool, now).await.unwrap();
+    let app = app(&db.pool, &slack, &[]).await;
+    let marcus = app.caller("U0DEMO001").await.unwrap();
+    let reply = app.overdue_view(&marcus, now).await.unwrap();
+    let said = text(&reply);
+    assert!(!said.contains("Nothing overdue"), "{said}");
+    assert!(said.contains(&format!("Overdue for you and your team · {}", seeded.overdue)), "{said}");
+    assert!(said.contains("Dana Reyes ·"), "{said}");
+    within_slack_limits(&reply);
+    let reply = app.at_risk(&marcus, now).await.unwrap();
+    assert!(text(&reply).contains("Accounts at risk"), "{}", text(&reply));
+    within_slack_limits(&reply);
+    let reply = app.what_next(&app.caller("U0DEMO002").await.unwrap(), now).await.unwrap();
     within_slack_limits(&reply);
 }

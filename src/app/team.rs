@@ -24,15 +24,24 @@ impl App {
         if !caller.is_admin && !manages {
             return self.my_accounts(caller, place, now).await;
         }
+        self.team_accounts_page(caller, 0, now).await
+    }
+
+    /// Page `page` (0 first) of the accounts the caller may see, by owner:
+    /// the *Next page* / *Previous* buttons of [`App::my_accounts_view`]
+    /// (`render::team::action_ids::ACCOUNTS_PAGE`, the page in the value).
+    pub async fn team_accounts_page(&self, caller: &Caller, page: i64, now: DateTime<Utc>) -> anyhow::Result<Reply> {
+        let page = page.max(0);
         let today = caller.today(now);
-        let (accounts, total) = team::accounts_by_owner(&self.pool, caller.viewer(), today, LISTED_ACCOUNTS).await?;
+        let (accounts, total) =
+            team::accounts_by_owner(&self.pool, caller.viewer(), today, page * LISTED_ACCOUNTS, LISTED_ACCOUNTS).await?;
         if total == 0 {
             return Ok(Reply::note("Neither you nor the people who report to you are on any account team yet."));
         }
         let title = if caller.is_admin { "All accounts, by owner" } else { "Your team's accounts, by owner" };
         Ok(Reply::private(MessageContent::new(
             format!("{title}: {total}"),
-            view::accounts_by_owner(title, &accounts, total, today),
+            view::accounts_by_owner(title, &accounts, total, page, LISTED_ACCOUNTS, today),
         )))
     }
 
@@ -57,6 +66,12 @@ impl App {
     /// The accounts the caller may see that are at risk, most at risk first,
     /// each with its reasons. One query, whatever the number of accounts.
     pub async fn at_risk(&self, caller: &Caller, now: DateTime<Utc>) -> anyhow::Result<Reply> {
+        self.at_risk_page(caller, 0, now).await
+    }
+
+    /// Page `page` (0 first) of [`App::at_risk`]: its *Next page* /
+    /// *Previous* buttons (`render::team::action_ids::AT_RISK_PAGE`).
+    pub async fn at_risk_page(&self, caller: &Caller, page: usize, now: DateTime<Utc>) -> anyhow::Result<Reply> {
         let today = caller.today(now);
         let facts = team::account_facts(&self.pool, Scope::Visible(caller.viewer()), today, now).await?;
         let seen = facts.len();
@@ -70,7 +85,7 @@ impl App {
         let ranked = risk::rank(assessed.collect(), |f: &AccountFacts| (f.rank, f.name.clone()));
         Ok(Reply::private(MessageContent::new(
             format!("Accounts at risk: {} of {seen}", ranked.len()),
-            view::at_risk(&ranked, seen, today),
+            view::at_risk(&ranked, seen, page, today),
         )))
     }
 

@@ -12,6 +12,12 @@ use crate::render::summary::due_phrase;
 use crate::store::actions::ActionItem;
 use crate::store::team::{AccountFacts, OwnedAccount, TeamItem};
 
+/// Action ids of the paging buttons; the value is the page to show (0 first).
+pub mod action_ids {
+    pub const ACCOUNTS_PAGE: &str = "team.accounts_page";
+    pub const AT_RISK_PAGE: &str = "team.at_risk_page";
+}
+
 /// At most this many accounts are listed at risk in one message.
 pub const AT_RISK_SHOWN: usize = 25;
 /// At most this many overdue items get their buttons in one message.
@@ -21,9 +27,16 @@ fn owner_label(name: Option<&str>) -> String {
     name.map(escape).unwrap_or_else(|| "No owner".into())
 }
 
-/// Accounts grouped by owner, a line each; `total` is how many the viewer
-/// may see in all.
-pub fn accounts_by_owner(title: &str, accounts: &[OwnedAccount], total: i64, today: NaiveDate) -> Vec<SlackBlock> {
+/// Page `page` (0 first) of the accounts grouped by owner, a line each;
+/// `total` is how many the viewer may see in all, `page_size` how many a page holds.
+pub fn accounts_by_owner(
+    title: &str,
+    accounts: &[OwnedAccount],
+    total: i64,
+    page: i64,
+    page_size: i64,
+    today: NaiveDate,
+) -> Vec<SlackBlock> {
     let mut lines = Vec::new();
     let mut current: Option<Option<i64>> = None;
     for account in accounts {
@@ -45,12 +58,26 @@ pub fn accounts_by_owner(title: &str, accounts: &[OwnedAccount], total: i64, tod
     let mut out = vec![section(&format!("*{title}* · {total}"))];
     out.extend(line_sections(&lines, lines.len(), ""));
     if total > accounts.len() as i64 {
+        let first = page * page_size + 1;
+        let last = page * page_size + accounts.len() as i64;
         out.push(context(&format!(
-            "_Showing {} of {total}. Ask for one by name: `summary of <account>`._",
-            accounts.len()
+            "_Showing {first}–{last} of {total}. Ask for one by name: `summary of <account>`._"
         )));
+        out.extend(pager(action_ids::ACCOUNTS_PAGE, page, last < total));
     }
     fit_message(out)
+}
+
+/// *Previous* / *Next* buttons, when there is a page that way.
+fn pager(action_id: &str, page: i64, more: bool) -> Option<SlackBlock> {
+    let mut buttons = Vec::new();
+    if page > 0 {
+        buttons.push(button("Previous", action_id, &(page - 1).to_string()));
+    }
+    if more {
+        buttons.push(button("Next page", action_id, &(page + 1).to_string()));
+    }
+    (!buttons.is_empty()).then(|| blocks::actions(&format!("{action_id}:{page}"), buttons))
 }
 
 /// Overdue items grouped by owner, each with its buttons.
@@ -78,9 +105,9 @@ pub fn team_overdue(title: &str, items: &[TeamItem], total: i64, today: NaiveDat
     fit_message(out)
 }
 
-/// The accounts at risk, most at risk first, with why; `seen` is how many
-/// accounts were looked at.
-pub fn at_risk(ranked: &[(AccountFacts, Assessment)], seen: usize, today: NaiveDate) -> Vec<SlackBlock> {
+/// Page `page` (0 first) of the accounts at risk, most at risk first, with
+/// why; `seen` is how many accounts were looked at.
+pub fn at_risk(ranked: &[(AccountFacts, Assessment)], seen: usize, page: usize, today: NaiveDate) -> Vec<SlackBlock> {
     if ranked.is_empty() {
         return vec![section(&format!(
             ":white_check_mark: None of the {seen} account{} you can see shows a risk flag.",
@@ -91,17 +118,23 @@ pub fn at_risk(ranked: &[(AccountFacts, Assessment)], seen: usize, today: NaiveD
         "*Accounts at risk* · {} of the {seen} you can see, most at risk first",
         ranked.len()
     ))];
-    for (account, assessment) in ranked.iter().take(AT_RISK_SHOWN) {
+    let first = (page * AT_RISK_SHOWN).min(ranked.len());
+    let shown = &ranked[first..ranked.len().min(first + AT_RISK_SHOWN)];
+    for (account, assessment) in shown {
         out.push(section_with_button(
             &risk_line(account, assessment, today),
             button("Summary", crate::render::accounts::action_ids::SHOW_SUMMARY, &account.account_id.to_string()),
         ));
     }
-    if ranked.len() > AT_RISK_SHOWN {
+    let after = ranked.len() - first - shown.len();
+    if after > 0 || page > 0 {
         out.push(context(&format!(
-            "_…and {} more at risk. Ask about one by name: `summary of <account>`._",
-            ranked.len() - AT_RISK_SHOWN
+            "_Showing {}–{} of {}; {after} more at risk after these. Ask about one by name: `summary of <account>`._",
+            first + 1,
+            first + shown.len(),
+            ranked.len()
         )));
+        out.extend(pager(action_ids::AT_RISK_PAGE, page as i64, after > 0));
     }
     fit_message(out)
 }
@@ -264,13 +297,16 @@ mod tests {
                 (f, a)
             })
             .collect();
-        let blocks = serde_json::to_value(at_risk(&ranked, 10_000, today)).unwrap();
+        let blocks = serde_json::to_value(at_risk(&ranked, 10_000, 0, today)).unwrap();
         let blocks = blocks.as_array().unwrap();
         assert!(blocks.len() <= 50);
         for block in blocks {
             let text = block["text"]["text"].as_str().unwrap_or_default();
             assert!(text.chars().count() <= 3000);
         }
-        assert!(blocks.last().unwrap().to_string().contains("475 more"));
+        assert!(blocks.iter().any(|b| b.to_string().contains("475 more")));
+        assert!(blocks.last().unwrap().to_string().contains(action_ids::AT_RISK_PAGE));
+        let last_page = serde_json::to_value(at_risk(&ranked, 10_000, 19, today)).unwrap();
+        assert!(last_page.to_string().contains("Showing 476–500 of 500; 0 more"));
     }
 }

@@ -30,8 +30,14 @@ pub struct OwnedAccount {
 }
 
 /// A page of the accounts the viewer may see, by owner (name), then rank
-/// and name; and how many there are in all.
-pub async fn accounts_by_owner(pool: &PgPool, viewer: Viewer, today: NaiveDate, limit: i64) -> sqlx::Result<(Vec<OwnedAccount>, i64)> {
+/// and name, skipping the first `offset`; and how many there are in all.
+pub async fn accounts_by_owner(
+    pool: &PgPool,
+    viewer: Viewer,
+    today: NaiveDate,
+    offset: i64,
+    limit: i64,
+) -> sqlx::Result<(Vec<OwnedAccount>, i64)> {
     #[derive(sqlx::FromRow)]
     struct Row {
         #[sqlx(flatten)]
@@ -45,7 +51,7 @@ pub async fn accounts_by_owner(pool: &PgPool, viewer: Viewer, today: NaiveDate, 
          owned as (select s.*, o.user_id as owner_id, nullif(u.display_name, '') as owner_name \
                    from seen s left join account_team o on o.account_id = s.account_id and o.role = 'owner' \
                    left join app_user u on u.user_id = o.user_id \
-                   order by u.display_name nulls last, o.user_id, s.rank, s.name limit $4) \
+                   order by u.display_name nulls last, o.user_id, s.rank, s.name, s.account_id offset $5 limit $4) \
          select owned.*, \
                 (select count(*) from action_item i where i.account_id = owned.account_id and i.status = 'open') as open_total, \
                 (select count(*) from action_item i where i.account_id = owned.account_id and i.status = 'open' \
@@ -56,9 +62,15 @@ pub async fn accounts_by_owner(pool: &PgPool, viewer: Viewer, today: NaiveDate, 
     .bind(viewer.is_admin)
     .bind(today)
     .bind(limit)
+    .bind(offset)
     .fetch_all(pool)
     .await?;
-    let total = rows.first().map_or(0, |row| row.total);
+    let total = match rows.first() {
+        Some(row) => row.total,
+        // Past the last page: still say how many there are.
+        None if offset > 0 => Box::pin(accounts_by_owner(pool, viewer, today, 0, 1)).await?.1,
+        None => 0,
+    };
     Ok((rows.into_iter().map(|row| row.account).collect(), total))
 }
 

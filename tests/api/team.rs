@@ -175,6 +175,7 @@ async fn an_admins_at_risk_list_covers_every_account_with_reasons_and_stays_with
     }
     assert!(said.contains("with no active plan") && said.contains("more at risk"), "{said}");
     within_slack_limits(&reply);
+    eprintln!("at-risk over 10,001 accounts: {took:?}");
     assert!(took < std::time::Duration::from_secs(5), "at-risk over 10,000 accounts took {took:?}");
 
     // The owner sees the same accounts; someone on no team, none.
@@ -182,7 +183,13 @@ async fn an_admins_at_risk_list_covers_every_account_with_reasons_and_stays_with
     let said = text(&app.at_risk(&caller(&app, &nobody).await, Utc::now()).await.unwrap());
     assert!(said.contains("can't see any accounts"), "{said}");
     let reply = app.my_accounts_view(&boss_c, &Place::Direct, Utc::now()).await.unwrap();
-    assert!(text(&reply).contains("Showing 60 of 10001"), "{}", text(&reply));
+    assert!(text(&reply).contains("Showing 1–60 of 10001"), "{}", text(&reply));
+    within_slack_limits(&reply);
+    let reply = app.team_accounts_page(&boss_c, 2, Utc::now()).await.unwrap();
+    assert!(text(&reply).contains("Showing 121–180 of 10001") && text(&reply).contains("Previous"), "{}", text(&reply));
+    within_slack_limits(&reply);
+    let reply = app.at_risk_page(&boss_c, 3, Utc::now()).await.unwrap();
+    assert!(text(&reply).contains("Showing 76–100 of"), "{}", text(&reply));
     within_slack_limits(&reply);
 }
 

@@ -12,6 +12,12 @@ use crate::domain::plan::section_by_key;
 use crate::render::blocks::{context, escape, fit_message, header, line_sections, section};
 use crate::store::changes::{Change, NewsItem, SponsorMove};
 
+pub mod action_ids {
+    /// The summary's *What changed* button (the last 7 days); its value is
+    /// the account id. Answered by `App::what_changed_by_id`.
+    pub const WHAT_CHANGED: &str = "account.what_changed";
+}
+
 /// The longest quote of an edited text, and the longest description of one edit.
 const QUOTE_CHARS: usize = 90;
 const EDIT_CHARS: usize = 400;

@@ -27,6 +27,8 @@
 
 use std::borrow::Cow;
 
+pub mod question;
+
 /// Only the start of a message is read, which keeps the work bounded however
 /// much is pasted; real requests are a sentence long.
 const MAX_INPUT_CHARS: usize = 500;
@@ -73,17 +75,22 @@ pub enum ActionFilter {
 pub fn recognize(text: &str) -> Intent {
     let text = plain_text(first_chars(text, MAX_INPUT_CHARS));
     let words = words_of(&text);
+    read_words(&text, &words)
+}
+
+/// [`recognize`] on text already made plain and split into words.
+fn read_words(text: &str, words: &[Word]) -> Intent {
     if words.is_empty() {
         return Intent::Help;
     }
-    if is_greeting(&words) {
+    if is_greeting(words) {
         return Intent::Greeting;
     }
-    let core = without_filler(&words);
+    let core = without_filler(words);
     if core.is_empty() || is_help(core) {
         return Intent::Help;
     }
-    if let Some(intent) = summary_request(core, &text) {
+    if let Some(intent) = summary_request(core, text) {
         return intent;
     }
     if let Some(filter) = action_request(core) {
@@ -92,10 +99,10 @@ pub fn recognize(text: &str) -> Intent {
     if is_own_accounts(core) {
         return Intent::Summary(SummaryTarget::Mine);
     }
-    if let Some(intent) = named_account(core, &text) {
+    if let Some(intent) = named_account(core, text) {
         return intent;
     }
-    Intent::Unclear(phrase(&text, core, false))
+    Intent::Unclear(phrase(text, core, false))
 }
 
 // ---------------------------------------------------------------------------
@@ -146,6 +153,11 @@ const MERGED_PAIRS: &str = "
     next steps: nextsteps
     sum up: summarize
     thank you: thanks
+    who is: whos
+    at risk: atrisk
+    white space: whitespace
+    cross sell: crosssell
+    up sell: upsell
     run down: rundown";
 
 /// Words that make a message a greeting.

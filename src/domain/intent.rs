@@ -18,9 +18,9 @@
 //!   reached as `Named("Account Co")`, whose words still resolve to it; one
 //!   called just "My Account" is reached by its legal suffix or by typing the
 //!   bare name (which comes back `Unclear` with the full text).
-//! - Slack markup is read as plain text: `<...>` links and mentions become
-//!   their label or nothing, and the escapes `&amp;`, `&lt;`, `&gt;` are
-//!   decoded, so "AT&amp;T" comes back as "AT&T".
+//! - Slack markup is read as plain text: `<...>` links become their label or
+//!   nothing, mentions of people nothing, and the escapes `&amp;`, `&lt;`,
+//!   `&gt;` are decoded, so "AT&amp;T" comes back as "AT&T".
 //! - Openers like "how is" and "tell me about" take whatever follows as an
 //!   account name ("how is the weather" → `Named("weather")`); the name lookup
 //!   then says no such account, which reads naturally.
@@ -797,7 +797,8 @@ fn named_account(core: &[Word], text: &str) -> Option<Intent> {
 // Text helpers.
 
 /// Slack message text as a person reads it. Slack wraps links, mentions and
-/// channel references in `<...>`, with an optional `|label`, and sends a typed
+/// channel references in `<...>`, with an optional `|label` (kept, except a
+/// mentioned person's name, which is dropped), and sends a typed
 /// `&`, `<` or `>` as an HTML entity, so a raw `<` always opens markup.
 fn plain_text(text: &str) -> Cow<'_, str> {
     if !text.contains(['<', '&']) {
@@ -812,9 +813,11 @@ fn plain_text(text: &str) -> Cow<'_, str> {
             rest = inside_and_after;
             break;
         };
-        match inside_and_after[..close].split_once('|') {
-            Some((_, label)) => plain.push_str(label),
-            None => plain.push(' '),
+        let inside = &inside_and_after[..close];
+        match inside.split_once('|') {
+            // A person mentioned is not part of what is asked about.
+            Some((_, label)) if !inside.starts_with('@') => plain.push_str(label),
+            _ => plain.push(' '),
         }
         rest = &inside_and_after[close + 1..];
     }

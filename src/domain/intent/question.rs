@@ -234,14 +234,15 @@ impl Question {
 /// separated by commas, written normalised (see the module docs). Longer cues
 /// win over shorter ones at the same place.
 const TOPIC_CUES: &str = "
-    fullplan: full plan, whole plan, entire plan, complete plan, full account plan, plan details, \
+    fullplan: whats the plan, full plan, whole plan, entire plan, complete plan, full account plan, plan details, \
         plan in full, whole account plan, everything in the plan
     renewal: renewal date, renewal, renewals, renew, renews, renewing, contract end, contract ends, \
         contract expire, contract expires, expiry, expires, expiration, up for renewal
     people: relationship map, people map, influence map, org chart, stakeholder map, power map, \
         champion, champions, contacts, contact, people, stakeholders, stakeholder, sponsors, \
         sponsor, decision maker, decision makers, buyers, detractors, detractor, relationships, \
-        influencers, talk to, speak to, speak with, reach out to, know at
+        influencers, talk to, speak to, speak with, reach out to, know at, should i call, \
+        should we call, who to call, ceo, cfo, cto, cio, coo, executives, execs
     risks: risks, risk, threats, threat, red flags, red flag, concerns, blockers, headwinds, \
         worries, risky
     whitespace: whitespace, crosssell, upsell, upsells, expansion, expansion opportunities, \

@@ -114,6 +114,7 @@ fn understand_fills_the_slots_of_what_people_type() {
             None,
         ),
         ("acme complete plan", T::FullPlan, "acme", None, None),
+        ("what's the plan for acme?", T::FullPlan, "acme", None, None),
         (
             "fll plan for acme",
             T::Unclear,
@@ -199,6 +200,21 @@ fn understand_fills_the_slots_of_what_people_type() {
         ("acme chmapions", T::People, "acme", None, None),
         ("who is Priya?", T::People, "", None, None),
         ("who's Priya Shah at Acme", T::People, "Acme", None, None),
+        ("who is the CEO of acme", T::People, "acme", None, None),
+        (
+            "who should I call at Bank of America",
+            T::People,
+            "Bank of America",
+            None,
+            None,
+        ),
+        (
+            "<@U024BE7LH|bob> who is the champion at <https://acme.com|Acme>",
+            T::People,
+            "Acme",
+            None,
+            None,
+        ),
         // Risks.
         ("acme risks", T::Risks, "acme", None, None),
         ("what are the threats at acme", T::Risks, "acme", None, None),

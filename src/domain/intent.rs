@@ -1,5 +1,11 @@
 //! What a direct message to planbot means.
 //!
+//! [`question::understand`] reads a message into slots (topic, account,
+//! person, time range, filter) and is the reader for new questions;
+//! [`recognize`] below is the older reading of summaries and the sender's
+//! action items, which `understand` falls back on for messages without a
+//! topic cue.
+//!
 //! Messages are short and informal ("how's acme looking?", "whats overdu"),
 //! so [`recognize`] works on words rather than grammar: it normalises
 //! spelling, strips politeness, then tries a few phrase shapes in a fixed

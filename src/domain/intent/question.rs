@@ -917,6 +917,10 @@ fn relative_day(words: &[Word], today: NaiveDate) -> Option<(usize, NaiveDate)> 
         [day, ..] => (1, *day),
         [] => return None,
     };
+    // Full names only: "what changed at Sun Microsystems" names no day.
+    if !weekday_word.ends_with("day") {
+        return None;
+    }
     let weekday: Weekday = weekday_word.parse().ok()?;
     let mut back_days = 1;
     while today.checked_sub_days(Days::new(back_days))?.weekday() != weekday {

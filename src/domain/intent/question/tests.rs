@@ -447,6 +447,20 @@ fn understand_fills_the_slots_of_what_people_type() {
         ),
         ("acme since monday", T::Changes, "acme", None, day(11, 30)),
         (
+            "what changed at Sun Microsystems",
+            T::Changes,
+            "Sun Microsystems",
+            None,
+            None,
+        ),
+        (
+            "what changed at acme since last friday",
+            T::Changes,
+            "acme",
+            None,
+            day(12, 4),
+        ),
+        (
             "what changed since our last QBR at acme",
             T::Changes,
             "acme",
@@ -748,4 +762,19 @@ fn not_understood_offers_the_closest_topics() {
         assert_eq!(question.suggestions[0], first, "suggestions for {text:?}");
         assert!(!question.suggestions[0].example().is_empty());
     }
+}
+
+#[test]
+fn understand_reads_only_the_start_of_a_huge_message() {
+    let huge = format!("acme renewal {}", "é and more words ".repeat(20_000));
+    let question = understand(&huge, today());
+    assert_eq!(question.topic, Topic::Renewal);
+    let Some(AccountSlot::Named(name)) = question.account else {
+        panic!("expected a named account");
+    };
+    assert!(
+        name.chars().count() <= 500,
+        "{} chars",
+        name.chars().count()
+    );
 }

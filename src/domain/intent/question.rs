@@ -20,7 +20,7 @@
 //!    "who is" read as one word).
 //! 2. Whole-message shapes come first: empty or "help" (Help), a greeting or
 //!    thanks, "add an action item…" / "remind me to…" (AddItem), and
-//!    destructive requests ("delete everything"), which are refused as not
+//!    requests opening with a destructive verb ("delete everything"), which are
 //!    understood.
 //! 3. Every cue phrase of [`TOPIC_CUES`] found in the message is marked (a cue
 //!    word of five letters or more also matches one typo away, by

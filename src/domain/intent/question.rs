@@ -21,7 +21,7 @@
 //! 2. Whole-message shapes come first: empty or "help" (Help), a greeting or
 //!    thanks, "add an action item…" / "remind me to…" (AddItem), and
 //!    requests opening with a destructive verb ("delete everything"), which are
-//!    understood.
+//!    refused as not understood.
 //! 3. Every cue phrase of [`TOPIC_CUES`] found in the message is marked (a cue
 //!    word of five letters or more also matches one typo away, by
 //!    [`crate::domain::typo`]). The topic is the marked topic that comes first

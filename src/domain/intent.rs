@@ -1,5 +1,11 @@
 //! What a direct message to planbot means.
 //!
+//! [`question::understand`] reads a message into slots (topic, account,
+//! person, time range, filter) and is the reader for new questions;
+//! [`recognize`] below is the older reading of summaries and the sender's
+//! action items, which `understand` falls back on for messages without a
+//! topic cue.
+//!
 //! Messages are short and informal ("how's acme looking?", "whats overdu"),
 //! so [`recognize`] works on words rather than grammar: it normalises
 //! spelling, strips politeness, then tries a few phrase shapes in a fixed
@@ -18,14 +24,16 @@
 //!   reached as `Named("Account Co")`, whose words still resolve to it; one
 //!   called just "My Account" is reached by its legal suffix or by typing the
 //!   bare name (which comes back `Unclear` with the full text).
-//! - Slack markup is read as plain text: `<...>` links and mentions become
-//!   their label or nothing, and the escapes `&amp;`, `&lt;`, `&gt;` are
-//!   decoded, so "AT&amp;T" comes back as "AT&T".
+//! - Slack markup is read as plain text: `<...>` links become their label or
+//!   nothing, mentions of people nothing, and the escapes `&amp;`, `&lt;`,
+//!   `&gt;` are decoded, so "AT&amp;T" comes back as "AT&T".
 //! - Openers like "how is" and "tell me about" take whatever follows as an
 //!   account name ("how is the weather" → `Named("weather")`); the name lookup
 //!   then says no such account, which reads naturally.
 
 use std::borrow::Cow;
+
+pub mod question;
 
 /// Only the start of a message is read, which keeps the work bounded however
 /// much is pasted; real requests are a sentence long.
@@ -73,17 +81,22 @@ pub enum ActionFilter {
 pub fn recognize(text: &str) -> Intent {
     let text = plain_text(first_chars(text, MAX_INPUT_CHARS));
     let words = words_of(&text);
+    read_words(&text, &words)
+}
+
+/// [`recognize`] on text already made plain and split into words.
+fn read_words(text: &str, words: &[Word]) -> Intent {
     if words.is_empty() {
         return Intent::Help;
     }
-    if is_greeting(&words) {
+    if is_greeting(words) {
         return Intent::Greeting;
     }
-    let core = without_filler(&words);
+    let core = without_filler(words);
     if core.is_empty() || is_help(core) {
         return Intent::Help;
     }
-    if let Some(intent) = summary_request(core, &text) {
+    if let Some(intent) = summary_request(core, text) {
         return intent;
     }
     if let Some(filter) = action_request(core) {
@@ -92,10 +105,10 @@ pub fn recognize(text: &str) -> Intent {
     if is_own_accounts(core) {
         return Intent::Summary(SummaryTarget::Mine);
     }
-    if let Some(intent) = named_account(core, &text) {
+    if let Some(intent) = named_account(core, text) {
         return intent;
     }
-    Intent::Unclear(phrase(&text, core, false))
+    Intent::Unclear(phrase(text, core, false))
 }
 
 // ---------------------------------------------------------------------------
@@ -146,6 +159,11 @@ const MERGED_PAIRS: &str = "
     next steps: nextsteps
     sum up: summarize
     thank you: thanks
+    who is: whos
+    at risk: atrisk
+    white space: whitespace
+    cross sell: crosssell
+    up sell: upsell
     run down: rundown";
 
 /// Words that make a message a greeting.
@@ -785,7 +803,8 @@ fn named_account(core: &[Word], text: &str) -> Option<Intent> {
 // Text helpers.
 
 /// Slack message text as a person reads it. Slack wraps links, mentions and
-/// channel references in `<...>`, with an optional `|label`, and sends a typed
+/// channel references in `<...>`, with an optional `|label` (kept, except a
+/// mentioned person's name, which is dropped), and sends a typed
 /// `&`, `<` or `>` as an HTML entity, so a raw `<` always opens markup.
 fn plain_text(text: &str) -> Cow<'_, str> {
     if !text.contains(['<', '&']) {
@@ -800,9 +819,11 @@ fn plain_text(text: &str) -> Cow<'_, str> {
             rest = inside_and_after;
             break;
         };
-        match inside_and_after[..close].split_once('|') {
-            Some((_, label)) => plain.push_str(label),
-            None => plain.push(' '),
+        let inside = &inside_and_after[..close];
+        match inside.split_once('|') {
+            // A person mentioned is not part of what is asked about.
+            Some((_, label)) if !inside.starts_with('@') => plain.push_str(label),
+            _ => plain.push(' '),
         }
         rest = &inside_and_after[close + 1..];
     }

@@ -127,7 +127,7 @@ pub fn summary_lines(data: &AccountData, today: NaiveDate, tz: Tz) -> Vec<String
             c.departed_at.is_some() && matches!(c.buying_role, Some(BuyingRole::Champion | BuyingRole::EconomicBuyer))
         })
         .take(2)
-        .map(|c| format!("{} ({})", escape(&c.name), c.buying_role.map(BuyingRole::label).unwrap_or_default()))
+        .map(|c| format!("{} ({})", escape(&brief(&c.name, 40)), c.buying_role.map(BuyingRole::label).unwrap_or_default()))
         .collect();
     if !left.is_empty() {
         lines.push(format!(":warning: *Sponsor left:* {}", left.join(", ")));
@@ -170,9 +170,9 @@ fn item_phrase(item: &ActionItem, today: NaiveDate) -> String {
 
 fn contact_name(name: &str, title: &str) -> String {
     if title.trim().is_empty() {
-        escape(name)
+        escape(&brief(name, 60))
     } else {
-        format!("{} ({})", escape(name), escape(&brief(title, 50)))
+        format!("{} ({})", escape(&brief(name, 60)), escape(&brief(title, 50)))
     }
 }
 
@@ -438,4 +438,144 @@ pub fn items(
     let add = blocks::primary(button("Add item", action_ids::ADD_ITEM, &account.account_id.to_string()));
     out.push(part_buttons(account.account_id, Some(add)));
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::domain::enums::{ActionStatus, Appetite, PlanStatus, PlanType, Stage};
+    use crate::store::summary::{IntelBrief, Relationships, WhitespaceBrief};
+
+    fn day(y: i32, m: u32, d: u32) -> NaiveDate {
+        NaiveDate::from_ymd_opt(y, m, d).unwrap()
+    }
+
+    fn contact(name: &str, role: BuyingRole, sentiment: Sentiment, left: bool) -> ContactBrief {
+        ContactBrief {
+            name: name.into(),
+            title: "x".repeat(500),
+            buying_role: Some(role),
+            influence: Some(Influence::High),
+            sentiment: Some(sentiment),
+            strength: Some(3),
+            departed_at: left.then(Utc::now),
+        }
+    }
+
+    /// An account where everything needs attention at once, with long text everywhere.
+    fn everything_wrong(today: NaiveDate) -> AccountData {
+        let long = "word ".repeat(400);
+        let account = Account {
+            account_id: 7,
+            name: "A".repeat(300),
+            external_id: None,
+            rank: 1,
+            rank_notes: long.clone(),
+            tier: String::new(),
+            industry: String::new(),
+            annual_spend: Some(1_900_000),
+            renewal_date: Some(today + chrono::Duration::days(87)),
+            slack_channel: None,
+        };
+        let item = ActionItem {
+            action_item_id: 1,
+            plan_id: 1,
+            account_id: 7,
+            account_name: account.name.clone(),
+            title: long.clone(),
+            owner_id: 1,
+            owner_name: "Dana".into(),
+            owner_email: "dana@example.com".into(),
+            owner_slack_id: Some("U1".into()),
+            due_date: Some(today - chrono::Duration::days(9)),
+            status: ActionStatus::Open,
+            snoozed_until: None,
+            completed_at: None,
+        };
+        let plan = Plan {
+            plan_id: 1,
+            account_id: 7,
+            name: long.clone(),
+            plan_type: PlanType::Expand,
+            status: PlanStatus::Active,
+            due_date: Some(today + chrono::Duration::days(30)),
+            business_overview: long.clone(),
+            industry_trends: String::new(),
+            summary_history: String::new(),
+            entitled_solutions: String::new(),
+            digital_strategy: String::new(),
+            strategic_partnerships: String::new(),
+            goals: String::new(),
+            initiatives: String::new(),
+            goals_6m: long.clone(),
+            goals_12m: String::new(),
+            goals_18m: String::new(),
+            our_initiatives: String::new(),
+            threats_risks: long.clone(),
+            action_plan: String::new(),
+            sections_changed_at: Utc::now(),
+            created_at: Utc::now(),
+        };
+        AccountData {
+            account,
+            team: Vec::new(),
+            plan: Some(plan),
+            open_items: vec![item],
+            open_total: 40,
+            overdue_total: 12,
+            relationships: Relationships {
+                contacts_total: 9,
+                high_influence_total: 1,
+                high_influence_covered: 0,
+                high_influence_promoters: 0,
+                highlights: vec![
+                    contact(&"Jane ".repeat(100), BuyingRole::Champion, Sentiment::Promoter, false),
+                    contact("Ray", BuyingRole::Blocker, Sentiment::Detractor, false),
+                    contact("Old", BuyingRole::EconomicBuyer, Sentiment::Promoter, true),
+                    contact("Older", BuyingRole::Champion, Sentiment::Promoter, true),
+                ],
+            },
+            sponsor_changes: Vec::new(),
+            whitespace_ending: vec![WhitespaceBrief {
+                stage: Stage::Verify,
+                vendor: long.clone(),
+                annual_spend: Some(200_000),
+                contract_end: Some(today + chrono::Duration::days(57)),
+                appetite: Some(Appetite::High),
+            }],
+            whitespace_ending_total: 3,
+            whitespace_total: 9,
+            intel: vec![IntelBrief {
+                headline: long,
+                url: Some("https://example.com/a".into()),
+                category: "funding".into(),
+                published_at: Utc::now(),
+            }],
+        }
+    }
+
+    #[test]
+    fn the_summary_stays_a_dozen_short_lines_when_everything_needs_attention() {
+        let today = day(2026, 12, 6);
+        let lines = summary_lines(&everything_wrong(today), today, chrono_tz::UTC);
+        // The header is one more line.
+        assert!(lines.len() < 12, "{} lines: {lines:#?}", lines.len());
+        for line in &lines {
+            assert!(line.chars().count() <= 240, "a line Slack would wrap a lot: {line}");
+        }
+        let text = lines.join("\n");
+        assert!(text.contains("*12 overdue* of 40 open"), "{text}");
+        assert!(text.contains("*Sponsor left:* Old (economic buyer), Older (champion)"), "{text}");
+        assert!(text.contains("*Single-threaded:* 1 high-influence contact at the company"), "{text}");
+    }
+
+    #[test]
+    fn renewal_says_the_date_and_the_days_to_it() {
+        let today = day(2026, 12, 6);
+        let data = everything_wrong(today);
+        let mut account = data.account.clone();
+        account.name = "Acme".into();
+        let text = renewal_text(&account, None, today);
+        assert_eq!(text, "*Acme* renews on Mar 3, 2027, in 87 days; :warning: no active plan.");
+    }
 }

@@ -10,6 +10,7 @@
 //! nothing here knows how a request arrived. The clock is read by the
 //! caller, once per request, and passed down as `now`.
 
+mod answers;
 mod batch;
 mod callers;
 mod changes;
@@ -22,6 +23,7 @@ pub mod slack_api;
 mod plan_command;
 mod team;
 
+pub use answers::{AccountItems, AccountPart, NOT_VISIBLE};
 pub use plan_command::{AddProblem, Added, added_text};
 
 use std::collections::{HashMap, HashSet};
@@ -244,25 +246,24 @@ impl App {
     pub async fn summary_by_id(&self, caller: &Caller, place: &Place, account_id: i64, now: DateTime<Utc>) -> anyhow::Result<Reply> {
         match accounts::visible_by_id(&self.pool, caller.viewer(), account_id).await? {
             Some(account) => self.summary(caller, place, &account, now).await,
-            None => Ok(Reply::note("I couldn't find that account among the accounts you can see.")),
+            None => Ok(Reply::note(NOT_VISIBLE)),
         }
     }
 
-    /// The summary of an account the caller may see. In a channel it is
-    /// private unless the channel is linked to that account.
-    async fn summary(&self, caller: &Caller, place: &Place, account: &Account, now: DateTime<Utc>) -> anyhow::Result<Reply> {
-        let data = store::summary::gather(&self.pool, account.account_id, caller.today(now))
+    /// The summary of an account the caller may see, read at a glance: a
+    /// dozen lines of what needs attention, and buttons to each part in
+    /// full. In a channel it is private unless the channel is linked to
+    /// that account.
+    pub async fn summary(&self, caller: &Caller, place: &Place, account: &Account, now: DateTime<Utc>) -> anyhow::Result<Reply> {
+        let today = caller.today(now);
+        let data = store::summary::gather(&self.pool, account.account_id, today)
             .await?
             .ok_or_else(|| anyhow::anyhow!("account {} vanished while its summary was gathered", account.account_id))?;
         let content = MessageContent::new(
-            crate::render::summary::fallback_text(&data),
-            crate::render::summary::render(&data, now, caller.tz()),
+            render::answers::summary_text(&data, today),
+            render::answers::summary(&data, now, caller.tz()),
         );
-        let shared = match place {
-            Place::Direct => true,
-            Place::Channel(channel) => account.slack_channel.as_deref() == Some(channel.as_str()),
-        };
-        Ok(if shared { Reply::public(content) } else { Reply::private(content) })
+        Ok(if answers::shared_in(place, account) { Reply::public(content) } else { Reply::private(content) })
     }
 
     /// "Summarize my accounts": one summary, or a list with a button each.

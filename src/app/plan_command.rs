@@ -47,6 +47,14 @@ impl App {
             PlanCommand::Actions(ActionsScope::Mine) => self.my_items(caller, ActionFilter::Open, now).await?,
             PlanCommand::Actions(ActionsScope::Overdue) => self.my_items(caller, ActionFilter::Overdue, now).await?,
             PlanCommand::Actions(ActionsScope::Account(name)) => self.account_items(caller, &name, now).await?,
+            PlanCommand::Actions(ActionsScope::AccountOverdue(name)) => {
+                match self.account_for_command(caller, &name, "/plan actions {account} overdue").await? {
+                    Found::It(account) => {
+                        self.account_actions(caller, place, &account, super::AccountItems::Overdue, now).await?
+                    }
+                    Found::Answer(reply) => reply,
+                }
+            }
             PlanCommand::Link { account } => self.link(caller, place, &account).await?,
             PlanCommand::Follow { account } => self.follow(caller, place, &account, true).await?,
             PlanCommand::Unfollow { account } => self.follow(caller, place, &account, false).await?,

@@ -25,7 +25,7 @@ pub const USAGE: &str = "*How to use `/plan`*
 • `/plan add` — add an action item with a form
 • `/plan done 142` — mark action item 142 as done
 • `/plan snooze 142 next week` — hide action item 142 until a date
-• `/plan actions` — your open action items; also `/plan actions overdue` or `/plan actions Acme`
+• `/plan actions` — your open action items; also `/plan actions overdue`, `/plan actions Acme` or `/plan actions Acme overdue`
 • `/plan link Acme` — connect this channel to the Acme account
 • `/plan follow Acme` — get updates about Acme; `/plan follow Acme: funding, layoffs` for some kinds of news only
 • `/plan unfollow Acme` — stop getting updates about Acme
@@ -89,6 +89,8 @@ pub enum ActionsScope {
     Overdue,
     /// The items of one account, named as typed.
     Account(String),
+    /// The overdue items of one account (whoever owns them): `actions Acme overdue`.
+    AccountOverdue(String),
 }
 
 /// An action item described in one line by `/plan add`.
@@ -434,9 +436,20 @@ fn parse_actions(rest: &str) -> Result<PlanCommand, UsageError> {
     let scope = match rest.to_lowercase().as_str() {
         "" | "mine" | "me" | "my" => ActionsScope::Mine,
         "overdue" => ActionsScope::Overdue,
-        _ => ActionsScope::Account(account_named(rest, "actions")?),
+        _ => match overdue_of(rest) {
+            Some(name) => ActionsScope::AccountOverdue(account_named(name, "actions")?),
+            None => ActionsScope::Account(account_named(rest, "actions")?),
+        },
     };
     Ok(PlanCommand::Actions(scope))
+}
+
+/// The account name of `Acme overdue` (the word in any case), if that is what was typed.
+fn overdue_of(rest: &str) -> Option<&str> {
+    const SUFFIX: &str = " overdue";
+    let cut = rest.len().checked_sub(SUFFIX.len())?;
+    let name = rest.get(..cut)?.trim_end();
+    (rest.get(cut..)?.eq_ignore_ascii_case(SUFFIX) && !name.trim().is_empty()).then_some(name)
 }
 
 /// `142` or `#142`, a positive number.
@@ -868,6 +881,8 @@ mod tests {
                 "actions Mine Corp",
                 ActionsScope::Account("Mine Corp".to_string()),
             ),
+            ("actions Acme overdue", ActionsScope::AccountOverdue("Acme".to_string())),
+            ("actions Acme Corp OVERDUE", ActionsScope::AccountOverdue("Acme Corp".to_string())),
         ];
         for (text, scope) in rows {
             assert_eq!(parse(text), Ok(PlanCommand::Actions(scope)), "{text:?}");

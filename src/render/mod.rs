@@ -7,6 +7,7 @@
 //! hand the [`MessageContent`] they make to the outbox or to Slack.
 
 pub mod accounts;
+pub mod answers;
 pub mod blocks;
 pub mod changes;
 pub mod home;

@@ -19,13 +19,26 @@ use crate::store::summary::{
 use crate::domain::people::mention;
 
 /// Action ids of the summary's buttons (the interaction handler routes on them).
+/// Every button's value is the account id.
 pub mod action_ids {
+    /// Opens the add-item form for the account.
     pub const ADD_ITEM: &str = "summary.add_item";
+    /// The account's open action items.
     pub const LIST_ACTIONS: &str = "summary.list_actions";
     pub const FOLLOW: &str = "summary.follow";
+    /// The whole plan page ([`super::render`]).
+    pub const FULL_PLAN: &str = "summary.full_plan";
+    /// The relationship map.
+    pub const PEOPLE: &str = "summary.people";
+    pub const WHITESPACE: &str = "summary.whitespace";
+    /// The latest intel.
+    pub const NEWS: &str = "summary.news";
+    /// What changed on the account lately.
+    pub const WHAT_CHANGED: &str = "summary.what_changed";
 }
 
-/// The summary of an account for a viewer whose zone is `tz`.
+/// The full plan page of an account for a viewer whose zone is `tz`: every
+/// part at length (the short summary is [`crate::render::answers::summary`]).
 pub fn render(data: &AccountData, now: DateTime<Utc>, tz: Tz) -> Vec<SlackBlock> {
     let today = now.with_timezone(&tz).date_naive();
     let account = &data.account;
@@ -61,10 +74,10 @@ pub fn render(data: &AccountData, now: DateTime<Utc>, tz: Tz) -> Vec<SlackBlock>
     blocks::fit_message(out)
 }
 
-/// The one-line text Slack shows in notifications for a summary.
+/// The one-line text Slack shows in notifications for the full plan.
 pub fn fallback_text(data: &AccountData) -> String {
     format!(
-        "Summary of {}: {} open action items ({} overdue)",
+        "Plan of {}: {} open action items ({} overdue)",
         data.account.name, data.open_total, data.overdue_total
     )
 }
@@ -159,7 +172,7 @@ fn plan_brief(plan: &Plan) -> Vec<SlackBlock> {
 }
 
 /// The first `n` non-empty lines (or sentences, for one-paragraph text).
-fn top_lines(text: &str, n: usize) -> Vec<String> {
+pub fn top_lines(text: &str, n: usize) -> Vec<String> {
     let lines: Vec<String> = text
         .lines()
         .map(|l| l.trim().trim_start_matches(['-', '*', '•']).trim().to_string())
@@ -347,7 +360,7 @@ pub fn money(amount: i64) -> String {
     }
 }
 
-fn capitalize(word: &str) -> String {
+pub fn capitalize(word: &str) -> String {
     let mut chars = word.chars();
     chars.next().map(|c| c.to_uppercase().chain(chars).collect()).unwrap_or_default()
 }

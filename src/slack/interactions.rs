@@ -15,7 +15,7 @@ use slack_morphism::prelude::*;
 
 use crate::app::forms::{AddItemForm, FieldErrors, SettingsForm, Submitted};
 use crate::app::items::{ItemChange, ItemResult};
-use crate::app::{Caller, Place, Reply};
+use crate::app::{AccountPart, Caller, Place, Reply};
 use crate::render::MessageContent;
 use crate::slack::handlers::{caller_or_sorry, place_of, reply_to_click, send_reply};
 use crate::state::AppState;
@@ -132,12 +132,22 @@ async fn route_click(state: &AppState, click: &Click, now: DateTime<Utc>) -> any
             let reply = state.app.summary_by_id(&click.caller, &click_place(click), id, now).await?;
             answer(state, click, reply).await
         }
-        summary::action_ids::LIST_ACTIONS => {
+        // The summary's buttons open each part in full. (*What changed*,
+        // `summary::action_ids::WHAT_CHANGED`, is routed where its answer is written.)
+        summary::action_ids::FULL_PLAN
+        | summary::action_ids::LIST_ACTIONS
+        | summary::action_ids::PEOPLE
+        | summary::action_ids::WHITESPACE
+        | summary::action_ids::NEWS => {
             let Some(id) = account_id() else { return Ok(()) };
-            let reply = match accounts::visible_by_id(&state.pool, click.caller.viewer(), id).await? {
-                Some(account) => state.app.items_of_account(&click.caller, &account, now).await?,
-                None => Reply::note("I couldn't find that account among the accounts you can see."),
+            let part = match click.action_id.as_str() {
+                summary::action_ids::FULL_PLAN => AccountPart::FullPlan,
+                summary::action_ids::LIST_ACTIONS => AccountPart::Actions,
+                summary::action_ids::PEOPLE => AccountPart::People,
+                summary::action_ids::WHITESPACE => AccountPart::Whitespace,
+                _ => AccountPart::News,
             };
+            let reply = state.app.part_by_id(&click.caller, &click_place(click), id, part, now).await?;
             answer(state, click, reply).await
         }
         summary::action_ids::FOLLOW => {

@@ -242,6 +242,11 @@ pub enum OwnerFilter {
 pub async fn for_owner(pool: &PgPool, owner_id: i64, filter: OwnerFilter, limit: i64) -> sqlx::Result<(Vec<ActionItem>, i64)> {
     let mut query = open_items_query();
     query.push(" and i.owner_id = ").push_bind(owner_id);
+    push_filter(&mut query, filter);
+    page(pool, query, limit).await
+}
+
+fn push_filter(query: &mut sqlx::QueryBuilder<'static, sqlx::Postgres>, filter: OwnerFilter) {
     match filter {
         OwnerFilter::Open => {}
         OwnerFilter::Overdue { today } => {
@@ -254,13 +259,21 @@ pub async fn for_owner(pool: &PgPool, owner_id: i64, filter: OwnerFilter, limit:
             query.push(" and i.due_date between ").push_bind(first_day).push(" and ").push_bind(last_day);
         }
     }
-    page(pool, query, limit).await
 }
 
 /// A page of an account's open items, soonest due first, and how many there are.
 pub async fn open_for_account(pool: &PgPool, account_id: i64, limit: i64) -> sqlx::Result<(Vec<ActionItem>, i64)> {
     let mut query = open_items_query();
     query.push(" and i.account_id = ").push_bind(account_id);
+    page(pool, query, limit).await
+}
+
+/// A page of an account's open items that pass `filter` (whoever owns
+/// them), soonest due first, and how many there are.
+pub async fn for_account(pool: &PgPool, account_id: i64, filter: OwnerFilter, limit: i64) -> sqlx::Result<(Vec<ActionItem>, i64)> {
+    let mut query = open_items_query();
+    query.push(" and i.account_id = ").push_bind(account_id);
+    push_filter(&mut query, filter);
     page(pool, query, limit).await
 }
 

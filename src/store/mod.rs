@@ -12,6 +12,7 @@
 
 pub mod accounts;
 pub mod actions;
+pub mod answers;
 pub mod audit;
 pub mod changes;
 pub mod contacts;

@@ -1,6 +1,7 @@
 //! planbot's integration tests: one binary, one module per area, each test
 //! on a fresh PostgreSQL database and, where Slack is involved, a fake Slack.
 
+mod answers;
 mod conversation;
 mod demo;
 mod exchange;

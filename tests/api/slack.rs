@@ -521,6 +521,14 @@ async fn a_huge_account_summary_stays_within_slacks_limits() {
     let problems = check_limits("chat.postMessage", &reply);
     assert!(problems.is_empty(), "{problems:?}");
     let text = visible_text(&reply);
+    assert!(text.contains("overdue* of 500 open"), "the summary counts them all: {text}");
+    // The full plan, behind the summary's button, is the long page.
+    let caller = app.state.app.caller(DANA).await.unwrap();
+    let full = app.state.app.part_by_id(&caller, &planbot::app::Place::Direct, acme, planbot::app::AccountPart::FullPlan, chrono::Utc::now()).await.unwrap();
+    let full = json!({"text": full.content.text, "blocks": full.content.blocks});
+    let problems = check_limits("chat.postMessage", &full);
+    assert!(problems.is_empty(), "{problems:?}");
+    let text = visible_text(&full);
     assert!(text.contains("more open items"), "long lists say how many more: {text}");
 }
 

@@ -12,6 +12,7 @@
 
 mod batch;
 mod callers;
+mod confirm;
 mod conversation;
 pub mod forms;
 mod intel;
@@ -20,6 +21,7 @@ pub mod items;
 pub mod slack_api;
 mod plan_command;
 
+pub use confirm::Confirmation;
 pub use plan_command::{AddProblem, Added, added_text};
 
 use std::collections::{HashMap, HashSet};

@@ -164,6 +164,15 @@ async fn route_click(state: &AppState, click: &Click, now: DateTime<Utc>) -> any
             let view = modals::add_item(account.as_deref(), Some(&click.slack_user), &context);
             state.slack.open_view(&click.trigger_id, &view).await.context("views.open failed")
         }
+        items::confirm_ids::ADD_PAST_DUE | items::confirm_ids::ADD_AGAIN => {
+            let Some(confirmation) = crate::app::Confirmation::from_action_id(&click.action_id) else { return Ok(()) };
+            let reply = state.app.confirm_add(&click.caller, &click.value, confirmation, now).await?;
+            // The question is replaced by its answer, so its button is gone.
+            match &click.response_url {
+                Some(url) => Ok(state.slack.respond(url, &reply.content, true).await?),
+                None => answer(state, click, reply).await,
+            }
+        }
         home::action_ids::SETTINGS => {
             let view = modals::settings(&click.caller.user, &ModalContext::default());
             state.slack.open_view(&click.trigger_id, &view).await.context("views.open failed")

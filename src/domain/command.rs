@@ -374,10 +374,9 @@ fn trailing_on_or_by(body: &str, today: NaiveDate) -> Option<(&str, NaiveDate)> 
 }
 
 /// Whether a phrase that did not parse as a date was still meant as one: it
-/// starts with a digit, or its first word (after a leading `the`) is a date
-/// word or a near miss of one (`fridya`, `tomorow`), or it holds a number
-/// (`the 32nd of never`). Anything else after `due` is title text
-/// (`Prepare due diligence`).
+/// starts with a digit, or its first word (after a leading `the`: `the 32nd
+/// of never`) is a date word or a near miss of one (`fridya`, `tomorow`).
+/// Anything else after `due` is title text (`Prepare due diligence`).
 fn looks_like_a_date(phrase: &str) -> bool {
     const DATE_WORDS: &[&str] = &[
         "today", "tomorrow", "tonight", "yesterday", "next", "this", "in", "end", "eod", "eow",
@@ -395,10 +394,6 @@ fn looks_like_a_date(phrase: &str) -> bool {
     let Some(first) = words.next() else {
         return true;
     };
-    let holds_a_number = phrase.split_whitespace().take(4).any(|word| word.starts_with(|c: char| c.is_ascii_digit()));
-    if holds_a_number {
-        return true;
-    }
     let word = first.trim_matches(|c: char| !c.is_alphanumeric()).to_lowercase();
     if word.is_empty() || word.starts_with(|c: char| c.is_ascii_digit()) {
         return true;
@@ -951,6 +946,10 @@ mod tests {
         assert_eq!(
             added("add Acme: Prepare due diligence checklist"),
             item("Acme", "Prepare due diligence checklist", None, None)
+        );
+        assert_eq!(
+            added("add Acme: Prepare due diligence for 3 subsidiaries").title,
+            "Prepare due diligence for 3 subsidiaries"
         );
         assert_eq!(
             added("add Acme: Prepare due diligence pack due friday").title,

@@ -171,6 +171,13 @@ async fn due_reassign_and_undo_change_items_in_text_and_undo_says_what_it_took_b
     assert!(undone.contains(&format!("belongs to <@{DANA}> again")), "{undone}");
     assert_eq!(owner().await.as_deref(), Some(DANA));
 
+    // snooze, then undo: no longer snoozed.
+    app.command_reply(DANA, "D0DANA", &format!("snooze {id} in 3 days")).await;
+    assert!(actions::by_id(&app.db.pool, id).await.unwrap().unwrap().snoozed_until.is_some());
+    let undone = visible_text(&app.command_reply(DANA, "D0DANA", "undo").await);
+    assert!(undone.contains("no longer snoozed"), "{undone}");
+    assert_eq!(actions::by_id(&app.db.pool, id).await.unwrap().unwrap().snoozed_until, None);
+
     // done, then undo: open again.
     app.command_reply(DANA, "D0DANA", &format!("done {id}")).await;
     assert_eq!(actions::by_id(&app.db.pool, id).await.unwrap().unwrap().status, ActionStatus::Done);

@@ -17,6 +17,8 @@ pub enum ItemChange {
     SnoozeUntil(NaiveDate),
     /// Given to another person (by user id).
     Reassign(i64),
+    /// Due on another day (not before today: the parser refuses those).
+    Due(NaiveDate),
 }
 
 /// What became of a requested change: the item as it is now, or a refusal
@@ -63,7 +65,7 @@ impl App {
             (_, ActionStatus::Cancelled) => {
                 Ok(ItemResult::Refused(format!("`#{id}` {} was cancelled, so there is nothing to change.", item.title)))
             }
-            (ItemChange::SnoozeUntil(_) | ItemChange::Reassign(_), ActionStatus::Done) => Ok(ItemResult::Refused(
+            (ItemChange::SnoozeUntil(_) | ItemChange::Reassign(_) | ItemChange::Due(_), ActionStatus::Done) => Ok(ItemResult::Refused(
                 format!("`#{id}` {} is already done, so there is nothing to change.", item.title),
             )),
             (ItemChange::Done, ActionStatus::Open) => {
@@ -80,6 +82,23 @@ impl App {
                 let item = actions::snooze(&self.pool, id, until, caller.actor()).await?.unwrap_or(item);
                 Ok(ItemResult::Changed {
                     message: format!(":zzz: Snoozed `#{id}` {} until {}.", item.title, describe_due(day, today)),
+                    item,
+                })
+            }
+            (ItemChange::Due(day), ActionStatus::Open) => {
+                if crate::domain::validate::due_is_past(day, today) {
+                    return Ok(ItemResult::Refused(format!(
+                        "{} is in the past, so I left `#{id}` as it was. Pick today or a later day, like `/plan due {id} friday`.",
+                        describe_due(day, today)
+                    )));
+                }
+                let item = actions::set_due(&self.pool, id, day, caller.actor()).await?.unwrap_or(item);
+                Ok(ItemResult::Changed {
+                    message: format!(
+                        ":calendar: `#{id}` {} is now due {}.",
+                        item.title,
+                        super::plan_command::due_with_date(day, today)
+                    ),
                     item,
                 })
             }

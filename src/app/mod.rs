@@ -14,6 +14,7 @@ mod answers;
 mod batch;
 mod callers;
 mod changes;
+mod confirm;
 mod conversation;
 pub mod forms;
 mod intel;
@@ -24,6 +25,7 @@ mod plan_command;
 mod team;
 
 pub use answers::{AccountItems, AccountPart, NOT_VISIBLE};
+pub use confirm::Confirmation;
 pub use plan_command::{AddProblem, Added, added_text};
 
 use std::collections::{HashMap, HashSet};

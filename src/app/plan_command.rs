@@ -7,7 +7,7 @@
 use chrono::{DateTime, Utc};
 
 use super::items::{ItemChange, ItemResult};
-use super::{AccountChoice, App, Caller, Found, Outcome, Place, Reply};
+use super::{AccountChoice, App, Caller, Found, Outcome, Place, Reply, confirm};
 use crate::domain::people::Person;
 use crate::domain::command::{self, ActionsScope, NewItem, PlanCommand};
 use crate::domain::follow::parse_follow_target;
@@ -44,6 +44,17 @@ impl App {
             PlanCommand::Snooze { item, until } => {
                 self.item_reply(caller, item, ItemChange::SnoozeUntil(until), now).await?
             }
+            PlanCommand::Due { item, due } => self.item_reply(caller, item, ItemChange::Due(due), now).await?,
+            PlanCommand::Reassign { item, owner } => match self.person(&owner).await {
+                Ok(owner) => self.item_reply(caller, item, ItemChange::Reassign(owner.user_id), now).await?,
+                Err(err) => {
+                    tracing::warn!(error = %crate::telemetry::ErrorChain(&err), "could not look up the new owner");
+                    Reply::note(format!(
+                        "I couldn't look up <@{owner}> in Slack just now, so nothing changed. Try again in a moment."
+                    ))
+                }
+            },
+            PlanCommand::Undo => self.undo(caller, now).await?,
             PlanCommand::Actions(ActionsScope::Mine) => self.my_items(caller, ActionFilter::Open, now).await?,
             PlanCommand::Actions(ActionsScope::Overdue) => self.my_items(caller, ActionFilter::Overdue, now).await?,
             PlanCommand::Actions(ActionsScope::Account(name)) => self.account_items(caller, &name, now).await?,
@@ -84,8 +95,29 @@ impl App {
     }
 
     /// `/plan add Acme: title [@owner] [due when]`.
+    /// A due date in the past, or the same title added to the account a
+    /// moment ago, is not written: the reply says what would be added and
+    /// offers a button that adds it (see [`App::confirm_add`]).
     pub async fn add_item(&self, caller: &Caller, item: &NewItem, now: DateTime<Utc>) -> anyhow::Result<Reply> {
-        Ok(match self.try_add_item(caller, item).await? {
+        let example = format!("/plan add {{account}}: {}", item.title);
+        let account = match self.account_for_command(caller, &item.account, &example).await? {
+            Found::It(account) => account,
+            Found::Answer(reply) => return Ok(reply),
+        };
+        self.add_or_ask(caller, account, item, now).await
+    }
+
+    /// Adds the item unless it needs a confirmation first.
+    async fn add_or_ask(&self, caller: &Caller, account: Account, item: &NewItem, now: DateTime<Utc>) -> anyhow::Result<Reply> {
+        let (new, owner_mention) = match self.new_action(caller, &account, item).await? {
+            Ok(prepared) => prepared,
+            Err(problem) => return Ok(Reply::note(problem.message())),
+        };
+        let pending = confirm::PendingAdd::offered(caller, &new, now);
+        if let Some(question) = self.question_before_adding(caller, &account, &new, &owner_mention, &pending, now, true).await? {
+            return Ok(question);
+        }
+        Ok(match self.write_action(caller, account, new).await? {
             Added::Item(added, account) => Reply::note(added_text(&added, &account, caller.today(now))),
             Added::Refused(problem) => Reply::note(problem.message()),
         })
@@ -119,10 +151,7 @@ impl App {
         let item = if caller.tz() == hint { Some(item) } else { parse(caller.tz()) };
         let Some(item) = item else { return Ok(None) };
         let (Some(account), true) = (found.pop(), found.is_empty()) else { return Ok(None) };
-        let reply = match self.add_to_account(&caller, account, &item).await? {
-            Added::Item(added, account) => Reply::note(added_text(&added, &account, caller.today(now))),
-            Added::Refused(problem) => Reply::note(problem.message()),
-        };
+        let reply = self.add_or_ask(&caller, account, &item, now).await?;
         Ok(Some((caller, reply)))
     }
 
@@ -140,12 +169,21 @@ impl App {
     /// Adds an item to an account the caller may see: its owner looked up
     /// (asking Slack about someone planbot has not met), then written.
     async fn add_to_account(&self, caller: &Caller, account: Account, item: &NewItem) -> anyhow::Result<Added> {
+        match self.new_action(caller, &account, item).await? {
+            Ok((new, _)) => self.write_action(caller, account, new).await,
+            Err(problem) => Ok(Added::Refused(problem)),
+        }
+    }
+
+    /// The row to write for an item, its owner looked up (asking Slack about
+    /// someone planbot has not met), and how to name the owner.
+    async fn new_action(&self, caller: &Caller, account: &Account, item: &NewItem) -> anyhow::Result<Result<(NewAction, String), AddProblem>> {
         let owner = match &item.owner {
             Some(slack_id) => match self.person(slack_id).await {
                 Ok(owner) => owner,
                 Err(err) => {
                     tracing::warn!(error = %crate::telemetry::ErrorChain(&err), "could not look up a mentioned owner");
-                    return Ok(Added::Refused(AddProblem::Owner(format!(
+                    return Ok(Err(AddProblem::Owner(format!(
                         "I couldn't look up <@{slack_id}> in Slack just now, so nothing was added. Try again in a moment."
                     ))));
                 }
@@ -158,6 +196,10 @@ impl App {
             owner_id: owner.user_id,
             due_date: item.due,
         };
+        Ok(Ok((new, owner.mention())))
+    }
+
+    async fn write_action(&self, caller: &Caller, account: Account, new: NewAction) -> anyhow::Result<Added> {
         match self.items.add(new, caller.actor()).await {
             Ok(added) => Ok(Added::Item(Box::new(added), Box::new(account))),
             Err(AddError::NoActivePlan) => Ok(Added::Refused(AddProblem::Account(format!(
@@ -319,7 +361,7 @@ impl AddProblem {
 
 /// The confirmation of an added item.
 pub fn added_text(added: &ActionItem, account: &Account, today: chrono::NaiveDate) -> String {
-    let due = added.due_date.map(|d| format!(", due {}", describe_due(d, today))).unwrap_or_default();
+    let due = added.due_date.map(|d| format!(", due {}", due_with_date(d, today))).unwrap_or_default();
     format!(
         ":white_check_mark: Added `#{}` to *{}*: {} — owner {}{due}.",
         added.action_item_id,
@@ -327,6 +369,17 @@ pub fn added_text(added: &ActionItem, account: &Account, today: chrono::NaiveDat
         added.title,
         added.owner_mention()
     )
+}
+
+/// A due date as replies show it, always naming the day: `Fri Dec 11`,
+/// `tomorrow (Mon Dec 7)`, `Jan 5, 2027`.
+pub fn due_with_date(due: chrono::NaiveDate, today: chrono::NaiveDate) -> String {
+    let words = describe_due(due, today);
+    if (due - today).num_days().abs() <= 1 {
+        format!("{words} ({})", due.format("%a %b %-d"))
+    } else {
+        words
+    }
 }
 
 /// "company news", or "funding and layoffs news" for a category choice.

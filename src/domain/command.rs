@@ -21,10 +21,13 @@ use super::{typo, when};
 /// a link.
 pub const USAGE: &str = "*How to use `/plan`*
 • `/plan summary Acme` — the account plan for Acme (leave the name out for this channel's account)
-• `/plan add Acme: Run a security workshop @jane due friday` — add an action item; the owner and `due` date are optional
+• `/plan add Acme: Run a security workshop @jane due friday` — add an action item; the owner and `due` date are optional (`on friday` or `by friday` at the end works too)
 • `/plan add` — add an action item with a form
 • `/plan done 142` — mark action item 142 as done
 • `/plan snooze 142 next week` — hide action item 142 until a date
+• `/plan due 142 friday` — change when action item 142 is due
+• `/plan reassign 142 @jane` — give action item 142 to someone else
+• `/plan undo` — undo your last change, if you made it in the last 10 minutes
 • `/plan actions` — your open action items; also `/plan actions overdue`, `/plan actions Acme` or `/plan actions Acme overdue`
 • `/plan link Acme` — connect this channel to the Acme account
 • `/plan follow Acme` — get updates about Acme; `/plan follow Acme: funding, layoffs` for some kinds of news only
@@ -59,6 +62,22 @@ pub enum PlanCommand {
         /// The day the item shows up again; never before today.
         until: NaiveDate,
     },
+    /// `due 142 friday`: change when the item is due.
+    Due {
+        /// The action item's number.
+        item: i64,
+        /// The new due date; never before today.
+        due: NaiveDate,
+    },
+    /// `reassign 142 @jane`: give the item to someone else.
+    Reassign {
+        /// The action item's number.
+        item: i64,
+        /// The new owner's Slack user id, e.g. `U024BE7LH`.
+        owner: String,
+    },
+    /// `undo`: take back the caller's last change, if recent.
+    Undo,
     /// `actions [mine|overdue|<account>]`.
     Actions(ActionsScope),
     /// `link <account>`: connect the current channel to an account.
@@ -138,7 +157,7 @@ impl std::error::Error for UsageError {}
 /// Every word that starts a subcommand, so typos can be matched against the
 /// word the user most likely meant. `?` is left out: any one-letter word
 /// would be a single edit away from it.
-const SUBCOMMAND_WORDS: [&str; 14] = [
+const SUBCOMMAND_WORDS: [&str; 17] = [
     "help",
     "summary",
     "summarize",
@@ -148,6 +167,9 @@ const SUBCOMMAND_WORDS: [&str; 14] = [
     "add",
     "done",
     "snooze",
+    "due",
+    "reassign",
+    "undo",
     "actions",
     "link",
     "follow",
@@ -183,6 +205,12 @@ pub fn parse_plan_command(text: &str, today: NaiveDate) -> Result<PlanCommand, U
         "add" => Ok(PlanCommand::Add(Some(parse_new_item(rest, today)?))),
         "done" => parse_done(rest),
         "snooze" => parse_snooze(rest, today),
+        "due" => parse_due(rest, today),
+        "reassign" => parse_reassign(rest),
+        "undo" if rest.is_empty() => Ok(PlanCommand::Undo),
+        "undo" => Err(UsageError::new(
+            "`/plan undo` takes nothing else: it undoes your own last change to an action item, if you made it in the last 10 minutes. Send `/plan undo` alone.",
+        )),
         "actions" => parse_actions(rest),
         "link" => Ok(PlanCommand::Link {
             account: required_account(rest, "link")?,
@@ -288,7 +316,11 @@ fn parse_new_item(rest: &str, today: NaiveDate) -> Result<NewItem, UsageError> {
                 )));
             }
         },
-        None => (body.as_str(), None),
+        None => match trailing_on_or_by(&body, today) {
+            // "Send the deck by friday": the date ends the title.
+            Some((before, due)) => (before, Some(due)),
+            None => (body.as_str(), None),
+        },
     };
     let title = match validate::item_title(&tidy_title(title)) {
         Ok(title) => title,
@@ -324,9 +356,29 @@ fn first_colon_outside_brackets(text: &str) -> Option<usize> {
     None
 }
 
+/// A title ending in `on <date>` or `by <date>` (`Send the deck by friday`,
+/// `Call on Dec 15`): the title before it and the date. Only a phrase that
+/// reads as a date counts; `Sign off on pricing` stays a title.
+fn trailing_on_or_by(body: &str, today: NaiveDate) -> Option<(&str, NaiveDate)> {
+    let words: Vec<(usize, &str)> = body
+        .split_whitespace()
+        .map(|word| (word.as_ptr() as usize - body.as_ptr() as usize, word))
+        .collect();
+    // The date phrase is at most four words (`by end of month`, `on Dec 15, 2026`).
+    let first_candidate = words.len().saturating_sub(5);
+    words[first_candidate..]
+        .iter()
+        .filter(|(start, word)| *start > 0 && (word.eq_ignore_ascii_case("on") || word.eq_ignore_ascii_case("by")))
+        .find_map(|(start, _)| {
+            let due = when::parse_when(&body[*start..], today).ok()?;
+            Some((&body[..*start], due))
+        })
+}
+
 /// Whether a phrase that did not parse as a date was still meant as one: it
-/// starts with a digit, or its first word is a date word or a near miss of
-/// one (`fridya`, `tomorow`). Anything else after `due` is title text.
+/// starts with a digit, or its first word (after a leading `the`: `the 32nd
+/// of never`) is a date word or a near miss of one (`fridya`, `tomorow`).
+/// Anything else after `due` is title text (`Prepare due diligence`).
 fn looks_like_a_date(phrase: &str) -> bool {
     const DATE_WORDS: &[&str] = &[
         "today", "tomorrow", "tonight", "yesterday", "next", "this", "in", "end", "eod", "eow",
@@ -334,9 +386,14 @@ fn looks_like_a_date(phrase: &str) -> bool {
         "friday", "saturday", "sunday", "mon", "tue", "tues", "wed", "thu", "thur", "thurs", "fri",
         "sat", "sun", "january", "february", "march", "april", "may", "june", "july", "august",
         "september", "october", "november", "december", "jan", "feb", "mar", "apr", "jun", "jul",
-        "aug", "sep", "sept", "oct", "nov", "dec", "week", "month", "quarter", "year",
+        "aug", "sep", "sept", "oct", "nov", "dec", "week", "month", "quarter", "year", "never",
+        "asap", "soon", "later", "tbd",
     ];
-    let Some(first) = phrase.split_whitespace().next() else {
+    let mut words = phrase.split_whitespace().peekable();
+    if words.peek().is_some_and(|word| word.eq_ignore_ascii_case("the")) {
+        words.next();
+    }
+    let Some(first) = words.next() else {
         return true;
     };
     let word = first.trim_matches(|c: char| !c.is_alphanumeric()).to_lowercase();
@@ -430,6 +487,72 @@ fn parse_snooze(rest: &str, today: NaiveDate) -> Result<PlanCommand, UsageError>
         )));
     }
     Ok(PlanCommand::Snooze { item, until })
+}
+
+fn parse_due(rest: &str, today: NaiveDate) -> Result<PlanCommand, UsageError> {
+    const EXAMPLE: &str = "`/plan due 142 friday`";
+    let (first, phrase) = match rest.split_once(char::is_whitespace) {
+        Some((first, phrase)) => (first, phrase.trim()),
+        None => (rest, ""),
+    };
+    if first.is_empty() {
+        return Err(UsageError::new(format!(
+            "Which action item, and when is it due? {EXAMPLE}"
+        )));
+    }
+    let item = item_number(first, EXAMPLE)?;
+    if phrase.is_empty() {
+        return Err(UsageError::new(format!(
+            "When is it due? Add a date after the item number: {EXAMPLE}. Dates can be {}.",
+            when::WHEN_FORMS
+        )));
+    }
+    let due = when::parse_when(phrase, today).map_err(|error| UsageError::new(error.to_string()))?;
+    if validate::due_is_past(due, today) {
+        return Err(UsageError::new(format!(
+            "{} is in the past, so I left the due date as it was. Pick today or a later day: {EXAMPLE}",
+            capitalized(&when::describe_due(due, today))
+        )));
+    }
+    Ok(PlanCommand::Due { item, due })
+}
+
+fn parse_reassign(rest: &str) -> Result<PlanCommand, UsageError> {
+    const EXAMPLE: &str = "`/plan reassign 142 @jane`";
+    let (first, others) = match rest.split_once(char::is_whitespace) {
+        Some((first, others)) => (first, others.trim()),
+        None => (rest, ""),
+    };
+    if first.is_empty() {
+        return Err(UsageError::new(format!(
+            "Which action item, and who should have it? {EXAMPLE}"
+        )));
+    }
+    let item = item_number(first, EXAMPLE)?;
+    let (leftover, mentioned) = strip_mentions(others);
+    if let Some(plain) = plain_at_name(&leftover) {
+        return Err(UsageError::new(format!(
+            "`{}` reached me as plain text, so I can't tell who that is. Type `@` and pick the person from Slack's list so it becomes a real mention: {EXAMPLE}",
+            plain.replace('`', "'")
+        )));
+    }
+    match (mentioned.as_slice(), leftover.as_str()) {
+        ([owner], "" | "to") => Ok(PlanCommand::Reassign {
+            item,
+            owner: owner.clone(),
+        }),
+        ([], _) => Err(UsageError::new(format!(
+            "Who should have it? Mention them after the item number: {EXAMPLE}"
+        ))),
+        ([_], extra) => Err(UsageError::new(format!(
+            "I didn't expect `{}` there. Write the item number and one person: {EXAMPLE}",
+            extra.replace('`', "'")
+        ))),
+        (many, _) => Err(UsageError::new(format!(
+            "An action item has one owner, but I found {} people mentioned. Keep one: {EXAMPLE}",
+            many.len()
+        ))),
+    }
 }
 
 fn parse_actions(rest: &str) -> Result<PlanCommand, UsageError> {
@@ -756,10 +879,90 @@ mod tests {
     }
 
     #[test]
+    fn due_followed_by_something_that_is_not_a_date_is_refused_quoting_it() {
+        for (text, quoted) in [
+            ("add Acme: Send the deck due the 32nd of never", "`the 32nd of never`"),
+            ("add Acme: Send the deck due never", "`never`"),
+            ("add Acme: Send the deck due 32nd", "`32nd`"),
+            ("add Acme: Send the deck due the fridya", "`the fridya`"),
+        ] {
+            let message = refusal(text);
+            assert!(message.contains(quoted), "{text:?}: {message}");
+            assert!(message.contains("as a date"), "{text:?}: {message}");
+        }
+    }
+
+    #[test]
+    fn on_or_by_a_date_at_the_end_of_a_title_sets_the_due_date() {
+        let friday = Some(day(2026, 6, 19));
+        let rows = [
+            ("add Acme: Send the deck by friday", item("Acme", "Send the deck", None, friday)),
+            ("add Acme: Send the deck on Friday <@U1>", item("Acme", "Send the deck", Some("U1"), friday)),
+            ("add Acme: Renewal call on Dec 15", item("Acme", "Renewal call", None, Some(day(2026, 12, 15)))),
+            ("add Acme: Close books by end of month", item("Acme", "Close books", None, Some(day(2026, 6, 30)))),
+            ("add Acme: Sign off on pricing", item("Acme", "Sign off on pricing", None, None)),
+            ("add Acme: Follow up by phone", item("Acme", "Follow up by phone", None, None)),
+            ("add Acme: On boarding plan", item("Acme", "On boarding plan", None, None)),
+            ("add Acme: Plan by friday due monday", item("Acme", "Plan by friday", None, Some(day(2026, 6, 22)))),
+        ];
+        for (text, expected) in rows {
+            assert_eq!(added(text), expected, "{text:?}");
+        }
+    }
+
+    #[test]
+    fn due_takes_an_item_number_and_a_date_not_in_the_past() {
+        assert_eq!(parse("due 142 friday"), Ok(PlanCommand::Due { item: 142, due: day(2026, 6, 19) }));
+        assert_eq!(parse("DUE #7 on Dec 15"), Ok(PlanCommand::Due { item: 7, due: day(2026, 12, 15) }));
+        assert_eq!(parse("due 7 today"), Ok(PlanCommand::Due { item: 7, due: today() }));
+        for (text, problem) in [
+            ("due", "Which action item, and when is it due?"),
+            ("due 142", "When is it due?"),
+            ("due friday", "`friday` isn't an action item number"),
+            ("due 142 someday", "I couldn't read `someday` as a date"),
+            ("due 142 2026-01-05", "Jan 5 is in the past"),
+        ] {
+            let message = refusal(text);
+            assert!(message.contains(problem), "{text:?}: {message}");
+            assert!(message.contains("/plan due 142") || message.contains(when::WHEN_FORMS), "{text:?}: {message}");
+        }
+    }
+
+    #[test]
+    fn reassign_takes_an_item_number_and_one_mention() {
+        let expected = Ok(PlanCommand::Reassign { item: 142, owner: "U1".into() });
+        assert_eq!(parse("reassign 142 <@U1>"), expected);
+        assert_eq!(parse("reassign #142 to <@U1|jane>"), expected);
+        for (text, problem) in [
+            ("reassign", "Which action item, and who should have it?"),
+            ("reassign 142", "Who should have it?"),
+            ("reassign <@U1>", "isn't an action item number"),
+            ("reassign 142 @jane", "`@jane` reached me as plain text"),
+            ("reassign 142 <@U1> <@U2>", "found 2 people"),
+            ("reassign 142 <@U1> tomorrow", "I didn't expect `tomorrow`"),
+        ] {
+            let message = refusal(text);
+            assert!(message.contains(problem), "{text:?}: {message}");
+            assert!(message.contains("`/plan reassign 142 @jane`"), "{text:?}: {message}");
+        }
+    }
+
+    #[test]
+    fn undo_takes_nothing_else() {
+        assert_eq!(parse("undo"), Ok(PlanCommand::Undo));
+        assert_eq!(parse("UNDO "), Ok(PlanCommand::Undo));
+        assert!(refusal("undo 142").contains("Send `/plan undo` alone"));
+    }
+
+    #[test]
     fn due_followed_by_ordinary_words_stays_in_the_title() {
         assert_eq!(
             added("add Acme: Prepare due diligence checklist"),
             item("Acme", "Prepare due diligence checklist", None, None)
+        );
+        assert_eq!(
+            added("add Acme: Prepare due diligence for 3 subsidiaries").title,
+            "Prepare due diligence for 3 subsidiaries"
         );
         assert_eq!(
             added("add Acme: Prepare due diligence pack due friday").title,
@@ -835,7 +1038,7 @@ mod tests {
     #[test]
     fn snooze_takes_an_item_number_and_a_date() {
         let rows = [
-            ("snooze #142 next week", 142, day(2026, 6, 22)),
+            ("snooze #142 next week", 142, day(2026, 6, 24)),
             ("snooze 142 friday", 142, day(2026, 6, 19)),
             ("snooze 7 until Dec 15", 7, day(2026, 12, 15)),
             ("SNOOZE #7 to tomorrow", 7, day(2026, 6, 18)),
@@ -1006,8 +1209,8 @@ mod tests {
     #[test]
     fn usage_has_an_example_line_for_every_subcommand_and_no_angle_brackets() {
         for subcommand in [
-            "summary", "add", "done", "snooze", "actions", "link", "follow", "unfollow",
-            "settings", "help",
+            "summary", "add", "done", "snooze", "due", "reassign", "undo", "actions", "link",
+            "follow", "unfollow", "settings", "help",
         ] {
             assert!(
                 USAGE.contains(&format!("• `/plan {subcommand}")),

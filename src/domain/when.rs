@@ -19,8 +19,11 @@
 //! - `next friday` is the Friday of next week (the week starting next
 //!   Monday). On a Wednesday that is nine days away; on a Sunday,
 //!   `next monday` is tomorrow.
-//! - `next week` is next Monday, `next month` the 1st of next month and
-//!   `next year` January 1st of next year.
+//! - `next week` is seven days from today, the same weekday a week later.
+//!   It never means tomorrow (as "next Monday" would on a Sunday) and never
+//!   a day or two away (as "next Monday" would on a Friday or Saturday).
+//! - `next month` is the 1st of next month and `next year` January 1st of
+//!   next year.
 //! - `end of week` / `eow` is this week's Friday (today if it is Friday). On
 //!   Saturday and Sunday the work week is over, so it is the coming Friday.
 //!   `end of next week` is the Friday after that.
@@ -190,7 +193,7 @@ fn named_phrase(words: &[&str], today: NaiveDate) -> Option<NaiveDate> {
     let date = match phrase.as_str() {
         "today" | "tod" | "eod" | "end of day" => today,
         "tomorrow" | "tmrw" | "tmr" | "tmw" => today.succ_opt()?,
-        "next week" => monday_of_week(today).checked_add_days(Days::new(7))?,
+        "next week" => today.checked_add_days(Days::new(7))?,
         "next month" => first_of_month(today).checked_add_months(Months::new(1))?,
         "next year" => NaiveDate::from_ymd_opt(today.year() + 1, 1, 1)?,
         "eow" | "end of week" => end_of_work_week(today),
@@ -719,11 +722,26 @@ mod tests {
     }
 
     #[test]
-    fn next_week_month_and_year_mean_their_first_day() {
+    fn next_week_is_a_week_from_today_on_every_weekday() {
+        // Monday 2026-12-07 to Sunday 2026-12-13.
+        let monday = date("2026-12-07");
+        for offset in 0..7 {
+            let today = monday + Days::new(offset);
+            let got = parse_when("next week", today).expect("next week is a date");
+            assert_eq!(got, today + Days::new(7), "on {} ({})", today, today.weekday());
+            assert_eq!(got.weekday(), today.weekday(), "on {today}");
+            assert!(got > today.succ_opt().expect("a next day"), "never tomorrow");
+        }
         check_table(&[
-            (WEDNESDAY, "next week", "2026-06-22"),
-            (SUNDAY, "next week", "2026-12-21"),
-            ("2026-12-21", "next week", "2026-12-28"),
+            (SUNDAY, "next week", "2026-12-27"),
+            (NEW_YEARS_EVE, "next week", "2027-01-07"),
+            (WEDNESDAY, "by next week", "2026-06-24"),
+        ]);
+    }
+
+    #[test]
+    fn next_month_and_year_mean_their_first_day() {
+        check_table(&[
             (WEDNESDAY, "next month", "2026-07-01"),
             (NEW_YEARS_EVE, "next month", "2027-01-01"),
             (MONTH_END, "next month", "2027-02-01"),

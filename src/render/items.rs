@@ -191,3 +191,18 @@ mod tests {
         assert_eq!(texts, ["", "item:142", "item:7", "item-actions:7"]);
     }
 }
+
+/// Action ids of the buttons that confirm an action item planbot asked about
+/// before adding it.
+pub mod confirm_ids {
+    /// *Add with a past due date*.
+    pub const ADD_PAST_DUE: &str = "item.add_past_due";
+    /// *Add it again*: the same title was added to the account moments ago.
+    pub const ADD_AGAIN: &str = "item.add_again";
+}
+
+/// A question before adding an item: what would be added and why it was
+/// not, and one button that adds it (its value says what to add).
+pub fn confirm_add(text: &str, label: &str, action_id: &str, value: &str) -> Vec<SlackBlock> {
+    vec![section(text), actions("confirm-add", vec![button(label, action_id, value)])]
+}

@@ -132,8 +132,22 @@ async fn route_click(state: &AppState, click: &Click, now: DateTime<Utc>) -> any
             let reply = state.app.summary_by_id(&click.caller, &click_place(click), id, now).await?;
             answer(state, click, reply).await
         }
-        // The summary's buttons open each part in full. (*What changed*,
-        // `summary::action_ids::WHAT_CHANGED`, is routed where its answer is written.)
+        summary::action_ids::WHAT_CHANGED | render::changes::action_ids::WHAT_CHANGED => {
+            let Some(id) = account_id() else { return Ok(()) };
+            let reply = state.app.what_changed_by_id(&click.caller, &click_place(click), id, now).await?;
+            answer(state, click, reply).await
+        }
+        render::team::action_ids::ACCOUNTS_PAGE => {
+            let Some(page) = click.value.parse::<i64>().ok() else { return Ok(()) };
+            let reply = state.app.team_accounts_page(&click.caller, page, now).await?;
+            answer(state, click, reply).await
+        }
+        render::team::action_ids::AT_RISK_PAGE => {
+            let Some(page) = click.value.parse::<usize>().ok() else { return Ok(()) };
+            let reply = state.app.at_risk_page(&click.caller, page, now).await?;
+            answer(state, click, reply).await
+        }
+        // The summary's buttons open each part in full.
         summary::action_ids::FULL_PLAN
         | summary::action_ids::LIST_ACTIONS
         | summary::action_ids::PEOPLE
@@ -173,6 +187,15 @@ async fn route_click(state: &AppState, click: &Click, now: DateTime<Utc>) -> any
             let context = ModalContext { channel: click.channel.clone().filter(|_| !click.in_home) };
             let view = modals::add_item(account.as_deref(), Some(&click.slack_user), &context);
             state.slack.open_view(&click.trigger_id, &view).await.context("views.open failed")
+        }
+        items::confirm_ids::ADD_PAST_DUE | items::confirm_ids::ADD_AGAIN => {
+            let Some(confirmation) = crate::app::Confirmation::from_action_id(&click.action_id) else { return Ok(()) };
+            let reply = state.app.confirm_add(&click.caller, &click.value, confirmation, now).await?;
+            // The question is replaced by its answer, so its button is gone.
+            match &click.response_url {
+                Some(url) => Ok(state.slack.respond(url, &reply.content, true).await?),
+                None => answer(state, click, reply).await,
+            }
         }
         home::action_ids::SETTINGS => {
             let view = modals::settings(&click.caller.user, &ModalContext::default());

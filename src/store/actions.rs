@@ -349,3 +349,157 @@ pub async fn count_with_overdue(conn: &mut PgConnection, today: NaiveDate) -> sq
         .fetch_one(conn)
         .await
 }
+
+/// Sets an open item's due date.
+pub async fn set_due(pool: &PgPool, id: i64, due: NaiveDate, actor: Actor) -> sqlx::Result<Option<ActionItem>> {
+    sqlx::query(&format!(
+        "update action_item i set due_date = $4 \
+         from {AS_ACTOR} where i.action_item_id = $3 and i.status = 'open' \
+           and i.due_date is distinct from $4"
+    ))
+    .bind(actor.user_id)
+    .bind(actor.source)
+    .bind(id)
+    .bind(due)
+    .execute(pool)
+    .await?;
+    by_id(pool, id).await
+}
+
+/// An item of the account with this title (any case, trimmed) created since
+/// `since` and not cancelled: the same item typed twice in a row.
+pub async fn recent_with_title(
+    pool: &PgPool,
+    account_id: i64,
+    title: &str,
+    since: DateTime<Utc>,
+) -> sqlx::Result<Option<ActionItem>> {
+    sqlx::query_as(&format!(
+        "{SELECT_COLUMNS} {FROM_JOINS} where i.account_id = $1 and lower(i.title) = lower($2) \
+           and i.created_at >= $3 and i.status <> 'cancelled' \
+         order by i.action_item_id desc limit 1"
+    ))
+    .bind(account_id)
+    .bind(title.trim())
+    .bind(since)
+    .fetch_optional(pool)
+    .await
+}
+
+/// Adds an item once per `key` (a confirmation button's, say): the first
+/// call adds it and records the key in the same transaction; later calls
+/// with the same key add nothing and return `Ok(None)`.
+pub async fn add_once(pool: &PgPool, key: &str, new: &NewAction, actor: Actor) -> Result<Option<ActionItem>, AddError> {
+    let mut tx = pool.begin().await?;
+    let claimed = sqlx::query("insert into slack_event (event_id) values ($1) on conflict do nothing")
+        .bind(key)
+        .execute(&mut *tx)
+        .await?
+        .rows_affected();
+    if claimed == 0 {
+        return Ok(None);
+    }
+    let added: Option<ActionItem> = sqlx::query_as(&format!(
+        "with i as ( \
+             insert into action_item (plan_id, account_id, title, owner_id, due_date, created_by) \
+             select p.plan_id, p.account_id, $4, $5, $6, $1 \
+             from plan p, {AS_ACTOR} \
+             where p.account_id = $3 and p.status = 'active' \
+             returning *) \
+         {SELECT_COLUMNS} from i join app_user u on u.user_id = i.owner_id join account a on a.account_id = i.account_id"
+    ))
+    .bind(actor.user_id)
+    .bind(actor.source)
+    .bind(new.account_id)
+    .bind(new.title.trim())
+    .bind(new.owner_id)
+    .bind(new.due_date)
+    .fetch_optional(&mut *tx)
+    .await?;
+    let added = added.ok_or(AddError::NoActivePlan)?;
+    tx.commit().await?;
+    Ok(Some(added))
+}
+
+/// Where an undo's audit rows say they came from; an undone change is not
+/// offered again.
+pub const UNDO_SOURCE: &str = "undo";
+
+/// One change a person made to an action item, as the audit recorded it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Change {
+    pub item_id: i64,
+    /// `insert` for an item they added, else `update`.
+    pub action: String,
+    /// (field, old value, new value) of an update.
+    pub fields: Vec<(String, Option<String>, Option<String>)>,
+    /// Whether someone else changed the item after it.
+    pub changed_since: bool,
+}
+
+/// (item id, action, field, old value, new value, changed by someone else since)
+type AuditRow = (i64, String, Option<String>, Option<String>, Option<String>, bool);
+
+/// A person's last change to an action item in Slack since `since` that
+/// has not been undone, from the audit table. (Once an item has an undo, its
+/// earlier changes are not offered again.)
+pub async fn last_change(pool: &PgPool, user_id: i64, since: DateTime<Utc>) -> sqlx::Result<Option<Change>> {
+    let rows: Vec<AuditRow> = sqlx::query_as(
+        "with last as ( \
+             select h.entity_id, h.changed_at, h.audit_id from audit h \
+             where h.entity = 'action_item' and h.actor_id = $1 and h.actor_source = 'slack' and h.changed_at >= $2 \
+               and not exists (select 1 from audit u where u.entity = 'action_item' and u.entity_id = h.entity_id \
+                               and u.actor_source = $3 and u.audit_id > h.audit_id) \
+             order by h.audit_id desc limit 1) \
+         select h.entity_id, h.action, h.field, h.old_value, h.new_value, \
+                exists (select 1 from audit o where o.entity = 'action_item' and o.entity_id = h.entity_id \
+                        and o.audit_id > last.audit_id and o.changed_at <> last.changed_at) as changed_since \
+         from audit h join last on h.entity_id = last.entity_id and h.changed_at = last.changed_at \
+         where h.entity = 'action_item' and h.actor_id = $1 and h.actor_source = 'slack' \
+         order by h.audit_id",
+    )
+    .bind(user_id)
+    .bind(since)
+    .bind(UNDO_SOURCE)
+    .fetch_all(pool)
+    .await?;
+    let Some(first) = rows.first() else { return Ok(None) };
+    let action = if rows.iter().any(|row| row.1 == "insert") { "insert" } else { "update" };
+    Ok(Some(Change {
+        item_id: first.0,
+        action: action.to_string(),
+        changed_since: rows.iter().any(|row| row.5),
+        fields: rows
+            .iter()
+            .filter_map(|row| row.2.clone().map(|field| (field, row.3.clone(), row.4.clone())))
+            .collect(),
+    }))
+}
+
+/// The fields an undo may put back.
+pub const RESTORABLE: [&str; 5] = ["status", "completed_at", "snoozed_until", "owner_id", "due_date"];
+
+/// Puts back the given fields of an item (`field → value as the audit wrote
+/// it`, JSON null for none), audited as an undo by `user_id`.
+pub async fn restore(
+    pool: &PgPool,
+    id: i64,
+    values: &serde_json::Map<String, serde_json::Value>,
+    user_id: i64,
+) -> sqlx::Result<Option<ActionItem>> {
+    let values: serde_json::Map<String, serde_json::Value> =
+        values.iter().filter(|(field, _)| RESTORABLE.contains(&field.as_str())).map(|(k, v)| (k.clone(), v.clone())).collect();
+    sqlx::query(&format!(
+        "update action_item i set (status, completed_at, snoozed_until, owner_id, due_date) = \
+             (select r.status, r.completed_at, r.snoozed_until, r.owner_id, r.due_date \
+              from jsonb_populate_record(i, $4::jsonb) r) \
+         from {AS_ACTOR} where i.action_item_id = $3"
+    ))
+    .bind(Some(user_id))
+    .bind(UNDO_SOURCE)
+    .bind(id)
+    .bind(serde_json::Value::Object(values))
+    .execute(pool)
+    .await?;
+    by_id(pool, id).await
+}

@@ -28,6 +28,7 @@ enum Expect {
     Greeting,
     NotFound,
     NotUnderstood,
+    Thanks,
 }
 
 fn check(expect: Expect, said: &str, reply: &Value) {
@@ -44,6 +45,7 @@ fn check(expect: Expect, said: &str, reply: &Value) {
         }
         Expect::Help => text.contains("Here's what I can do"),
         Expect::Greeting => text.starts_with("Hi") && text.contains("summarize my account"),
+        Expect::Thanks => text.contains("welcome") && !text.contains("Here's what I can do"),
         Expect::NotFound => text.contains("I couldn't find an account called"),
         Expect::NotUnderstood => text.contains("Sorry, I didn't catch that"),
     };
@@ -112,7 +114,7 @@ async fn people_get_the_right_answer_however_they_phrase_it() {
         ("how do I use this", Help),
         ("?", Help),
         ("hi", Greeting),
-        ("thanks!", Greeting),
+        ("thanks!", Thanks),
         ("summary of globex", NotFound),
         ("how is wayne doing", NotFound),
         ("lunch plans?", NotUnderstood),

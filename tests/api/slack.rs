@@ -544,7 +544,7 @@ async fn socket_mode_answers_a_command_through_the_same_handlers() {
         "payload": {
             "token": "ignored", "team_id": TEAM_ID, "team_domain": "test", "channel_id": "D0DANA",
             "channel_name": "directmessage", "user_id": DANA, "user_name": "dana", "command": "/plan",
-            "text": "add acme: Call the CFO due 2026-12-01", "api_app_id": "A0TEST",
+            "text": "add acme: Call the CFO due friday", "api_app_id": "A0TEST",
             "response_url": app.slack.response_url("socket"), "trigger_id": "trigger-9",
         },
     }));

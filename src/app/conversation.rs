@@ -183,10 +183,15 @@ impl App {
         {
             return self.summary(caller, place, &account, now).await;
         }
-        let suggestions: Vec<String> =
-            question.suggestions.iter().take(3).map(|topic| format!("`{}`", topic.example())).collect();
+        let suggestions: Vec<String> = question
+            .suggestions
+            .iter()
+            .filter(|topic| !matches!(topic, Topic::Help | Topic::Unclear))
+            .take(3)
+            .map(|topic| format!("`{}`", topic.example()))
+            .collect();
         Ok(Reply::note(format!(
-            "Sorry, I didn't catch that. Try {}, or say `help`.",
+            "Sorry, I didn't catch that. Try {}, or say `help` for everything I can do.",
             if suggestions.is_empty() { "`how is acme doing?`".to_string() } else { suggestions.join(" · ") }
         )))
     }

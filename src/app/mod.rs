@@ -239,7 +239,30 @@ impl App {
                     .map(|a| AccountRef { account_id: a.account_id, name: a.name.clone() })
                     .collect(),
             ),
-            NameMatch::NoMatch => AccountChoice::NotFound,
+            NameMatch::NoMatch => self.one_typo_away(caller, asked).await?,
+        })
+    }
+
+    /// A name one typo away from exactly one visible account means it; from
+    /// several, a choice is offered.
+    async fn one_typo_away(&self, caller: &Caller, asked: &str) -> anyhow::Result<AccountChoice> {
+        let mut all = accounts::visible_all(&self.pool, caller.viewer(), 50_000).await?;
+        let candidates: Vec<Candidate> = all.iter().map(|a| Candidate { id: a.account_id, name: a.name.as_str() }).collect();
+        let ids = names::one_typo_away(asked, &candidates);
+        Ok(match ids.as_slice() {
+            [] => AccountChoice::NotFound,
+            [one] => match all.iter().position(|a| a.account_id == *one) {
+                Some(index) => AccountChoice::One(all.swap_remove(index)),
+                None => AccountChoice::NotFound,
+            },
+            several => AccountChoice::Several(
+                several
+                    .iter()
+                    .filter_map(|id| all.iter().find(|a| a.account_id == *id))
+                    .take(5)
+                    .map(|a| AccountRef { account_id: a.account_id, name: a.name.clone() })
+                    .collect(),
+            ),
         })
     }
 

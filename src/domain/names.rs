@@ -230,6 +230,32 @@ pub fn resolve(query: &str, candidates: &[Candidate<'_>]) -> NameMatch {
     }
 }
 
+/// The candidates one typo away from what was typed (a letter wrong,
+/// missing, extra, or two swapped; see [`crate::domain::typo`]): from the
+/// whole name as written ("acme corporaton"), its folded key, or one of its
+/// words ("akme" for "Acme Corporation"). The last resort of a name lookup,
+/// after exact and similar names found nothing; one id is a match, several
+/// are a choice.
+#[must_use]
+pub fn one_typo_away(query: &str, candidates: &[Candidate<'_>]) -> Vec<i64> {
+    let typed = query.trim().to_lowercase();
+    let typed_key = match_key(query);
+    if typed_key.chars().count() < 3 {
+        return Vec::new();
+    }
+    let close = |word: &str| crate::domain::typo::one_typo_from(&typed, word) || crate::domain::typo::one_typo_from(&typed_key, word);
+    let ids = candidates
+        .iter()
+        .filter(|candidate| {
+            let lower = candidate.name.to_lowercase();
+            let key = match_key(candidate.name);
+            close(&lower) || close(&key) || key.split_whitespace().any(close)
+        })
+        .map(|candidate| candidate.id)
+        .collect();
+    unique_ids(ids)
+}
+
 /// Score of `query` against one view of a candidate key (the whole key or a
 /// run of its words), scaled by how much that view counts.
 fn view_score(query: &str, view: &str, weight: f64) -> f64 {
@@ -701,5 +727,22 @@ mod tests {
                 "resolving {query:?}"
             );
         }
+    }
+
+    #[test]
+    fn one_typo_finds_the_one_account_that_close_and_offers_a_choice_when_several_are() {
+        let accounts = [
+            Candidate { id: 1, name: "Acme Corporation" },
+            Candidate { id: 2, name: "Globex Industries" },
+            Candidate { id: 3, name: "Initech" },
+            Candidate { id: 4, name: "Umbrella Health" },
+        ];
+        assert_eq!(one_typo_away("akme", &accounts), vec![1]);
+        assert_eq!(one_typo_away("acme corporaton", &accounts), vec![1]);
+        assert_eq!(one_typo_away("initec", &accounts), vec![3]);
+        assert_eq!(one_typo_away("globx", &accounts), vec![2]);
+        assert!(one_typo_away("lunch", &accounts).is_empty());
+        let twins = [Candidate { id: 7, name: "Hooli" }, Candidate { id: 8, name: "Hoolu" }];
+        assert_eq!(one_typo_away("hooly", &twins), vec![7, 8]);
     }
 }

@@ -220,6 +220,17 @@ pub async fn visible_candidates(pool: &PgPool, viewer: Viewer, query: &str) -> s
     .await
 }
 
+/// Every account the viewer may see, by name, up to `limit` (the last
+/// resort of a name lookup: a typo too far for the similarity index).
+pub async fn visible_all(pool: &PgPool, viewer: Viewer, limit: i64) -> sqlx::Result<Vec<Account>> {
+    sqlx::query_as(&format!("{VISIBLE_WITH} select {COLUMNS} from account a where {VISIBLE} order by a.name limit $3"))
+        .bind(viewer.user_id)
+        .bind(viewer.is_admin)
+        .bind(limit)
+        .fetch_all(pool)
+        .await
+}
+
 fn like_prefix(key: &str) -> String {
     key.replace('\\', "\\\\").replace('%', "\\%").replace('_', "\\_")
 }

@@ -4,6 +4,8 @@
 //! differ (after the common start and end are set aside) is enough; a text
 //! too long for that is reported as rewritten.
 
+use super::text::brief;
+
 /// A run of words the edit kept, added or removed.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Run {
@@ -84,10 +86,10 @@ pub fn describe_edit(old: &str, new: &str, max_quote: usize, max_chars: usize) -
         return None;
     }
     if old.is_empty() {
-        return Some(format!("wrote “{}”", shorten(new, max_quote.max(max_chars / 2))));
+        return Some(format!("wrote “{}”", brief(new, max_quote.max(max_chars / 2))));
     }
     if new.is_empty() {
-        return Some(format!("cleared it (was “{}”)", shorten(old, max_quote)));
+        return Some(format!("cleared it (was “{}”)", brief(old, max_quote)));
     }
     let runs = word_diff(old, new);
     let added: Vec<&String> = runs.iter().filter_map(|r| if let Run::Added(t) = r { Some(t) } else { None }).collect();
@@ -96,7 +98,7 @@ pub fn describe_edit(old: &str, new: &str, max_quote: usize, max_chars: usize) -
         return None;
     }
     let quote = |texts: &[&String]| {
-        let mut quoted: Vec<String> = texts.iter().take(3).map(|t| format!("“{}”", shorten(t, max_quote))).collect();
+        let mut quoted: Vec<String> = texts.iter().take(3).map(|t| format!("“{}”", brief(t, max_quote))).collect();
         if texts.len() > 3 {
             quoted.push(format!("and {} more", texts.len() - 3));
         }
@@ -109,21 +111,7 @@ pub fn describe_edit(old: &str, new: &str, max_quote: usize, max_chars: usize) -
     if !removed.is_empty() {
         parts.push(format!("removed {}", quote(&removed)));
     }
-    Some(shorten(&parts.join("; "), max_chars))
-}
-
-/// At most `max` characters of `text`, cut at a word with an ellipsis.
-pub fn shorten(text: &str, max: usize) -> String {
-    let flat = text.split_whitespace().collect::<Vec<_>>().join(" ");
-    if flat.chars().count() <= max {
-        return flat;
-    }
-    let cut: String = flat.chars().take(max.saturating_sub(1)).collect();
-    let at_word = match cut.rfind(' ') {
-        Some(space) if space > max / 2 => &cut[..space],
-        _ => cut.as_str(),
-    };
-    format!("{}…", at_word.trim_end_matches([',', ';', ':', '.', ' ']))
+    Some(brief(&parts.join("; "), max_chars))
 }
 
 #[cfg(test)]

@@ -1,4 +1,5 @@
-//! Plain text rules shared by every floor: how a long text is shortened.
+//! Plain text rules shared by every floor: how a long text is shortened
+//! (cut anywhere with [`clip`], or at a word with [`brief`]).
 
 /// Cuts `text` to at most `max` characters, ending with an ellipsis when cut.
 pub fn clip(text: &str, max: usize) -> String {
@@ -8,4 +9,18 @@ pub fn clip(text: &str, max: usize) -> String {
     let mut out: String = text.chars().take(max.saturating_sub(1)).collect();
     out.push('…');
     out
+}
+
+/// The first `max` characters of a longer text, cut at a word boundary.
+pub fn brief(text: &str, max: usize) -> String {
+    let flat = text.split_whitespace().collect::<Vec<_>>().join(" ");
+    if flat.chars().count() <= max {
+        return flat;
+    }
+    let cut: String = flat.chars().take(max.saturating_sub(1)).collect();
+    let at_word = match cut.rfind(' ') {
+        Some(space) if space > max / 2 => &cut[..space],
+        _ => cut.as_str(),
+    };
+    format!("{}…", at_word.trim_end_matches([',', ';', ':', '.', ' ']))
 }

@@ -154,6 +154,16 @@ pub fn describe_due(due: NaiveDate, today: NaiveDate) -> String {
 /// How far away a number of days is, as a suffix for replies: `today`,
 /// `in 1 day`, `in 3 days`, `1 day ago`, `3 days ago`.
 #[must_use]
+/// `today`, `tomorrow`, `yesterday`, `in 5 days`, `3 days ago`: how far a
+/// date is, as a person says it.
+pub fn relative_day(days: i64) -> String {
+    match days {
+        1 => "tomorrow".to_string(),
+        -1 => "yesterday".to_string(),
+        other => days_phrase(other),
+    }
+}
+
 pub fn days_phrase(days: i64) -> String {
     let unit = if days.abs() == 1 { "day" } else { "days" };
     match days {

@@ -191,13 +191,7 @@ fn plural(n: i64) -> &'static str {
 /// `Mar 3, 2027, in 87 days`: the full date and how far it is.
 pub fn long_date_phrase(date: NaiveDate, today: NaiveDate) -> String {
     let days = (date - today).num_days();
-    let relative = match days {
-        0 => "today".to_string(),
-        1 => "tomorrow".to_string(),
-        -1 => "yesterday".to_string(),
-        d if d > 0 => format!("in {d} days"),
-        d => format!("{} days ago", -d),
-    };
+    let relative = crate::domain::when::relative_day(days);
     format!("{}, {relative}", date.format("%b %-d, %Y"))
 }
 

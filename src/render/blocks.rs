@@ -9,7 +9,7 @@ use std::collections::HashMap;
 
 use slack_morphism::prelude::*;
 
-pub use crate::domain::text::clip;
+pub use crate::domain::text::{brief, clip};
 
 /// Slack's documented Block Kit limits.
 pub mod limits {
@@ -31,20 +31,6 @@ pub mod limits {
     pub const MESSAGE_TEXT: usize = crate::domain::message::MESSAGE_TEXT;
 }
 
-
-/// The first `max` characters of a longer text, cut at a word boundary.
-pub fn brief(text: &str, max: usize) -> String {
-    let flat = text.split_whitespace().collect::<Vec<_>>().join(" ");
-    if flat.chars().count() <= max {
-        return flat;
-    }
-    let cut: String = flat.chars().take(max.saturating_sub(1)).collect();
-    let at_word = match cut.rfind(' ') {
-        Some(space) if space > max / 2 => &cut[..space],
-        _ => cut.as_str(),
-    };
-    format!("{}…", at_word.trim_end_matches([',', ';', ':', '.', ' ']))
-}
 
 /// Escapes the three characters Slack's mrkdwn gives meaning to in user text.
 pub fn escape(text: &str) -> String {

@@ -7,7 +7,8 @@ use chrono::{DateTime, NaiveDate, Utc};
 use chrono_tz::Tz;
 use slack_morphism::prelude::SlackBlock;
 
-use crate::domain::diff::{describe_edit, shorten};
+use crate::domain::diff::describe_edit;
+use crate::domain::text::brief;
 use crate::domain::plan::section_by_key;
 use crate::render::blocks::{context, escape, fit_message, header, line_sections, section};
 use crate::store::changes::{Change, NewsItem, SponsorMove};
@@ -70,7 +71,7 @@ fn who(change: &Change) -> String {
 
 fn quoted(value: Option<&str>) -> String {
     match value.map(str::trim).filter(|v| !v.is_empty()) {
-        Some(v) => format!("“{}”", escape(&shorten(v, QUOTE_CHARS))),
+        Some(v) => format!("“{}”", escape(&brief(v, QUOTE_CHARS))),
         None => "nothing".into(),
     }
 }
@@ -111,7 +112,7 @@ pub fn change_lines(changes: &[Change], moves: &[SponsorMove]) -> Vec<Line> {
     for (index, change) in changes.iter().enumerate() {
         let by = who(change);
         let subject = change.subject.as_deref().or(change.new_value.as_deref()).or(change.old_value.as_deref()).unwrap_or("");
-        let subject = escape(&shorten(subject, 120));
+        let subject = escape(&brief(subject, 120));
         let field = change.field.as_deref().unwrap_or("");
         let new = change.new_value.as_deref();
         let old = change.old_value.as_deref();
@@ -264,7 +265,7 @@ pub fn what_changed(
             texts.extend(news.iter().take(3).map(|n| {
                 format!(
                     "• {} · {} · {}",
-                    escape(&shorten(&n.headline, 150)),
+                    escape(&brief(&n.headline, 150)),
                     n.category.replace('_', " "),
                     n.published_at.with_timezone(&tz).format("%b %-d")
                 )

@@ -334,13 +334,7 @@ fn intel_text(items: &[IntelBrief], tz: Tz) -> String {
 /// `Mar 31, 2027 (in 129 days)`; `Nov 20 (2 days ago)`.
 pub fn due_phrase(date: NaiveDate, today: NaiveDate) -> String {
     let days = (date - today).num_days();
-    let relative = match days {
-        0 => "today".to_string(),
-        1 => "tomorrow".to_string(),
-        -1 => "yesterday".to_string(),
-        d if d > 0 => format!("in {d} days"),
-        d => format!("{} days ago", -d),
-    };
+    let relative = crate::domain::when::relative_day(days);
     if days.abs() <= 1 {
         relative
     } else {

@@ -61,11 +61,15 @@ pub enum AddError {
     Database(#[from] sqlx::Error),
 }
 
-/// Adds an item to the account's active plan, audited, in one statement
-/// that also returns it with its names (the new row is read from the
-/// insert's own result: the statement's snapshot does not see it in the table).
-pub async fn add(pool: &PgPool, new: &NewAction, actor: Actor) -> Result<ActionItem, AddError> {
-    let added: Option<ActionItem> = sqlx::query_as(&format!(
+/// The one insert of a new item on its account's active plan (with its
+/// names, read from the insert's own result); `None` when the account has
+/// no active plan.
+async fn insert_on_active_plan<'e>(
+    executor: impl sqlx::PgExecutor<'e>,
+    new: &NewAction,
+    actor: Actor,
+) -> sqlx::Result<Option<ActionItem>> {
+    sqlx::query_as(&format!(
         "with i as ( \
              insert into action_item (plan_id, account_id, title, owner_id, due_date, created_by) \
              select p.plan_id, p.account_id, $4, $5, $6, $1 \
@@ -80,8 +84,15 @@ pub async fn add(pool: &PgPool, new: &NewAction, actor: Actor) -> Result<ActionI
     .bind(new.title.trim())
     .bind(new.owner_id)
     .bind(new.due_date)
-    .fetch_optional(pool)
-    .await?;
+    .fetch_optional(executor)
+    .await
+}
+
+/// Adds an item to the account's active plan, audited, in one statement
+/// that also returns it with its names (the new row is read from the
+/// insert's own result: the statement's snapshot does not see it in the table).
+pub async fn add(pool: &PgPool, new: &NewAction, actor: Actor) -> Result<ActionItem, AddError> {
+    let added = insert_on_active_plan(pool, new, actor).await?;
     added.ok_or(AddError::NoActivePlan)
 }
 
@@ -399,23 +410,7 @@ pub async fn add_once(pool: &PgPool, key: &str, new: &NewAction, actor: Actor) -
     if claimed == 0 {
         return Ok(None);
     }
-    let added: Option<ActionItem> = sqlx::query_as(&format!(
-        "with i as ( \
-             insert into action_item (plan_id, account_id, title, owner_id, due_date, created_by) \
-             select p.plan_id, p.account_id, $4, $5, $6, $1 \
-             from plan p, {AS_ACTOR} \
-             where p.account_id = $3 and p.status = 'active' \
-             returning *) \
-         {SELECT_COLUMNS} from i join app_user u on u.user_id = i.owner_id join account a on a.account_id = i.account_id"
-    ))
-    .bind(actor.user_id)
-    .bind(actor.source)
-    .bind(new.account_id)
-    .bind(new.title.trim())
-    .bind(new.owner_id)
-    .bind(new.due_date)
-    .fetch_optional(&mut *tx)
-    .await?;
+    let added = insert_on_active_plan(&mut *tx, new, actor).await?;
     let added = added.ok_or(AddError::NoActivePlan)?;
     tx.commit().await?;
     Ok(Some(added))

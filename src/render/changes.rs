@@ -11,7 +11,7 @@ use crate::domain::diff::describe_edit;
 use crate::domain::text::brief;
 use crate::domain::plan::section_by_key;
 use crate::render::blocks::{context, escape, fit_message, header, line_sections, section};
-use crate::store::changes::{Change, NewsItem, SponsorMove};
+use crate::store::changes::{Change, NewsItem, SponsorChangeBrief};
 
 pub mod action_ids {
     /// The summary's *What changed* button (the last 7 days); its value is
@@ -89,7 +89,7 @@ fn words(field: &str) -> String {
 
 /// The sentences for a period's changes, newest first. Several edits of one
 /// plan section read as one, from its first old text to its last new one.
-pub fn change_lines(changes: &[Change], moves: &[SponsorMove]) -> Vec<Line> {
+pub fn change_lines(changes: &[Change], moves: &[SponsorChangeBrief]) -> Vec<Line> {
     // Changes arrive newest first: the first edit of a section seen is its
     // newest, the last its oldest.
     let mut section_edits: HashMap<(i64, &str), (usize, usize, Vec<String>)> = HashMap::new();
@@ -333,7 +333,7 @@ mod tests {
     fn sponsor_moves_replace_the_contact_updates_they_caused() {
         let mut company = change(5, "contact", "update", Some("company"), Some("Acme"), Some("Hooli"), 0);
         company.subject = Some("Priya Raman".into());
-        let moves = vec![SponsorMove {
+        let moves = vec![SponsorChangeBrief {
             contact_name: "Priya Raman".into(),
             attribute: "company".into(),
             old_value: Some("Acme".into()),

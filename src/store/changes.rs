@@ -5,6 +5,8 @@
 use chrono::{DateTime, Utc};
 use sqlx::PgPool;
 
+pub use super::summary::SponsorChangeBrief;
+
 /// A change from the audit history, with the name of what it changed.
 #[derive(Debug, Clone, PartialEq, sqlx::FromRow)]
 pub struct Change {
@@ -51,18 +53,8 @@ pub async fn history(pool: &PgPool, account_id: i64, since: DateTime<Utc>, limit
     .await
 }
 
-/// A change observed in a tracked sponsor.
-#[derive(Debug, Clone, PartialEq, sqlx::FromRow)]
-pub struct SponsorMove {
-    pub contact_name: String,
-    pub attribute: String,
-    pub old_value: Option<String>,
-    pub new_value: Option<String>,
-    pub observed_at: DateTime<Utc>,
-}
-
 /// Sponsor changes of the account's contacts observed after `since`, newest first.
-pub async fn sponsor_moves(pool: &PgPool, account_id: i64, since: DateTime<Utc>, limit: i64) -> sqlx::Result<Vec<SponsorMove>> {
+pub async fn sponsor_moves(pool: &PgPool, account_id: i64, since: DateTime<Utc>, limit: i64) -> sqlx::Result<Vec<SponsorChangeBrief>> {
     sqlx::query_as(
         "select c.name as contact_name, s.attribute, s.old_value, s.new_value, s.observed_at \
          from sponsor_change s join contact c using (contact_id) \

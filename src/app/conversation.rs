@@ -11,6 +11,7 @@ use super::answers::AccountItems;
 use super::{AccountChoice, App, Caller, Outcome, Place, Reply};
 use crate::domain::command::strip_mentions;
 use crate::domain::intent::ActionFilter;
+use crate::domain::names;
 use crate::domain::intent::question::{self, AccountSlot, Filter, Question, SincePoint, Topic};
 use crate::domain::since::Since;
 use crate::render;
@@ -89,7 +90,8 @@ impl App {
             }
             AccountChoice::NotFound => return Ok(Reply::note(render::accounts::not_found_text(name))),
         };
-        let reply = self.answer_topic(caller, place, question, &account, text, now).await?;
+        let mut reply = self.answer_topic(caller, place, question, &account, text, now).await?;
+        say_what_was_understood(&mut reply, name, &account);
         // "Since I last looked" counts from here; a failure to note it is not worth failing the answer for.
         if let Err(err) = self.record_view(caller, account.account_id, now).await {
             tracing::warn!(error = %crate::telemetry::ErrorChain(&err), "could not record that an account was looked at");
@@ -181,7 +183,9 @@ impl App {
             && !words.trim().is_empty()
             && let AccountChoice::One(account) = self.find_account(caller, words).await?
         {
-            return self.summary(caller, place, &account, now).await;
+            let mut reply = self.summary(caller, place, &account, now).await?;
+            say_what_was_understood(&mut reply, words, &account);
+            return Ok(reply);
         }
         let suggestions: Vec<String> = question
             .suggestions
@@ -231,6 +235,20 @@ impl App {
 /// champion at acme?").
 fn asked_for_champions(text: &str) -> bool {
     text.to_lowercase().contains("champion")
+}
+
+/// When the name typed is not the account's (a typo planbot forgave), the
+/// reply ends by saying which account it understood, so nothing is misread
+/// silently.
+fn say_what_was_understood(reply: &mut Reply, typed: &str, account: &Account) {
+    if names::match_key(typed) == names::match_key(&account.name) {
+        return;
+    }
+    let note = format!("_I took “{}” to mean *{}*._", render::blocks::escape(typed.trim()), render::blocks::escape(&account.name));
+    if reply.content.blocks.len() < render::blocks::limits::MESSAGE_BLOCKS {
+        reply.content.blocks.push(render::blocks::context(&note));
+    }
+    reply.content.text = format!("{} ({})", reply.content.text, note.replace(['_', '*'], ""));
 }
 
 fn first_name(display_name: &str) -> Option<&str> {

@@ -230,12 +230,14 @@ pub fn resolve(query: &str, candidates: &[Candidate<'_>]) -> NameMatch {
     }
 }
 
-/// The candidates one typo away from what was typed (a letter wrong,
-/// missing, extra, or two swapped; see [`crate::domain::typo`]): from the
-/// whole name as written ("acme corporaton"), its folded key, or one of its
-/// words ("akme" for "Acme Corporation"). The last resort of a name lookup,
-/// after exact and similar names found nothing; one id is a match, several
-/// are a choice.
+/// The candidates a slip away from what was typed: one typo (a letter
+/// wrong, missing, extra, or two swapped; see [`crate::domain::typo`]) from
+/// the whole name as written ("acme corporaton"), its folded key, or one of
+/// its words ("akme" for "Acme Corporation"); or two typos from a word of
+/// six letters or more that starts with the same letter ("glbx" for Globex,
+/// "initek" for Initech). The last resort of a name lookup, after exact and
+/// similar names found nothing; one id is a match (and the reply says what
+/// was understood), several are a choice.
 #[must_use]
 pub fn one_typo_away(query: &str, candidates: &[Candidate<'_>]) -> Vec<i64> {
     let typed = query.trim().to_lowercase();
@@ -243,13 +245,18 @@ pub fn one_typo_away(query: &str, candidates: &[Candidate<'_>]) -> Vec<i64> {
     if typed_key.chars().count() < 3 {
         return Vec::new();
     }
-    let close = |word: &str| crate::domain::typo::one_typo_from(&typed, word) || crate::domain::typo::one_typo_from(&typed_key, word);
+    let slip = |word: &str| {
+        let edits = crate::domain::typo::edits(&typed_key, word).min(crate::domain::typo::edits(&typed, word));
+        let long_word = word.chars().count() >= 6 && typed_key.chars().count() >= 4;
+        let same_start = word.chars().next() == typed_key.chars().next();
+        edits == 1 || (edits == 2 && long_word && same_start)
+    };
     let ids = candidates
         .iter()
         .filter(|candidate| {
             let lower = candidate.name.to_lowercase();
             let key = match_key(candidate.name);
-            close(&lower) || close(&key) || key.split_whitespace().any(close)
+            slip(&lower) || slip(&key) || key.split_whitespace().any(slip)
         })
         .map(|candidate| candidate.id)
         .collect();
@@ -741,6 +748,9 @@ mod tests {
         assert_eq!(one_typo_away("acme corporaton", &accounts), vec![1]);
         assert_eq!(one_typo_away("initec", &accounts), vec![3]);
         assert_eq!(one_typo_away("globx", &accounts), vec![2]);
+        assert_eq!(one_typo_away("glbx", &accounts), vec![2], "two slips in a long word");
+        assert_eq!(one_typo_away("initek", &accounts), vec![3]);
+        assert!(one_typo_away("lbx", &accounts).is_empty(), "too short to guess");
         assert!(one_typo_away("lunch", &accounts).is_empty());
         let twins = [Candidate { id: 7, name: "Hooli" }, Candidate { id: 8, name: "Hoolu" }];
         assert_eq!(one_typo_away("hooly", &twins), vec![7, 8]);

@@ -215,6 +215,20 @@ async fn when_does_acme_renew_gives_the_date_and_the_days_left_in_the_askers_tim
 }
 
 #[tokio::test]
+async fn the_days_to_the_renewal_count_from_the_askers_own_today() {
+    let World { app, acme, .. } = world().await;
+    // Kai, on Acme's team, lives where the day starts first (UTC+14).
+    let kai = slack_person(&app, "U0KAI", "kai@example.com", None).await;
+    sqlx::query("update app_user set tz = 'Pacific/Kiritimati' where user_id = $1").bind(kai.user_id).execute(&app.db.pool).await.unwrap();
+    join_team(&app.db.pool, &acme, &kai, TeamRole::Csm).await;
+    let renews = today() + Duration::days(87);
+    let kais_today = Utc::now().with_timezone(&chrono_tz::Pacific::Kiritimati).date_naive();
+    let days = (renews - kais_today).num_days();
+    let said = ask(&app, "U0KAI", "when does acme renew?").await;
+    assert!(said.contains(&format!("Acme Corporation renews on {}, in {days} days", long_date(renews))), "{said}");
+}
+
+#[tokio::test]
 async fn who_is_the_champion_at_acme_names_the_champion_and_only_the_champion() {
     let World { app, .. } = world().await;
     let said = ask(&app, DANA, "who is the champion at acme?").await;
@@ -356,10 +370,14 @@ async fn an_outsider_asking_about_acme_gets_the_same_reply_as_for_an_account_tha
         ("acme risks", "nonesuch risks"),
         ("who is the champion at acme?", "who is the champion at nonesuch?"),
         ("what is overdue for acme", "what is overdue for nonesuch"),
+        ("who's on acme?", "who's on nonesuch?"),
+        ("acme funding news", "nonesuch funding news"),
+        ("acme", "nonesuch"),
+        ("akme", "nonesuch"),
     ] {
         let hidden = ask(&app, EVE, about).await;
         let missing = ask(&app, EVE, unknown).await;
-        assert_eq!(hidden.replace("acme", "NAME"), missing.replace("nonesuch", "NAME"), "“{about}”");
+        assert_eq!(hidden.replace("“acme”", "“NAME”").replace("“akme”", "“NAME”"), missing.replace("“nonesuch”", "“NAME”"), "“{about}”");
         assert!(!hidden.contains("Jane") && !hidden.contains("Acme Corporation") && !hidden.contains("Send the"), "{hidden}");
     }
 }
@@ -434,4 +452,13 @@ async fn a_bare_name_one_typo_from_two_accounts_offers_a_choice_too() {
     account_with_plan(&app.db.pool, "Hoolu", &dana).await;
     let said = ask(&app, DANA, "hooly").await;
     assert!(said.contains("Hooli") && said.contains("Hoolu") && said.contains("Which one did you mean?"), "{said}");
+}
+
+#[tokio::test]
+#[ignore = "bug: the notification text of “what did I miss?” reads “What next: 1 items, 1 accounts need attention”"]
+async fn what_did_i_miss_counts_in_the_singular_when_there_is_one() {
+    let World { app, .. } = world().await;
+    let reply = dm(&app, DANA, "what did I miss?").await;
+    let text = reply["text"].as_str().unwrap_or_default();
+    assert!(!text.contains("1 items") && !text.contains("1 accounts"), "{text}");
 }

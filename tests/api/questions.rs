@@ -345,10 +345,13 @@ async fn a_manager_sees_the_reports_overdue_items_by_owner_and_the_reports_accou
     let World { app, .. } = world().await;
     let said = ask(&app, MARCUS, "what's overdue?").await;
     assert!(said.contains("Overdue for you and your team"), "{said}");
-    assert!(said.contains("Send the renewal quote") && said.contains("dana · "), "grouped by owner: {said}");
+    let dana = said.find("dana · 1 overdue").unwrap_or_else(|| panic!("grouped by owner: {said}"));
+    let quote = said.find("Send the renewal quote").unwrap_or_else(|| panic!("{said}"));
+    assert!(dana < quote, "Dana's item under her name: {said}");
     assert_nothing_of_wayne(&said);
 
     let said = ask(&app, MARCUS, "my accounts").await;
+    assert!(said.contains("Your team's accounts, by owner · 1") && said.contains("dana · 1 account"), "{said}");
     assert!(said.contains("Acme Corporation"), "{said}");
     assert_nothing_of_wayne(&said);
 }
@@ -440,7 +443,22 @@ async fn add_an_action_item_for_acme_in_a_dm_stores_it_on_acmes_active_plan_and_
     let due = due.expect("friday is its due date");
     assert_eq!(chrono::Datelike::weekday(&due), chrono::Weekday::Fri);
     assert!(due > today() && due <= today() + Duration::days(7), "{due}");
-    assert!(said.contains("Added") && said.to_lowercase().contains("call hannah"), "{said}");
+    let id: i64 =
+        sqlx::query_scalar("select action_item_id from action_item where title ilike 'call Hannah'").fetch_one(&app.db.pool).await.unwrap();
+    assert!(said.contains(&format!("Added #{id} to Acme Corporation: call Hannah")), "{said}");
+}
+
+#[tokio::test]
+async fn remind_me_to_without_an_account_adds_to_the_askers_only_account() {
+    let World { app, acme, acme_plan } = world().await;
+    let said = ask(&app, DANA, "remind me to call Hannah friday").await;
+    let (id, plan_id, account_id): (i64, i64, i64) =
+        sqlx::query_as("select action_item_id, plan_id, account_id from action_item where title ilike 'call Hannah'")
+            .fetch_one(&app.db.pool)
+            .await
+            .expect("the item was stored");
+    assert_eq!((plan_id, account_id), (acme_plan.plan_id, acme.account_id));
+    assert!(said.contains(&format!("Added #{id} to Acme Corporation: call Hannah")), "{said}");
 }
 
 #[tokio::test]

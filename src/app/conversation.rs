@@ -181,11 +181,21 @@ impl App {
     async fn not_understood(&self, caller: &Caller, place: &Place, question: &Question, now: DateTime<Utc>) -> anyhow::Result<Reply> {
         if let Some(AccountSlot::Named(words)) = &question.account
             && !words.trim().is_empty()
-            && let AccountChoice::One(account) = self.find_account(caller, words).await?
         {
-            let mut reply = self.summary(caller, place, &account, now).await?;
-            say_what_was_understood(&mut reply, words, &account);
-            return Ok(reply);
+            match self.find_account(caller, words).await? {
+                AccountChoice::One(account) => {
+                    let mut reply = self.summary(caller, place, &account, now).await?;
+                    say_what_was_understood(&mut reply, words, &account);
+                    return Ok(reply);
+                }
+                AccountChoice::Several(choices) => {
+                    return Ok(Reply::private(MessageContent::new(
+                        format!("Which account did you mean by “{words}”?"),
+                        render::accounts::choose_account(words, &choices),
+                    )));
+                }
+                AccountChoice::NotFound => {}
+            }
         }
         let suggestions: Vec<String> = question
             .suggestions

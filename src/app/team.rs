@@ -106,7 +106,11 @@ impl App {
         let facts = team::account_facts(&self.pool, Scope::OnTeam(caller.user.user_id), today, now).await?;
         let next = account_next(facts, today, now);
         Ok(Reply::private(MessageContent::new(
-            format!("What next: {} items, {} accounts need attention", item_total, next.len()),
+            format!(
+                "What next: {}, {} need attention",
+                crate::domain::text::count(item_total, "item", "items"),
+                crate::domain::text::count(next.len() as i64, "account", "accounts")
+            ),
             view::what_next(&overdue, &due_soon, item_total, &next, today, now),
         )))
     }

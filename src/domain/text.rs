@@ -24,3 +24,8 @@ pub fn brief(text: &str, max: usize) -> String {
     };
     format!("{}…", at_word.trim_end_matches([',', ';', ':', '.', ' ']))
 }
+
+/// `1 item`, `3 items`: a count with its noun in the right number.
+pub fn count(n: i64, one: &str, many: &str) -> String {
+    format!("{n} {}", if n == 1 { one } else { many })
+}

@@ -462,7 +462,6 @@ async fn remind_me_to_without_an_account_adds_to_the_askers_only_account() {
 }
 
 #[tokio::test]
-#[ignore = "bug: a bare name one typo from two accounts (\"hooly\" with Hooli and Hoolu) gets \"Sorry, I didn't catch that\", not a choice"]
 async fn a_bare_name_one_typo_from_two_accounts_offers_a_choice_too() {
     let World { app, .. } = world().await;
     let dana = planbot::store::users::by_slack_id(&app.db.pool, DANA).await.unwrap().unwrap();
@@ -473,7 +472,6 @@ async fn a_bare_name_one_typo_from_two_accounts_offers_a_choice_too() {
 }
 
 #[tokio::test]
-#[ignore = "bug: the notification text of “what did I miss?” reads “What next: 1 items, 1 accounts need attention”"]
 async fn what_did_i_miss_counts_in_the_singular_when_there_is_one() {
     let World { app, .. } = world().await;
     let reply = dm(&app, DANA, "what did I miss?").await;

@@ -160,7 +160,7 @@ impl ScratchBuilder {
         }
         admin.close().await.ok();
         let options = server.clone().database(&name);
-        let pool = self.pool.connect_with(options.clone()).await.context("could not connect to PostgreSQL")?;
+        let pool = self.pool.connect_with(super::session_options(options.clone())).await.context("could not connect to PostgreSQL")?;
         if self.schema == Schema::Migrated {
             MIGRATOR.run(&pool).await.context("database migrations failed")?;
         }
@@ -212,7 +212,7 @@ impl Scratch {
     pub async fn connect(&self, connections: u32) -> anyhow::Result<PgPool> {
         PgPoolOptions::new()
             .max_connections(connections)
-            .connect_with(self.options.clone())
+            .connect_with(super::session_options(self.options.clone()))
             .await
             .context("could not connect to PostgreSQL")
     }

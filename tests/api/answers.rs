@@ -5,13 +5,11 @@ use chrono::{Duration, NaiveDate, Utc};
 use planbot::app::{AccountItems, Place};
 use planbot::domain::enums::{IntelCategory, TeamRole};
 use planbot::render::summary::action_ids;
-use planbot::store::Actor;
 use planbot::store::accounts::{self, Account};
-use planbot::store::actions::{self, NewAction};
 use serde_json::{Value, json};
 
 use crate::fake_slack::{TEAM_ID, check_limits};
-use crate::helpers::{TestApp, account_with_plan, join_team, slack_person, spawn_app, visible_text};
+use crate::helpers::{TestApp, account_with_plan, join_team, seed_acme_and_wayne, shown_lines, slack_person, spawn_app, visible_text};
 
 const DANA: &str = "U0DANA";
 const SAM: &str = "U0SAM";
@@ -37,87 +35,10 @@ async fn seeded() -> (TestApp, Account, Account) {
     join_team(&app.db.pool, &acme, &sam, TeamRole::Sa).await;
     let (wayne, _) = account_with_plan(&app.db.pool, "Wayne Enterprises", &eve).await;
     let pool = &app.db.pool;
-    let today = today();
-    for (account, renewal, risks, goals) in [
-        (&acme, 87, "Competitor Zeta is pushing a cheaper bundle.\nBudget freeze in Q2.", "Land the platform team"),
-        (&wayne, 20, "Wayne secret risk", "Wayne secret goal"),
-    ] {
-        sqlx::query("update account set renewal_date = $2, annual_spend = 1900000 where account_id = $1")
-            .bind(account.account_id)
-            .bind(today + Duration::days(renewal))
-            .execute(pool)
-            .await
-            .unwrap();
-        sqlx::query(
-            "update plan set threats_risks = $2, goals_6m = $3, goals_12m = 'Expand to EMEA', due_date = $4 \
-             where account_id = $1",
-        )
-        .bind(account.account_id)
-        .bind(risks)
-        .bind(goals)
-        .bind(today + Duration::days(60))
-        .execute(pool)
-        .await
-        .unwrap();
-    }
-    sqlx::query(
-        "insert into contact (account_id, name, title, influence, buying_role, sentiment, strength, relationship_owner_id, departed_at) values \
-         ($1, 'Jane Doe', 'VP Engineering', 'high', 'champion', 'promoter', 4, $2, null), \
-         ($1, 'Raymond Kowalski', 'CISO', 'medium', 'blocker', 'detractor', 2, null, null), \
-         ($1, 'Old Sponsor', 'CIO', 'high', 'economic_buyer', 'promoter', 5, null, now() - interval '3 days'), \
-         ($1, 'Lee Low', 'Engineer', 'low', 'user', 'neutral', 3, null, null), \
-         ($3, 'Wayne Secret Contact', 'CEO', 'high', 'champion', 'promoter', 5, null, null)",
-    )
-    .bind(acme.account_id)
-    .bind(sam.user_id)
-    .bind(wayne.account_id)
-    .execute(pool)
-    .await
-    .unwrap();
-    sqlx::query(
-        "insert into whitespace (account_id, stage, vendor, annual_spend, contract_end, appetite) values \
-         ($1, 'verify', 'Jenkins', 200000, $2, 'high'), \
-         ($1, 'plan', 'Jira', 90000, $3, 'low'), \
-         ($4, 'secure', 'Wayne Secret Vendor', 1, $2, 'high')",
-    )
-    .bind(acme.account_id)
-    .bind(today + Duration::days(57))
-    .bind(today + Duration::days(400))
-    .bind(wayne.account_id)
-    .execute(pool)
-    .await
-    .unwrap();
-    sqlx::query(
-        "insert into intel_item (account_id, source, headline, url, category, published_at, dedupe_key) values \
-         ($1, 'test', 'Acme raises a Series F', 'https://news.example.com/f', 'funding', now() - interval '1 day', 'a'), \
-         ($1, 'test', 'Acme names a new CTO', null, 'leadership_change', now() - interval '2 days', 'b'), \
-         ($2, 'test', 'Wayne secret headline', null, 'funding', now(), 'c')",
-    )
-    .bind(acme.account_id)
-    .bind(wayne.account_id)
-    .execute(pool)
-    .await
-    .unwrap();
-    for (account, owner, title, days) in [
-        (&acme, dana.user_id, "Send the renewal quote", -10),
-        (&acme, sam.user_id, "Run the security workshop", -2),
-        (&acme, dana.user_id, "Book the QBR", 20),
-        (&wayne, eve.user_id, "Wayne secret item", -5),
-    ] {
-        let new = NewAction { account_id: account.account_id, title: title.into(), owner_id: owner, due_date: Some(today + Duration::days(days)) };
-        actions::add(pool, &new, Actor::SYSTEM).await.unwrap();
-    }
+    seed_acme_and_wayne(pool, &acme, &wayne, [&dana, &sam, &eve], today()).await;
     let acme = accounts::by_id(pool, acme.account_id).await.unwrap().unwrap();
     let wayne = accounts::by_id(pool, wayne.account_id).await.unwrap().unwrap();
     (app, acme, wayne)
-}
-
-/// What Slack shows of a message as lines, buttons left out.
-fn shown_lines(message: &Value) -> Vec<String> {
-    let without_buttons: Vec<Value> =
-        message["blocks"].as_array().unwrap().iter().filter(|b| b["type"] != "actions").cloned().collect();
-    let text = visible_text(&json!({"blocks": without_buttons}));
-    text.lines().map(str::to_string).filter(|l| !l.trim().is_empty()).collect()
 }
 
 fn button_ids(message: &Value) -> Vec<String> {

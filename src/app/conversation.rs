@@ -172,7 +172,7 @@ impl App {
         };
         match self.plan_command(caller, place, &format!("add {text}"), now).await? {
             Outcome::Reply(reply) => Ok(reply),
-            Outcome::OpenView(_) => Ok(Reply::note("Use `/plan add` to fill in the form.")),
+            Outcome::OpenView(_) | Outcome::OpenForm(_) => Ok(Reply::note("Use `/plan add` to fill in the form.")),
         }
     }
 

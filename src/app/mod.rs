@@ -16,6 +16,7 @@ mod callers;
 mod changes;
 mod confirm;
 mod conversation;
+pub mod editing;
 pub mod forms;
 mod intel;
 pub mod item_writer;
@@ -142,6 +143,8 @@ pub enum Outcome {
     Reply(Reply),
     /// A modal to open with the command's `trigger_id`.
     OpenView(Box<SlackView>),
+    /// A form to open (a modal in Slack, lines to fill in the demo).
+    OpenForm(Box<crate::render::forms::Form>),
 }
 
 /// What a lookup on the way to an answer found: the thing itself, or the

@@ -6,6 +6,7 @@
 
 use chrono::{DateTime, Utc};
 
+use super::editing::StatusChange;
 use super::items::{ItemChange, ItemResult};
 use super::{AccountChoice, App, Caller, Found, Outcome, Place, Reply, confirm};
 use crate::domain::people::Person;
@@ -73,6 +74,42 @@ impl App {
                 let context = ModalContext { channel: channel_of(place) };
                 return Ok(Outcome::OpenView(Box::new(render::modals::settings(&caller.user, &context))));
             }
+            PlanCommand::New { account } => match self.account_for_command(caller, &account, "/plan new {account}").await? {
+                Found::It(account) => return self.new_plan_command(caller, place, &account, now).await,
+                Found::Answer(reply) => reply,
+            },
+            PlanCommand::Edit { account, part } => match self.account_for_command(caller, &account, "/plan edit {account} gtm").await? {
+                Found::It(account) => return self.edit_command(caller, place, &account, part, now).await,
+                Found::Answer(reply) => reply,
+            },
+            PlanCommand::Plans { account } => match self.account_for_command(caller, &account, "/plan plans {account}").await? {
+                Found::It(account) => self.plans_list(&account, today).await?,
+                Found::Answer(reply) => reply,
+            },
+            PlanCommand::Activate { account, plan } => {
+                match self.account_for_command(caller, &account, "/plan activate {account}").await? {
+                    Found::It(account) => self.status_question(&account, StatusChange::Activate, plan.as_deref(), today).await?,
+                    Found::Answer(reply) => reply,
+                }
+            }
+            PlanCommand::Close { account } => match self.account_for_command(caller, &account, "/plan close {account}").await? {
+                Found::It(account) => self.status_question(&account, StatusChange::Close, None, today).await?,
+                Found::Answer(reply) => reply,
+            },
+            PlanCommand::People { account } => match self.account_for_command(caller, &account, "/plan people {account}").await? {
+                Found::It(account) => self.people_map(&account).await?,
+                Found::Answer(reply) => reply,
+            },
+            PlanCommand::Whitespace { account } => {
+                match self.account_for_command(caller, &account, "/plan whitespace {account}").await? {
+                    Found::It(account) => self.whitespace_map(&account, today).await?,
+                    Found::Answer(reply) => reply,
+                }
+            }
+            PlanCommand::Share { account } => match self.account_for_command(caller, &account, "/plan share {account}").await? {
+                Found::It(account) => self.share(caller, place, &account, now).await?,
+                Found::Answer(reply) => reply,
+            },
         };
         Ok(Outcome::Reply(reply))
     }

@@ -18,7 +18,9 @@ use tokio::io::{AsyncBufReadExt, BufReader};
 pub use console::{ConsoleSlack, DEMO_TEAM};
 pub use seed::{Seeded, seed};
 
+use crate::app::editing::FormOutcome;
 use crate::app::{App, Background, Caller, Outcome, Place, Reply};
+use crate::render::forms::{Form, FormValues};
 use crate::config::{DatabaseArgs, DemoArgs};
 use crate::db::Database;
 use crate::jobs::outbox_worker::{DeliverySettings, OutboxWorker};
@@ -84,6 +86,7 @@ async fn play(db: &Database, args: &DemoArgs) -> anyhow::Result<()> {
          \x20 how is acme doing?\n\
          \x20 what's overdue?\n\
          \x20 /plan add Acme: Run a security workshop @sam due friday\n\
+         \x20 /plan new Initech    /plan edit Acme gtm    /plan people Acme    /plan whitespace Acme\n\
          \x20 /plan done <id>    /plan snooze <id> next week    /plan help\n\
          \x20 exit"
     );
@@ -154,10 +157,11 @@ async fn deliver_all(worker: &OutboxWorker, from: DateTime<Utc>) -> anyhow::Resu
     }
 }
 
-async fn converse_loop(assistant: &App, slack: &ConsoleSlack, caller: &Caller) -> anyhow::Result<()> {
+async fn converse_loop(assistant: &App, slack: &Arc<ConsoleSlack>, caller: &Caller) -> anyhow::Result<()> {
     let interactive = std::io::stdin().is_terminal();
     let prompt = format!("{}> ", caller.user.display_name.split_whitespace().next().unwrap_or("you"));
     let mut lines = BufReader::new(tokio::io::stdin()).lines();
+    let mut open_form: Option<(Form, FormValues)> = None;
     loop {
         if interactive {
             print!("\n{prompt}");
@@ -177,6 +181,36 @@ async fn converse_loop(assistant: &App, slack: &ConsoleSlack, caller: &Caller) -
         let line = mention_demo_people(line);
         let line = line.as_str();
         let now = Utc::now();
+        if let Some((form, values)) = open_form.as_mut() {
+            match fill(form, values, line) {
+                Filling::Continue(note) => println!("{note}"),
+                Filling::Cancel => {
+                    println!("(form closed; nothing saved)");
+                    open_form = None;
+                }
+                Filling::Submit => match assistant.submit_form(caller, &form.state, values, now).await {
+                    Ok(FormOutcome::Saved(Reply { content, .. })) => {
+                        println!("\n(form saved)\nplanbot:\n{}", slack.render(&content));
+                        open_form = None;
+                    }
+                    Ok(FormOutcome::Invalid(problems)) => {
+                        println!("\nThe form can't be saved yet:");
+                        for (field, problem) in problems {
+                            println!("  {field}: {problem}");
+                        }
+                        println!("Fix the fields (`field: value`) and `submit` again, or `cancel`.");
+                    }
+                    Ok(FormOutcome::Again(again)) => {
+                        println!("\n{}", again.as_text());
+                        *values = again.initial_values();
+                        *form = *again;
+                    }
+                    Err(err) => println!("\nplanbot ran into a problem: {err:#}"),
+                },
+            }
+            deliver_pending(assistant, slack).await;
+            continue;
+        }
         let answer = match line.strip_prefix("/plan") {
             Some(rest) if rest.is_empty() || rest.starts_with(' ') => {
                 assistant.plan_command(caller, &Place::Direct, rest.trim(), now).await
@@ -186,10 +220,64 @@ async fn converse_loop(assistant: &App, slack: &ConsoleSlack, caller: &Caller) -
         match answer {
             Ok(Outcome::Reply(Reply { content, .. })) => println!("\nplanbot:\n{}", slack.render(&content)),
             Ok(Outcome::OpenView(view)) => println!("\n(Slack opens a form)\n{}", slack.render_view(&view)),
+            Ok(Outcome::OpenForm(form)) => {
+                println!("\n(Slack opens a form)\n{}", form.as_text());
+                println!("Fill it in one line per field, like `{}: …` (by the name in brackets), then `submit` (or `cancel`).", form.fields.first().map(|f| f.id.as_str()).unwrap_or("name"));
+                let values = form.initial_values();
+                open_form = Some((*form, values));
+            }
             Err(err) => println!("\nplanbot ran into a problem: {err:#}"),
         }
+        deliver_pending(assistant, slack).await;
     }
     Ok(())
+}
+
+/// What a line typed while a form is open does.
+enum Filling {
+    Continue(String),
+    Submit,
+    Cancel,
+}
+
+/// Reads `field: value` (by the field's id or label), `field:` to clear it,
+/// `submit` or `cancel`.
+fn fill(form: &Form, values: &mut FormValues, line: &str) -> Filling {
+    match line.to_ascii_lowercase().as_str() {
+        "submit" | "save" | "ok" => return Filling::Submit,
+        "cancel" | "close" => return Filling::Cancel,
+        _ => {}
+    }
+    let Some((name, value)) = line.split_once(':') else {
+        return Filling::Continue("A form is open: type `field: value`, then `submit` (or `cancel`).".into());
+    };
+    let name = name.trim();
+    let Some(field) = form.fields.iter().find(|f| f.id.eq_ignore_ascii_case(name) || f.label.eq_ignore_ascii_case(name)) else {
+        let known: Vec<&str> = form.fields.iter().map(|f| f.id.as_str()).collect();
+        return Filling::Continue(format!("This form has no field `{name}`; its fields are: {}.", known.join(", ")));
+    };
+    let mut value = value.trim().to_string();
+    if matches!(field.input, crate::render::forms::Input::Person) {
+        value = value.trim_start_matches("<@").trim_end_matches('>').to_string();
+    }
+    if value.is_empty() {
+        values.remove(&field.id);
+        Filling::Continue(format!("({} cleared)", field.label))
+    } else {
+        values.insert(field.id.clone(), value);
+        Filling::Continue(format!("({} set)", field.label))
+    }
+}
+
+/// Delivers what a command enqueued (a shared summary) as Slack would show it.
+async fn deliver_pending(assistant: &App, slack: &Arc<ConsoleSlack>) {
+    let worker = OutboxWorker::new(assistant.pool.clone(), slack.clone(), "demo", unpaced());
+    // The scheduled pass may have played the clock forward to deliver held messages.
+    let paced = crate::store::outbox::paced_until(&assistant.pool).await.ok().flatten();
+    let at = paced.map_or(Utc::now(), |paced| paced.max(Utc::now()));
+    if let Err(err) = deliver_all(&worker, at).await {
+        println!("(could not deliver a message: {err:#})");
+    }
 }
 
 /// Turns `@sam` (a demo person's key or first name) into the mention Slack

@@ -14,6 +14,7 @@ use std::fmt;
 use chrono::NaiveDate;
 
 use super::validate::{self, LONGEST_TITLE, TitleProblem};
+use super::plan::SectionGroup;
 use super::{typo, when};
 
 /// Everything `/plan` can do, one line per subcommand with an example, in
@@ -32,6 +33,12 @@ pub const USAGE: &str = "*How to use `/plan`*
 • `/plan link Acme` — connect this channel to the Acme account
 • `/plan follow Acme` — get updates about Acme; `/plan follow Acme: funding, layoffs` for some kinds of news only
 • `/plan unfollow Acme` — stop getting updates about Acme
+• `/plan new Acme` — start a plan for Acme from the Land or Expand template, in a form
+• `/plan plans Acme` — Acme's plans; `/plan activate Acme` makes a draft the active plan, `/plan close Acme` closes the active one (both ask first)
+• `/plan edit Acme gtm` — edit a part of the plan: `profile`, `snapshot` or `gtm` (leave it out for a button each)
+• `/plan people Acme` — the relationship map as a reports-to tree, to edit and add contacts
+• `/plan whitespace Acme` — the whitespace map by stage, to edit and add rows
+• `/plan share Acme` — post Acme's summary to its linked channel (or this one)
 • `/plan settings` — your planbot settings
 • `/plan help` — this message
 Dates can be `2026-12-15`, `12/15`, `Dec 15`, `today`, `tomorrow`, a weekday like `friday`, `next week`, `in 3 days`, `in 2 weeks` or `end of month`.";
@@ -97,6 +104,22 @@ pub enum PlanCommand {
     },
     /// `settings`.
     Settings,
+    /// `new <account>`: start a plan in a form.
+    New { account: String },
+    /// `plans <account>`: the account's plans.
+    Plans { account: String },
+    /// `activate <account>[: <plan name>]`.
+    Activate { account: String, plan: Option<String> },
+    /// `close <account>`: close the active plan.
+    Close { account: String },
+    /// `edit <account> [profile|snapshot|gtm]`.
+    Edit { account: String, part: Option<SectionGroup> },
+    /// `people <account>`: the relationship map, to edit.
+    People { account: String },
+    /// `whitespace <account>`: the whitespace map, to edit.
+    Whitespace { account: String },
+    /// `share <account>`: post the summary to the account's channel.
+    Share { account: String },
 }
 
 /// Which action items `/plan actions` lists.
@@ -157,7 +180,15 @@ impl std::error::Error for UsageError {}
 /// Every word that starts a subcommand, so typos can be matched against the
 /// word the user most likely meant. `?` is left out: any one-letter word
 /// would be a single edit away from it.
-const SUBCOMMAND_WORDS: [&str; 17] = [
+const SUBCOMMAND_WORDS: [&str; 25] = [
+    "new",
+    "plans",
+    "activate",
+    "close",
+    "edit",
+    "people",
+    "whitespace",
+    "share",
     "help",
     "summary",
     "summarize",
@@ -222,6 +253,23 @@ pub fn parse_plan_command(text: &str, today: NaiveDate) -> Result<PlanCommand, U
             account: required_account(rest, "unfollow")?,
         }),
         "settings" => Ok(PlanCommand::Settings),
+        "new" => Ok(PlanCommand::New { account: required_account(rest, "new")? }),
+        "plans" => Ok(PlanCommand::Plans { account: required_account(rest, "plans")? }),
+        "activate" => {
+            let (account, plan) = match first_colon_outside_brackets(rest) {
+                Some(colon) => (&rest[..colon], Some(rest[colon + 1..].trim().to_string()).filter(|p| !p.is_empty())),
+                None => (rest, None),
+            };
+            Ok(PlanCommand::Activate { account: required_account(account.trim(), "activate")?, plan })
+        }
+        "close" => Ok(PlanCommand::Close { account: required_account(rest, "close")? }),
+        "edit" => {
+            let (account, part) = split_part(rest);
+            Ok(PlanCommand::Edit { account: required_account(&account, "edit")?, part })
+        }
+        "people" | "contacts" => Ok(PlanCommand::People { account: required_account(rest, "people")? }),
+        "whitespace" => Ok(PlanCommand::Whitespace { account: required_account(rest, "whitespace")? }),
+        "share" => Ok(PlanCommand::Share { account: required_account(rest, "share")? }),
         unknown => Err(unknown_subcommand(word, unknown, text)),
     }
 }
@@ -589,6 +637,20 @@ fn item_number(word: &str, example: &str) -> Result<i64, UsageError> {
             word.replace('`', "'")
         ))
     })
+}
+
+/// `Acme gtm` → (`Acme`, go-to-market); the part may be one or two words
+/// (`customer profile`), or absent.
+fn split_part(rest: &str) -> (String, Option<SectionGroup>) {
+    let words: Vec<&str> = rest.split_whitespace().collect();
+    for take in [2usize, 1] {
+        if words.len() > take
+            && let Some(part) = SectionGroup::parse(&words[words.len() - take..].join(" "))
+        {
+            return (words[..words.len() - take].join(" "), Some(part));
+        }
+    }
+    (rest.trim().to_string(), None)
 }
 
 fn required_account(rest: &str, subcommand: &str) -> Result<String, UsageError> {
@@ -1182,6 +1244,28 @@ mod tests {
             );
             assert!(message.ends_with(USAGE), "{text:?}: {message}");
         }
+    }
+
+    #[test]
+    fn plan_writing_commands_name_their_account_and_part() {
+        let parse = |text: &str| parse_plan_command(text, today());
+        assert_eq!(parse("new Initech"), Ok(PlanCommand::New { account: "Initech".into() }));
+        assert_eq!(parse("edit Acme Corp gtm"), Ok(PlanCommand::Edit { account: "Acme Corp".into(), part: Some(SectionGroup::GoToMarket) }));
+        assert_eq!(
+            parse("edit Acme customer profile"),
+            Ok(PlanCommand::Edit { account: "Acme".into(), part: Some(SectionGroup::CustomerProfile) })
+        );
+        assert_eq!(parse("edit Acme"), Ok(PlanCommand::Edit { account: "Acme".into(), part: None }));
+        assert_eq!(
+            parse("activate Acme: Acme — Expand FY27"),
+            Ok(PlanCommand::Activate { account: "Acme".into(), plan: Some("Acme — Expand FY27".into()) })
+        );
+        assert_eq!(parse("close Acme"), Ok(PlanCommand::Close { account: "Acme".into() }));
+        assert_eq!(parse("people Acme"), Ok(PlanCommand::People { account: "Acme".into() }));
+        assert_eq!(parse("whitespace Acme"), Ok(PlanCommand::Whitespace { account: "Acme".into() }));
+        assert_eq!(parse("share Acme"), Ok(PlanCommand::Share { account: "Acme".into() }));
+        assert!(parse("new").unwrap_err().message().contains("`/plan new Acme`"));
+        assert!(parse("neww Acme").unwrap_err().message().contains("Did you mean `/plan new`?"));
     }
 
     #[test]

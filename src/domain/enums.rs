@@ -185,6 +185,23 @@ text_enum!(
     }
 );
 
+impl Stage {
+    /// The stage's name as the whitespace map shows it.
+    pub fn label(self) -> &'static str {
+        match self {
+            Stage::Plan => "Plan",
+            Stage::Create => "Create",
+            Stage::Verify => "Verify",
+            Stage::Package => "Package",
+            Stage::Secure => "Secure",
+            Stage::Release => "Release",
+            Stage::Configure => "Configure",
+            Stage::Monitor => "Monitor",
+            Stage::Govern => "Govern",
+        }
+    }
+}
+
 text_enum!(Appetite, "appetite", { None => "none", Low => "low", Medium => "medium", High => "high" });
 
 text_enum!(

@@ -100,3 +100,88 @@ mod tests {
         assert!(window.quiet.is_some());
     }
 }
+
+/// The reports-to tree of a relationship map, in reading order: each
+/// contact (by index into `managers`) once, with its depth. `managers[i]` is
+/// the index of whom contact `i` reports to. Roots are those with no
+/// manager (or one outside the list); siblings keep their order in the
+/// list. A cycle cannot hide anyone: contacts not reached from a root are
+/// placed as roots.
+pub fn tree_order(managers: &[Option<usize>]) -> Vec<(usize, usize)> {
+    let n = managers.len();
+    let mut children: Vec<Vec<usize>> = vec![Vec::new(); n];
+    let mut roots = Vec::new();
+    for (i, manager) in managers.iter().enumerate() {
+        match manager {
+            Some(m) if *m < n && *m != i => children[*m].push(i),
+            _ => roots.push(i),
+        }
+    }
+    let mut placed = vec![false; n];
+    let mut order = Vec::with_capacity(n);
+    let visit = |start: usize, order: &mut Vec<(usize, usize)>, placed: &mut Vec<bool>| {
+        let mut stack = vec![(start, 0usize)];
+        while let Some((i, depth)) = stack.pop() {
+            if placed[i] {
+                continue;
+            }
+            placed[i] = true;
+            order.push((i, depth));
+            for &child in children[i].iter().rev() {
+                stack.push((child, depth + 1));
+            }
+        }
+    };
+    for root in roots {
+        visit(root, &mut order, &mut placed);
+    }
+    for i in 0..n {
+        if !placed[i] {
+            visit(i, &mut order, &mut placed);
+        }
+    }
+    order
+}
+
+/// Whether making `contact` report to `manager` would close a loop: the
+/// chain of managers above `manager` (by `manager_of`) reaches `contact`.
+/// Returns that chain, from `manager` up to `contact`, when it does.
+pub fn reports_to_loop(contact: i64, manager: i64, manager_of: impl Fn(i64) -> Option<i64>) -> Option<Vec<i64>> {
+    let mut chain = vec![manager];
+    let mut at = manager;
+    while at != contact {
+        at = manager_of(at)?;
+        if chain.contains(&at) {
+            return None;
+        }
+        chain.push(at);
+    }
+    Some(chain)
+}
+
+#[cfg(test)]
+mod tree_tests {
+    use super::*;
+
+    #[test]
+    fn every_contact_is_placed_once_under_their_manager() {
+        // 0 is the root; 1 and 2 report to 0; 3 to 1; 4 has none; 5 and 6 report to each other.
+        let managers = [None, Some(0), Some(0), Some(1), None, Some(6), Some(5)];
+        let order = tree_order(&managers);
+        assert_eq!(order.len(), managers.len());
+        let mut seen: Vec<usize> = order.iter().map(|(i, _)| *i).collect();
+        seen.sort_unstable();
+        assert_eq!(seen, vec![0, 1, 2, 3, 4, 5, 6]);
+        assert_eq!(&order[..5], &[(0, 0), (1, 1), (3, 2), (2, 1), (4, 0)]);
+        assert!(tree_order(&[]).is_empty());
+    }
+
+    #[test]
+    fn a_loop_is_found_with_its_chain() {
+        // 2 reports to 1, 1 to 0: 0 may not report to 2.
+        let managers = |id: i64| match id { 2 => Some(1), 1 => Some(0), _ => None };
+        assert_eq!(reports_to_loop(0, 2, managers), Some(vec![2, 1, 0]));
+        assert_eq!(reports_to_loop(2, 0, managers), None);
+        assert_eq!(reports_to_loop(3, 3, managers), Some(vec![3]));
+    }
+}

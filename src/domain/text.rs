@@ -2,6 +2,14 @@
 //! (cut anywhere with [`clip`], or at a word with [`brief`]).
 
 /// Cuts `text` to at most `max` characters, ending with an ellipsis when cut.
+/// A short fingerprint of a stored value: an edit remembers it when the
+/// form opens and compares it on save to see whether someone else changed it.
+pub fn fingerprint(text: &str) -> String {
+    use sha2::{Digest, Sha256};
+    let digest = Sha256::digest(text.as_bytes());
+    digest.iter().take(8).map(|b| format!("{b:02x}")).collect()
+}
+
 pub fn clip(text: &str, max: usize) -> String {
     if text.chars().count() <= max {
         return text.to_string();

@@ -9,6 +9,20 @@ use chrono::NaiveDate;
 /// belong in the plan.
 pub const LONGEST_TITLE: usize = 200;
 
+/// Longest name of an account, a plan or a contact.
+pub const LONGEST_NAME: usize = 200;
+
+/// Longest one-line field: a contact's title or company, a vendor.
+pub const LONGEST_LINE: usize = 200;
+
+/// Longest short note: likes and dislikes of a vendor, an account's rank notes.
+pub const LONGEST_NOTE: usize = 3000;
+
+/// Longest Plan Info section (a CSV import may bring more than Slack's
+/// 3,000-character input holds; edits in Slack leave such a section alone
+/// unless it is replaced on purpose).
+pub const LONGEST_SECTION: usize = 20_000;
+
 /// Why a title is refused.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum TitleProblem {
@@ -25,6 +39,12 @@ impl std::fmt::Display for TitleProblem {
             }
         }
     }
+}
+
+/// A required name (account, plan, contact), trimmed, or why not.
+pub fn name(text: &str) -> Result<String, String> {
+    let name = text.trim();
+    if name.is_empty() { Err("a name is needed".to_string()) } else { text_at_most(LONGEST_NAME)(name) }
 }
 
 /// An action item's title, trimmed, or why not.
@@ -44,6 +64,65 @@ pub fn item_title(text: &str) -> Result<String, TitleProblem> {
 /// than a wish: surfaces ask before storing it, or refuse it).
 pub fn due_is_past(due: NaiveDate, today: NaiveDate) -> bool {
     due < today
+}
+
+// The field rules below are the CSV import's and the modals': a value as
+// typed (trimmed by the caller), or why not, in words that name the value.
+
+pub fn text_at_most(limit: usize) -> impl Fn(&str) -> Result<String, String> {
+    move |text| {
+        if text.chars().count() > limit {
+            Err(format!("at most {limit} characters (this one has {})", text.chars().count()))
+        } else {
+            Ok(text.to_string())
+        }
+    }
+}
+
+pub fn date(text: &str) -> Result<NaiveDate, String> {
+    NaiveDate::parse_from_str(text, "%Y-%m-%d").map_err(|_| format!("`{text}` is not a date like 2026-12-31"))
+}
+
+/// Whole currency units: `1200000`, `1,200,000`, `$1,200,000.00`.
+pub fn money(text: &str) -> Result<i64, String> {
+    let digits: String = text.chars().filter(|c| !matches!(c, '$' | ',' | '_' | ' ')).collect();
+    let whole = digits.strip_suffix(".00").or_else(|| digits.strip_suffix(".0")).unwrap_or(&digits);
+    match whole.parse::<i64>() {
+        Ok(amount) if amount >= 0 => Ok(amount),
+        _ => Err(format!("`{text}` is not an amount in whole units like 1200000")),
+    }
+}
+
+pub fn email(text: &str) -> Result<String, String> {
+    let email = text.trim().to_lowercase();
+    let valid = match email.split_once('@') {
+        Some((name, domain)) => !name.is_empty() && domain.contains('.') && !domain.starts_with('.') && !email.contains(char::is_whitespace) && !domain.contains('@'),
+        None => false,
+    };
+    if valid { Ok(email) } else { Err(format!("`{text}` is not an email address")) }
+}
+
+pub fn yes_no(text: &str) -> Result<bool, String> {
+    match text.to_lowercase().as_str() {
+        "true" | "yes" | "y" | "1" | "x" => Ok(true),
+        "false" | "no" | "n" | "0" => Ok(false),
+        _ => Err(format!("`{text}` is not true or false")),
+    }
+}
+
+pub fn web_link(text: &str) -> Result<String, String> {
+    match url::Url::parse(text) {
+        Ok(url) if matches!(url.scheme(), "http" | "https") => Ok(text.to_string()),
+        _ => Err(format!("`{text}` is not an http(s) link")),
+    }
+}
+
+/// `1`…`5`.
+pub fn strength(text: &str) -> Result<i16, String> {
+    match text.parse::<i16>() {
+        Ok(n @ 1..=5) => Ok(n),
+        _ => Err(format!("`{text}` is not a strength from 1 to 5")),
+    }
 }
 
 #[cfg(test)]

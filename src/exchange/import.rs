@@ -25,8 +25,7 @@ pub enum ImportError {
     Database(#[from] sqlx::Error),
 }
 
-/// Longest account and plan names the database takes.
-const MAX_NAME: usize = 200;
+use crate::domain::validate::{LONGEST_LINE, LONGEST_NAME as MAX_NAME, LONGEST_NOTE, LONGEST_SECTION};
 
 /// Checks and writes one file of `kind`.
 pub async fn import(conn: &mut PgConnection, kind: Kind, bytes: &[u8], now: DateTime<Utc>) -> Result<Written, ImportError> {
@@ -273,7 +272,8 @@ async fn plans(conn: &mut PgConnection, table: &Table, problems: &mut Vec<Proble
         let plan_type: Option<PlanType> = cells.choice("type");
         let status: Option<PlanStatus> = cells.choice("status");
         let due_date = cells.parse("due_date", table::date);
-        let sections: Vec<Option<String>> = SECTIONS.iter().map(|s| cells.get(s.key).map(str::to_string)).collect();
+        let sections: Vec<Option<String>> =
+            SECTIONS.iter().map(|s| cells.parse(s.key, table::text_at_most(LONGEST_SECTION))).collect();
         let mut found = None;
         if let (Some(account), Some(name)) = (&account, &name) {
             if let Some(first) = seen.repeat((account.account_id, name.to_lowercase()), line) {
@@ -440,8 +440,8 @@ async fn contacts(conn: &mut PgConnection, table: &Table, problems: &mut Vec<Pro
         let line = cells.line();
         let account = cells.required("account").and_then(|_| cells.parse("account", |t| account(&index, t).cloned()));
         let name = cells.required("name").and_then(|_| cells.parse("name", table::text_at_most(MAX_NAME)));
-        let title = cells.get("title").map(str::to_string);
-        let company = cells.get("company").map(str::to_string);
+        let title = cells.parse("title", table::text_at_most(LONGEST_LINE));
+        let company = cells.parse("company", table::text_at_most(LONGEST_LINE));
         let email = cells.parse("email", table::email);
         let profile_url = cells.parse("profile_url", table::web_link);
         let reports_to = cells.get("reports_to").map(str::to_string);
@@ -502,9 +502,9 @@ async fn whitespace(conn: &mut PgConnection, table: &Table, problems: &mut Vec<P
         let line = cells.line();
         let account = cells.required("account").and_then(|_| cells.parse("account", |t| account(&index, t).cloned()));
         let stage = cells.required("stage").and_then(|_| cells.choice::<Stage>("stage"));
-        let vendor = cells.get("vendor").unwrap_or("").to_string();
-        let likes = cells.get("likes").map(str::to_string);
-        let dislikes = cells.get("dislikes").map(str::to_string);
+        let vendor = cells.parse("vendor", table::text_at_most(LONGEST_LINE)).unwrap_or_default();
+        let likes = cells.parse("likes", table::text_at_most(LONGEST_NOTE));
+        let dislikes = cells.parse("dislikes", table::text_at_most(LONGEST_NOTE));
         let annual_spend = cells.parse("annual_spend", table::money);
         let contract_end = cells.parse("contract_end", table::date);
         let appetite: Option<Appetite> = cells.choice("appetite");

@@ -299,7 +299,7 @@ mod tests {
         assert!(text.contains("| Annual spend | $1.2M |"), "{text}");
         assert!(text.contains("\n## Customer Profile\n\n### Business overview\n\nAcme makes anvils.\n\nAnd rockets.\n"), "{text}");
         assert!(text.contains("### Industry trends\n\n_Not written yet._"), "{text}");
-        assert!(text.contains("### Threats and risks\n\nGlobex | cheaper"), "{text}");
+        assert!(text.contains("### Threats/Risks\n\nGlobex | cheaper"), "{text}");
         assert!(text.contains("| #142 | Run a workshop \\| security | Dana Reyes | 2026-11-01 | open, overdue |"), "{text}");
         assert!(text.contains("| Jane Doe (left the company) | CTO | champion | high | promoter | 4/5 | — | Dana Reyes |"), "{text}");
         assert!(text.contains("| Verify | Jenkins | $80k | 2027-01-31 | high | Plugins | Upkeep |"), "{text}");

@@ -7,7 +7,7 @@
 use std::collections::HashMap;
 use std::fmt;
 
-use chrono::NaiveDate;
+
 
 /// A column of a file, and whether every row must fill it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -237,46 +237,8 @@ impl<'a> Cells<'a> {
 }
 
 /// Trims a length-limited free text.
-pub fn text_at_most(limit: usize) -> impl Fn(&str) -> Result<String, String> {
-    move |text| {
-        if text.chars().count() > limit {
-            Err(format!("at most {limit} characters (this one has {})", text.chars().count()))
-        } else {
-            Ok(text.to_string())
-        }
-    }
-}
-
-pub fn date(text: &str) -> Result<NaiveDate, String> {
-    NaiveDate::parse_from_str(text, "%Y-%m-%d").map_err(|_| format!("`{text}` is not a date like 2026-12-31"))
-}
-
-/// Whole currency units: `1200000`, `1,200,000`, `$1,200,000.00`.
-pub fn money(text: &str) -> Result<i64, String> {
-    let digits: String = text.chars().filter(|c| !matches!(c, '$' | ',' | '_' | ' ')).collect();
-    let whole = digits.strip_suffix(".00").or_else(|| digits.strip_suffix(".0")).unwrap_or(&digits);
-    match whole.parse::<i64>() {
-        Ok(amount) if amount >= 0 => Ok(amount),
-        _ => Err(format!("`{text}` is not an amount in whole units like 1200000")),
-    }
-}
-
-pub fn email(text: &str) -> Result<String, String> {
-    let email = text.trim().to_lowercase();
-    let valid = match email.split_once('@') {
-        Some((name, domain)) => !name.is_empty() && domain.contains('.') && !domain.starts_with('.') && !email.contains(char::is_whitespace) && !domain.contains('@'),
-        None => false,
-    };
-    if valid { Ok(email) } else { Err(format!("`{text}` is not an email address")) }
-}
-
-pub fn yes_no(text: &str) -> Result<bool, String> {
-    match text.to_lowercase().as_str() {
-        "true" | "yes" | "y" | "1" | "x" => Ok(true),
-        "false" | "no" | "n" | "0" => Ok(false),
-        _ => Err(format!("`{text}` is not true or false")),
-    }
-}
+// The cell parsers are the shared field rules of every way in (modals too).
+pub use crate::domain::validate::{date, email, money, strength, text_at_most, web_link, yes_no};
 
 pub fn time_zone(text: &str) -> Result<String, String> {
     text.parse::<chrono_tz::Tz>()
@@ -297,21 +259,6 @@ pub fn slack_user(text: &str) -> Result<String, String> {
 
 pub fn slack_channel(text: &str) -> Result<String, String> {
     slack_id(text, &['C', 'G'], "C024BE7LH; use the channel's id, not its name", "channel")
-}
-
-pub fn web_link(text: &str) -> Result<String, String> {
-    match url::Url::parse(text) {
-        Ok(url) if matches!(url.scheme(), "http" | "https") => Ok(text.to_string()),
-        _ => Err(format!("`{text}` is not an http(s) link")),
-    }
-}
-
-/// `1`…`5`.
-pub fn strength(text: &str) -> Result<i16, String> {
-    match text.parse::<i16>() {
-        Ok(n @ 1..=5) => Ok(n),
-        _ => Err(format!("`{text}` is not a strength from 1 to 5")),
-    }
 }
 
 #[cfg(test)]

@@ -253,6 +253,11 @@ const EMOJI: &[(&str, &str)] = &[
     (":arrows_counterclockwise:", "🔄"),
     (":zzz:", "💤"),
     (":bell:", "🔔"),
+    (":white_circle:", "○"),
+    (":black_circle:", "◼"),
+    (":star:", "★"),
+    (":large_orange_diamond:", "◆"),
+    (":hourglass:", "⌛"),
 ];
 
 #[cfg(test)]

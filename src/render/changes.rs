@@ -323,7 +323,7 @@ mod tests {
         assert_eq!(
             texts,
             [
-                "Dana changed *Threats and risks*: added “New CISO prefers GitHub.” (2 edits)",
+                "Dana changed *Threats/Risks*: added “New CISO prefers GitHub.” (2 edits)",
                 "`#12` Run a workshop was done by Dana",
             ]
         );

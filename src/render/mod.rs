@@ -10,6 +10,8 @@ pub mod accounts;
 pub mod answers;
 pub mod blocks;
 pub mod changes;
+pub mod editing;
+pub mod forms;
 pub mod home;
 pub mod intel;
 pub mod items;

@@ -354,7 +354,7 @@ mod tests {
         let content = stale_plans(&[&plan], 30, now(), chrono_tz::America::New_York);
         let text = all_text(&content);
         assert!(
-            text.contains("*Acme* — Expand FY27: last edited 47 days ago by Dana Reyes (Goals, strategies and objectives)"),
+            text.contains("*Acme* — Expand FY27: last edited 47 days ago by Dana Reyes (Goals/strategies/objectives)"),
             "{text}"
         );
         assert_eq!(content.text, "The plan for Acme has not changed in 30+ days");

@@ -114,13 +114,20 @@ async fn run_command(state: &AppState, command: &SlackCommandEvent) -> CommandAc
     let text = command.text.clone().unwrap_or_default();
     match state.app.plan_command(&caller, &place, &text, now).await {
         Ok(Outcome::Reply(reply)) => CommandAck::Reply(reply),
-        Ok(Outcome::OpenView(view)) => match state.slack.open_view(command.trigger_id.as_ref(), &view).await {
+        Ok(outcome @ (Outcome::OpenView(_) | Outcome::OpenForm(_))) => {
+            let view = match outcome {
+                Outcome::OpenForm(form) => form.view(),
+                Outcome::OpenView(view) => *view,
+                Outcome::Reply(_) => unreachable!("matched above"),
+            };
+            match state.slack.open_view(command.trigger_id.as_ref(), &view).await {
             Ok(()) => CommandAck::Empty,
             Err(err) => {
                 tracing::error!(error = %err, "could not open a modal");
                 CommandAck::Reply(Reply::note("I couldn't open the form just now. Please run the command again."))
             }
-        },
+            }
+        }
         Err(err) => {
             tracing::error!(error = %crate::telemetry::ErrorChain(&err), text = %text, "a /plan command failed");
             CommandAck::Reply(Reply::note(SORRY))

@@ -24,6 +24,10 @@ use crate::store::accounts;
 use crate::render::summary;
 use crate::render::modals::{self, ModalContext, add_fields, callback_ids, settings_fields};
 use crate::render::{self, home, items};
+use crate::render::editing::action_ids as editing;
+use crate::render::forms::{CALLBACK_ID, FormState, values_of};
+use crate::app::editing::{FormOutcome, FormRequest, StatusChange};
+use crate::domain::plan::SectionGroup;
 
 /// Publishes a person's App Home.
 pub async fn publish_home(state: &AppState, slack_user_id: &str) -> anyhow::Result<()> {
@@ -197,6 +201,44 @@ async fn route_click(state: &AppState, click: &Click, now: DateTime<Utc>) -> any
                 None => answer(state, click, reply).await,
             }
         }
+        editing::START_PLAN
+        | editing::EDIT_PART
+        | editing::EDIT_CONTACT
+        | editing::ADD_CONTACT
+        | editing::EDIT_WHITESPACE
+        | editing::ADD_WHITESPACE => {
+            let Some(request) = form_request(&click.action_id, &click.value) else { return Ok(()) };
+            let channel = click.channel.clone().filter(|_| !click.in_home);
+            match state.app.open_form(&click.caller, request, channel, now).await? {
+                Ok(form) => state.slack.open_view(&click.trigger_id, &form.view()).await.context("views.open failed"),
+                Err(reply) => answer(state, click, reply).await,
+            }
+        }
+        editing::ACTIVATE | editing::CLOSE => {
+            let Some(plan_id) = click.value.parse::<i64>().ok() else { return Ok(()) };
+            let change = if click.action_id == editing::ACTIVATE { StatusChange::Activate } else { StatusChange::Close };
+            let reply = state.app.status_question_by_id(&click.caller, plan_id, change, now).await?;
+            answer(state, click, reply).await
+        }
+        editing::CONFIRM_ACTIVATE | editing::CONFIRM_CLOSE | editing::CANCEL => {
+            let Some(plan_id) = click.value.parse::<i64>().ok() else { return Ok(()) };
+            let reply = match click.action_id.as_str() {
+                editing::CONFIRM_ACTIVATE => state.app.change_status(&click.caller, plan_id, StatusChange::Activate).await?,
+                editing::CONFIRM_CLOSE => state.app.change_status(&click.caller, plan_id, StatusChange::Close).await?,
+                _ => Reply::note("Nothing changed."),
+            };
+            // The question is replaced by its answer, so its buttons are gone.
+            match &click.response_url {
+                Some(url) => Ok(state.slack.respond(url, &reply.content, true).await?),
+                None => answer(state, click, reply).await,
+            }
+        }
+        editing::SHOW_PEOPLE | editing::SHOW_WHITESPACE => {
+            let Some(id) = account_id() else { return Ok(()) };
+            let part = if click.action_id == editing::SHOW_PEOPLE { AccountPart::People } else { AccountPart::Whitespace };
+            let reply = state.app.part_by_id(&click.caller, &click_place(click), id, part, now).await?;
+            answer(state, click, reply).await
+        }
         home::action_ids::SETTINGS => {
             let view = modals::settings(&click.caller.user, &ModalContext::default());
             state.slack.open_view(&click.trigger_id, &view).await.context("views.open failed")
@@ -206,6 +248,28 @@ async fn route_click(state: &AppState, click: &Click, now: DateTime<Utc>) -> any
             Ok(())
         }
     }
+}
+
+/// The form a button asks for, from its action id and value.
+fn form_request(action_id: &str, value: &str) -> Option<FormRequest> {
+    let id = || value.parse::<i64>().ok();
+    Some(match action_id {
+        editing::START_PLAN => FormRequest::NewPlan { account_id: id()? },
+        editing::EDIT_PART => {
+            let (plan, part) = value.split_once(':')?;
+            FormRequest::Sections { plan_id: plan.parse().ok()?, part: SectionGroup::parse(part)? }
+        }
+        editing::EDIT_CONTACT | editing::ADD_CONTACT | editing::EDIT_WHITESPACE | editing::ADD_WHITESPACE => {
+            // Edits carry the row's id and the account is looked up; adds carry the account.
+            match action_id {
+                editing::ADD_CONTACT => FormRequest::Contact { account_id: id()?, contact_id: None },
+                editing::ADD_WHITESPACE => FormRequest::Whitespace { account_id: id()?, whitespace_id: None },
+                editing::EDIT_CONTACT => FormRequest::Contact { account_id: 0, contact_id: Some(id()?) },
+                _ => FormRequest::Whitespace { account_id: 0, whitespace_id: Some(id()?) },
+            }
+        }
+        _ => return None,
+    })
 }
 
 /// The place a click's answer belongs to.
@@ -309,7 +373,15 @@ pub async fn on_view_submission(
     let user = submission.user.id.to_string();
     let caller = match caller_or_sorry(state, &user, now).await {
         Ok(caller) => caller,
-        Err(reply) => return Ok(errors(FieldErrors::from([(add_fields::ACCOUNT.to_string(), reply.content.text)]))),
+        Err(reply) => {
+            // Shown under the form's first field, whichever form it is.
+            let first = raw
+                .pointer("/view/state/values")
+                .and_then(Value::as_object)
+                .and_then(|values| values.keys().next().cloned())
+                .unwrap_or_else(|| add_fields::ACCOUNT.to_string());
+            return Ok(errors(FieldErrors::from([(first, reply.content.text)])));
+        }
     };
     let values = view_values(&raw);
     let context = ModalContext::decode(raw.pointer("/view/private_metadata").and_then(Value::as_str));
@@ -368,6 +440,26 @@ pub async fn on_view_submission(
                     if let Err(err) = publish_home_for(state, &updated, &user, now).await {
                         tracing::warn!(error = %ErrorChain(&err), "could not refresh the Home after new settings");
                     }
+                    Ok(SlackInteractionResponse::Empty)
+                }
+            }
+        }
+        CALLBACK_ID => {
+            let Some(form_state) = raw.pointer("/view/private_metadata").and_then(Value::as_str).and_then(FormState::decode) else {
+                return Ok(SlackInteractionResponse::Empty);
+            };
+            let values = values_of(raw.pointer("/view/state/values").unwrap_or(&Value::Null));
+            match state.app.submit_form(&caller, &form_state, &values, now).await? {
+                FormOutcome::Invalid(problems) => Ok(errors(problems)),
+                FormOutcome::Again(form) => Ok(SlackInteractionResponse::ViewSubmission(SlackViewSubmissionResponse::Update(
+                    SlackViewSubmissionUpdateResponse::new(form.view()),
+                ))),
+                FormOutcome::Saved(reply) => {
+                    let (channel, place) = match &form_state.channel {
+                        Some(channel) => (channel.clone(), place_of(channel)),
+                        None => (user.clone(), Place::Direct),
+                    };
+                    send_reply(state, &format!("modal:{view_id}"), &channel, &user, &place, reply).await?;
                     Ok(SlackInteractionResponse::Empty)
                 }
             }

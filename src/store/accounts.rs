@@ -349,3 +349,20 @@ pub async fn linked_channel_of(conn: &mut PgConnection, account_id: i64) -> sqlx
         .await
         .map(Option::flatten)
 }
+
+/// An account's rank notes, locked for the rest of the transaction.
+pub async fn lock_rank_notes(conn: &mut PgConnection, account_id: i64) -> sqlx::Result<Option<String>> {
+    sqlx::query_scalar("select rank_notes from account where account_id = $1 for update")
+        .bind(account_id)
+        .fetch_optional(conn)
+        .await
+}
+
+pub async fn set_rank_notes(conn: &mut PgConnection, account_id: i64, notes: &str) -> sqlx::Result<()> {
+    sqlx::query("update account set rank_notes = $2 where account_id = $1 and rank_notes is distinct from $2")
+        .bind(account_id)
+        .bind(notes)
+        .execute(conn)
+        .await?;
+    Ok(())
+}

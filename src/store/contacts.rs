@@ -78,3 +78,139 @@ pub async fn track(conn: &mut PgConnection, contact_id: i64, location: Option<&s
     .await?;
     Ok(())
 }
+
+/// A contact with every field of the map, as an edit reads and writes it.
+#[derive(Debug, Clone, PartialEq, sqlx::FromRow)]
+pub struct Contact {
+    pub contact_id: i64,
+    pub account_id: i64,
+    pub name: String,
+    pub title: String,
+    pub company: String,
+    pub email: Option<String>,
+    pub profile_url: Option<String>,
+    pub reports_to_id: Option<i64>,
+    pub influence: Option<Influence>,
+    pub buying_role: Option<BuyingRole>,
+    pub sentiment: Option<Sentiment>,
+    pub strength: Option<i16>,
+    pub relationship_owner_id: Option<i64>,
+    /// The relationship owner's Slack id and name, when there is one.
+    pub owner_slack_id: Option<String>,
+    pub owner_name: Option<String>,
+    pub tracked: bool,
+    pub departed_at: Option<DateTime<Utc>>,
+}
+
+const CONTACT_COLUMNS: &str = "c.contact_id, c.account_id, c.name, c.title, c.company, c.email, c.profile_url, \
+    c.reports_to_id, c.influence, c.buying_role, c.sentiment, c.strength, c.relationship_owner_id, \
+    u.slack_id as owner_slack_id, nullif(u.display_name, '') as owner_name, \
+    exists (select 1 from sponsor_tracking s where s.contact_id = c.contact_id) as tracked, c.departed_at";
+
+/// An account's contacts, by name.
+pub async fn for_account(conn: &mut PgConnection, account_id: i64) -> sqlx::Result<Vec<Contact>> {
+    sqlx::query_as(&format!(
+        "select {CONTACT_COLUMNS} from contact c left join app_user u on u.user_id = c.relationship_owner_id \
+         where c.account_id = $1 order by lower(c.name), c.contact_id"
+    ))
+    .bind(account_id)
+    .fetch_all(conn)
+    .await
+}
+
+pub async fn by_id(conn: &mut PgConnection, contact_id: i64) -> sqlx::Result<Option<Contact>> {
+    sqlx::query_as(&format!(
+        "select {CONTACT_COLUMNS} from contact c left join app_user u on u.user_id = c.relationship_owner_id \
+         where c.contact_id = $1"
+    ))
+    .bind(contact_id)
+    .fetch_optional(conn)
+    .await
+}
+
+/// Serializes changes to one account's map for the rest of the transaction
+/// (the reports-to check must see the map as it will be written).
+pub async fn lock_map(conn: &mut PgConnection, account_id: i64) -> sqlx::Result<()> {
+    sqlx::query("select pg_advisory_xact_lock(hashtextextended('contacts:' || $1::text, 0))")
+        .bind(account_id)
+        .execute(conn)
+        .await?;
+    Ok(())
+}
+
+/// The fields a person writes in the contact form.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct ContactFields {
+    pub name: String,
+    pub title: String,
+    pub company: String,
+    pub email: Option<String>,
+    pub profile_url: Option<String>,
+    pub reports_to_id: Option<i64>,
+    pub influence: Option<Influence>,
+    pub buying_role: Option<BuyingRole>,
+    pub sentiment: Option<Sentiment>,
+    pub strength: Option<i16>,
+    pub relationship_owner_id: Option<i64>,
+}
+
+/// Adds a contact; `None` when the account already has one by that name.
+pub async fn insert(conn: &mut PgConnection, account_id: i64, f: &ContactFields) -> sqlx::Result<Option<i64>> {
+    sqlx::query_scalar(
+        "insert into contact (account_id, name, title, company, email, profile_url, reports_to_id, influence, \
+                              buying_role, sentiment, strength, relationship_owner_id) \
+         values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12) \
+         on conflict (account_id, lower(name)) do nothing returning contact_id",
+    )
+    .bind(account_id)
+    .bind(&f.name)
+    .bind(&f.title)
+    .bind(&f.company)
+    .bind(&f.email)
+    .bind(&f.profile_url)
+    .bind(f.reports_to_id)
+    .bind(f.influence)
+    .bind(f.buying_role)
+    .bind(f.sentiment)
+    .bind(f.strength)
+    .bind(f.relationship_owner_id)
+    .fetch_optional(conn)
+    .await
+}
+
+/// Writes a contact's fields (only those that differ are audited).
+pub async fn update(conn: &mut PgConnection, contact_id: i64, f: &ContactFields) -> sqlx::Result<()> {
+    sqlx::query(
+        "update contact set name = $2, title = $3, company = $4, email = $5, profile_url = $6, reports_to_id = $7, \
+                influence = $8, buying_role = $9, sentiment = $10, strength = $11, relationship_owner_id = $12 \
+         where contact_id = $1 and (name, title, company, email, profile_url, reports_to_id, influence, buying_role, \
+                                    sentiment, strength, relationship_owner_id) \
+               is distinct from ($2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)",
+    )
+    .bind(contact_id)
+    .bind(&f.name)
+    .bind(&f.title)
+    .bind(&f.company)
+    .bind(&f.email)
+    .bind(&f.profile_url)
+    .bind(f.reports_to_id)
+    .bind(f.influence)
+    .bind(f.buying_role)
+    .bind(f.sentiment)
+    .bind(f.strength)
+    .bind(f.relationship_owner_id)
+    .execute(conn)
+    .await?;
+    Ok(())
+}
+
+/// Stops tracking a contact as a sponsor (their observations go with it).
+pub async fn untrack(conn: &mut PgConnection, contact_id: i64) -> sqlx::Result<()> {
+    sqlx::query("delete from sponsor_tracking where contact_id = $1").bind(contact_id).execute(conn).await?;
+    Ok(())
+}
+
+/// Removes a contact; those who reported to them keep no manager.
+pub async fn delete(conn: &mut PgConnection, contact_id: i64) -> sqlx::Result<bool> {
+    Ok(sqlx::query("delete from contact where contact_id = $1").bind(contact_id).execute(conn).await?.rows_affected() > 0)
+}

@@ -468,3 +468,15 @@ pub async fn requeue_dead(pool: &PgPool, now: DateTime<Utc>) -> sqlx::Result<u64
     .await?;
     Ok(requeued.rows_affected())
 }
+
+/// The latest instant the delivery pace has been reckoned to (the token
+/// bucket's refill or a channel's next slot): a console that replays time
+/// (the demo) delivers from there so its own clock never runs backwards.
+pub async fn paced_until(pool: &PgPool) -> sqlx::Result<Option<DateTime<Utc>>> {
+    sqlx::query_scalar(
+        "select greatest((select max(next_send_at) from outbox_pace), \
+                         (select refilled_at from outbox_bucket where outbox_bucket_id = 1))",
+    )
+    .fetch_one(pool)
+    .await
+}

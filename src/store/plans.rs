@@ -77,6 +77,12 @@ pub struct NewPlan {
 /// action items, each owned by the team member in the template's role (the
 /// account owner when nobody holds it) and due its offset after `today`.
 pub async fn create(conn: &mut PgConnection, new: &NewPlan, today: NaiveDate) -> sqlx::Result<Plan> {
+    create_from(conn, new, Some(new.plan_type), today).await
+}
+
+/// Creates a plan with the guided items of `template`'s template (the Land
+/// or Expand one; other types have none), as [`create`] does.
+pub async fn create_from(conn: &mut PgConnection, new: &NewPlan, template: Option<PlanType>, today: NaiveDate) -> sqlx::Result<Plan> {
     let plan_id: i64 = sqlx::query_scalar(
         "insert into plan (account_id, name, type, status, due_date) \
          values ($1, $2, $3, $4, coalesce($5, (select renewal_date from account where account_id = $1))) \
@@ -107,7 +113,7 @@ pub async fn create(conn: &mut PgConnection, new: &NewPlan, today: NaiveDate) ->
     .bind(new.account_id)
     .bind(today)
     .bind(TeamRole::Owner)
-    .bind(new.plan_type)
+    .bind(template)
     .execute(&mut *conn)
     .await?;
     by_id(conn, plan_id).await?.ok_or(sqlx::Error::RowNotFound)
@@ -118,6 +124,116 @@ pub async fn by_id(conn: &mut PgConnection, plan_id: i64) -> sqlx::Result<Option
         .bind(plan_id)
         .fetch_optional(conn)
         .await
+}
+
+/// A plan, locked for the rest of the transaction (an edit checks it has
+/// not changed since the editor opened it, then writes).
+pub async fn lock(conn: &mut PgConnection, plan_id: i64) -> sqlx::Result<Option<Plan>> {
+    sqlx::query_as(&format!("select {COLUMNS} from plan where plan_id = $1 for update"))
+        .bind(plan_id)
+        .fetch_optional(conn)
+        .await
+}
+
+/// A plan in an account's list of plans.
+#[derive(Debug, Clone, PartialEq, sqlx::FromRow)]
+pub struct PlanListed {
+    pub plan_id: i64,
+    pub name: String,
+    #[sqlx(rename = "type")]
+    pub plan_type: PlanType,
+    pub status: PlanStatus,
+    pub due_date: Option<NaiveDate>,
+    pub open_items: i64,
+    pub created_at: DateTime<Utc>,
+}
+
+/// An account's plans: the active one first, then drafts, then closed, newest first.
+pub async fn for_account(pool: &PgPool, account_id: i64) -> sqlx::Result<Vec<PlanListed>> {
+    sqlx::query_as(
+        "select p.plan_id, p.name, p.type, p.status, p.due_date, p.created_at,                 (select count(*) from action_item i where i.plan_id = p.plan_id and i.status = 'open') as open_items          from plan p where p.account_id = $1          order by case p.status when 'active' then 0 when 'draft' then 1 else 2 end, p.created_at desc, p.plan_id desc",
+    )
+    .bind(account_id)
+    .fetch_all(pool)
+    .await
+}
+
+/// The template items a new plan of this template would get, each with the
+/// account team member who would own it (the owner when nobody holds the role).
+#[derive(Debug, Clone, PartialEq, sqlx::FromRow)]
+pub struct TemplateItem {
+    pub title: String,
+    pub owner_role: TeamRole,
+    pub offset_days: i32,
+}
+
+pub async fn template_items(pool: &PgPool, template: PlanType) -> sqlx::Result<Vec<TemplateItem>> {
+    sqlx::query_as(
+        "select i.title, i.owner_role, i.offset_days from plan_template p join plan_template_item i using (plan_template_id)          where p.type = $1 order by i.position",
+    )
+    .bind(template)
+    .fetch_all(pool)
+    .await
+}
+
+/// Makes a plan active, closing the account's active plan first (returned,
+/// as it was); or sets another status. The plan must be locked.
+pub async fn set_status(conn: &mut PgConnection, plan: &Plan, status: PlanStatus) -> sqlx::Result<Option<Plan>> {
+    let mut replaced = None;
+    if status == PlanStatus::Active {
+        replaced = sqlx::query_as(&format!(
+            "update plan set status = 'closed' where account_id = $1 and status = 'active' and plan_id <> $2 returning {COLUMNS}"
+        ))
+        .bind(plan.account_id)
+        .bind(plan.plan_id)
+        .fetch_optional(&mut *conn)
+        .await?;
+    }
+    sqlx::query("update plan set status = $2 where plan_id = $1 and status <> $2")
+        .bind(plan.plan_id)
+        .bind(status)
+        .execute(&mut *conn)
+        .await?;
+    Ok(replaced)
+}
+
+/// Locks the account's plans against a concurrent activation, so "the one
+/// it replaces" is the one replaced.
+pub async fn lock_account_plans(conn: &mut PgConnection, account_id: i64) -> sqlx::Result<()> {
+    sqlx::query("select pg_advisory_xact_lock(hashtextextended('plan:' || $1::text, 0))")
+        .bind(account_id)
+        .execute(conn)
+        .await?;
+    Ok(())
+}
+
+/// The account's active plan, read in the caller's transaction.
+pub async fn active_in(conn: &mut PgConnection, account_id: i64) -> sqlx::Result<Option<Plan>> {
+    sqlx::query_as(&format!("select {COLUMNS} from plan where account_id = $1 and status = 'active' for update"))
+        .bind(account_id)
+        .fetch_optional(conn)
+        .await
+}
+
+/// A plan's action items as its creation wrote them: title, owner, due date.
+#[derive(Debug, Clone, PartialEq, sqlx::FromRow)]
+pub struct PlanItem {
+    pub action_item_id: i64,
+    pub title: String,
+    pub owner_name: String,
+    pub owner_slack_id: Option<String>,
+    pub owner_email: String,
+    pub due_date: Option<NaiveDate>,
+}
+
+pub async fn items_of(conn: &mut PgConnection, plan_id: i64) -> sqlx::Result<Vec<PlanItem>> {
+    sqlx::query_as(
+        "select i.action_item_id, i.title, u.display_name as owner_name, u.slack_id as owner_slack_id, u.email as owner_email, i.due_date \
+         from action_item i join app_user u on u.user_id = i.owner_id where i.plan_id = $1 order by i.due_date nulls last, i.action_item_id",
+    )
+    .bind(plan_id)
+    .fetch_all(conn)
+    .await
 }
 
 pub async fn active_for(pool: &PgPool, account_id: i64) -> sqlx::Result<Option<Plan>> {

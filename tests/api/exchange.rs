@@ -322,7 +322,7 @@ async fn the_command_line_imports_reports_rejected_files_and_prints_a_plan_as_ma
     for expected in [
         "| Owner | Dana Reyes |",
         "## Customer Profile\n\n### Business overview\n\nAcme makes industrial equipment.",
-        "### Threats and risks\n\nGlobex pilots a rival tool, budget freeze | pricing",
+        "### Threats/Risks\n\nGlobex pilots a rival tool, budget freeze | pricing",
         "| #",
         "| Send the QBR deck | Dana Reyes | 2027-02-15 | open |",
         "| Jane Doe | VP Engineering | champion | high | promoter | 4/5 | Omar Haddad | Dana Reyes |",

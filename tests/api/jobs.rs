@@ -514,7 +514,7 @@ async fn a_plan_whose_sections_have_not_changed_in_n_days_is_flagged_to_its_owne
     assert_eq!(reminders[0].target_user_id, Some(dana.user_id));
     let text = reminders[0].text();
     assert!(
-        text.contains("*Acme* — Expand FY27: last edited 60 days ago by dana (Goals, strategies and objectives)"),
+        text.contains("*Acme* — Expand FY27: last edited 60 days ago by dana (Goals/strategies/objectives)"),
         "{text}"
     );
     assert!(!text.contains("Globex"));

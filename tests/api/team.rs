@@ -243,7 +243,7 @@ async fn what_changed_reads_the_history_as_sentences_and_since_i_last_looked_use
     let reply = app.what_changed(&dana_c, &Place::Direct, &acme, Since::LastWeek, now).await.unwrap();
     let said = text(&reply);
     assert!(said.contains("What changed at Acme"), "{said}");
-    assert!(said.contains("dana changed Threats and risks: wrote “Budget freeze in Q1."), "{said}");
+    assert!(said.contains("dana changed Threats/Risks: wrote “Budget freeze in Q1."), "{said}");
     assert!(said.contains("…"), "a long section is shortened:\n{said}");
     assert!(said.contains(&format!("#{item} Book the QBR was done by sam")), "{said}");
     assert!(said.contains("Priya Raman moved to Hooli (from Acme)"), "{said}");
@@ -271,7 +271,7 @@ async fn what_changed_reads_the_history_as_sentences_and_since_i_last_looked_use
     let reply = app.what_changed(&dana_c, &Place::Direct, &acme, Since::LastLooked, later).await.unwrap();
     let said = text(&reply);
     assert!(said.contains("since you last looked"), "{said}");
-    assert!(said.contains("sam changed Threats and risks: added “Champion left for Hooli.”"), "{said}");
+    assert!(said.contains("sam changed Threats/Risks: added “Champion left for Hooli.”"), "{said}");
     assert!(!said.contains("was done by sam") && !said.contains("Series D") && !said.contains("dana changed"), "{said}");
     // A look within the same sitting keeps the look before it.
     let second = app.record_view(&dana_c, acme.account_id, later).await.unwrap();

@@ -107,6 +107,30 @@ fn capitalized(word: &str) -> String {
     }
 }
 
+/// A field rule's message as a sentence under the field: its quoted value
+/// in quotation marks (never altered), the first letter capitalized.
+fn sentence(message: &str) -> String {
+    let mut out = String::with_capacity(message.len() + 4);
+    let mut open = true;
+    for c in message.chars() {
+        if c == '`' {
+            out.push(if open { '“' } else { '”' });
+            open = !open;
+        } else {
+            out.push(c);
+        }
+    }
+    let mut chars = out.chars();
+    let mut text = match chars.next() {
+        Some(first) if first.is_alphabetic() => first.to_uppercase().chain(chars).collect(),
+        _ => out,
+    };
+    if !text.ends_with('.') {
+        text.push('.');
+    }
+    text
+}
+
 fn problem(errors: &mut FieldErrors, field: &str, message: impl Into<String>) {
     errors.entry(field.to_string()).or_insert_with(|| message.into());
 }
@@ -120,7 +144,7 @@ where
     match text.parse::<T>() {
         Ok(value) => Some(value),
         Err(err) => {
-            problem(errors, id, err.to_string().replace('`', ""));
+            problem(errors, id, sentence(&err.to_string()));
             None
         }
     }
@@ -134,7 +158,7 @@ fn checked(errors: &mut FieldErrors, id: &str, result: Result<String, String>) -
     match result {
         Ok(value) => value,
         Err(message) => {
-            problem(errors, id, capitalized(&message.replace('`', "")));
+            problem(errors, id, sentence(&message));
             String::new()
         }
     }
@@ -271,7 +295,7 @@ impl App {
                 }
                 Ok(date) => Some(date),
                 Err(message) => {
-                    problem(&mut errors, fields::DUE, capitalized(&message.replace('`', "")));
+                    problem(&mut errors, fields::DUE, sentence(&message));
                     None
                 }
             },
@@ -480,7 +504,7 @@ impl App {
             typed => match validate::strength(typed) {
                 Ok(n) => Some(n),
                 Err(message) => {
-                    problem(&mut errors, fields::STRENGTH, capitalized(&message.replace('`', "")));
+                    problem(&mut errors, fields::STRENGTH, sentence(&message));
                     None
                 }
             },
@@ -645,7 +669,7 @@ impl App {
             typed => match validate::money(typed) {
                 Ok(amount) => Some(amount),
                 Err(message) => {
-                    problem(&mut errors, fields::SPEND, capitalized(&message.replace('`', "")));
+                    problem(&mut errors, fields::SPEND, sentence(&message));
                     None
                 }
             },
@@ -655,7 +679,7 @@ impl App {
             typed => match validate::date(typed) {
                 Ok(date) => Some(date),
                 Err(message) => {
-                    problem(&mut errors, fields::CONTRACT_END, capitalized(&message.replace('`', "")));
+                    problem(&mut errors, fields::CONTRACT_END, sentence(&message));
                     None
                 }
             },
@@ -872,6 +896,12 @@ impl App {
             ),
         };
         Ok(Reply::private(MessageContent::new(text.clone(), view::saved(&text, account_id, None))))
+    }
+
+    /// The editable relationship or whitespace map of an account picked by a button.
+    pub async fn map_by_id(&self, caller: &Caller, account_id: i64, people: bool, now: DateTime<Utc>) -> anyhow::Result<Reply> {
+        let Some(account) = self.editable(caller, account_id).await? else { return Ok(Reply::note(NOT_VISIBLE)) };
+        if people { self.people_map(&account).await } else { self.whitespace_map(&account, caller.today(now)).await }
     }
 
     /// `/plan people Acme`: the map as a reports-to tree, with buttons to edit.

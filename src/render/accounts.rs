@@ -40,6 +40,9 @@ pub fn account_line(account: &AccountOverview, today: NaiveDate) -> SlackBlock {
     if account.overdue_total > 0 {
         line.push_str(&format!(", :red_circle: {} overdue", account.overdue_total));
     }
+    if !account.has_active_plan {
+        line.push_str(" · :warning: no active plan");
+    }
     section_with_button(&line, button("Summary", action_ids::SHOW_SUMMARY, &account.account_id.to_string()))
 }
 

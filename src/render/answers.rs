@@ -27,7 +27,7 @@ pub fn summary(data: &AccountData, now: DateTime<Utc>, tz: Tz) -> Vec<SlackBlock
     let today = now.with_timezone(&tz).date_naive();
     let lines = summary_lines(data, today, tz);
     let id = data.account.account_id.to_string();
-    let buttons = vec![
+    let mut buttons = vec![
         button("Full plan", action_ids::FULL_PLAN, &id),
         button("Action items", action_ids::LIST_ACTIONS, &id),
         button("People", action_ids::PEOPLE, &id),
@@ -36,6 +36,11 @@ pub fn summary(data: &AccountData, now: DateTime<Utc>, tz: Tz) -> Vec<SlackBlock
         button("What changed", action_ids::WHAT_CHANGED, &id),
         blocks::primary(button("Add item", action_ids::ADD_ITEM, &id)),
     ];
+    if data.plan.is_none() {
+        // Items need an active plan: the first thing to do is start one.
+        buttons.pop();
+        buttons.push(crate::render::editing::start_plan_button(data.account.account_id));
+    }
     blocks::fit_message(vec![
         header(&data.account.name),
         section(&lines.join("\n")),
@@ -319,7 +324,8 @@ pub fn risks(account: &Account, plan: Option<&Plan>, departures: &[Departure], t
             d.departed_at.with_timezone(&tz).format("%b %-d, %Y")
         ));
     }
-    answer(&lines, account.account_id, None)
+    let edit = button("Edit the map", crate::render::editing::action_ids::SHOW_PEOPLE, &account.account_id.to_string());
+    answer(&lines, account.account_id, Some(edit))
 }
 
 /// Whitespace by stage: vendor, spend, contract end, appetite; contracts
@@ -354,7 +360,8 @@ pub fn whitespace(account: &Account, rows: &[WhitespaceRow], total: i64, today: 
     if more > 0 {
         lines.push(format!("_…and {more} more_"));
     }
-    answer(&lines, account.account_id, None)
+    let edit = button("Edit the map", crate::render::editing::action_ids::SHOW_WHITESPACE, &account.account_id.to_string());
+    answer(&lines, account.account_id, Some(edit))
 }
 
 /// The plan's goals at 6, 12 and 18 months.

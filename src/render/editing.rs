@@ -56,6 +56,11 @@ pub fn start_plan_button(account_id: i64) -> SlackBlockButtonElement {
     primary(button("Start a plan", action_ids::START_PLAN, &account_id.to_string()))
 }
 
+/// *Start a plan: Initech*, where several accounts are offered together.
+pub fn start_plan_button_for(account_id: i64, account_name: &str) -> SlackBlockButtonElement {
+    button(&format!("Start a plan: {account_name}"), action_ids::START_PLAN, &account_id.to_string())
+}
+
 /// A message saying an account has no active plan, with the button to start one.
 pub fn start_plan(text: &str, account_id: i64) -> Vec<SlackBlock> {
     vec![section(text), actions(&format!("start-plan:{account_id}"), vec![start_plan_button(account_id)])]

@@ -48,6 +48,14 @@ pub fn render(data: &HomeData, display_name: &str, now: DateTime<Utc>, tz: Tz) -
         if data.accounts.len() > LISTED_ACCOUNTS {
             out.push(context(&format!("_…and {} more_", data.accounts.len() - LISTED_ACCOUNTS)));
         }
+        let unplanned: Vec<_> = data.accounts.iter().filter(|a| !a.has_active_plan).take(5).collect();
+        if !unplanned.is_empty() {
+            let buttons = unplanned
+                .iter()
+                .map(|a| crate::render::editing::start_plan_button_for(a.account_id, &a.name))
+                .collect();
+            out.push(actions("home:start-plans", buttons));
+        }
     }
 
     for (title, list, total, empty) in [

@@ -10,7 +10,7 @@ use crate::domain::enums::DigestFrequency;
 use crate::domain::plan::section_by_key;
 use crate::domain::when::days_phrase;
 use crate::render::MessageContent;
-use crate::render::blocks::{brief, context, escape, fit_message, header, line_sections, section};
+use crate::render::blocks::{actions, brief, context, escape, fit_message, header, line_sections, section};
 use crate::store::actions::ActionItem;
 use crate::store::digests::{AccountChanges, AccountDate};
 use crate::store::notices::{Deadline, StalePlan, Subject, UnplannedRenewal};
@@ -110,7 +110,19 @@ pub fn unplanned_renewals(renewals: &[&UnplannedRenewal], today: NaiveDate) -> M
     };
     let mut blocks = vec![section(intro)];
     blocks.extend(line_sections(&lines, lines.len(), "accounts"));
-    blocks.push(context("A renewal goes better with a plan the team works from: activate one, or start one from the expand template."));
+    blocks.push(context("A renewal goes better with a plan the team works from: start one from the Expand template with the button, or activate a draft with `/plan activate`."));
+    let buttons = renewals
+        .iter()
+        .take(5)
+        .map(|r| {
+            if renewals.len() > 1 {
+                crate::render::editing::start_plan_button_for(r.account_id, &r.account_name)
+            } else {
+                crate::render::editing::start_plan_button(r.account_id)
+            }
+        })
+        .collect();
+    blocks.push(actions("unplanned-renewals", buttons));
     let text = match renewals {
         [one] => format!("{} renews {} with no active plan", one.account_name, due_phrase(one.renewal_date, today)),
         several => format!("{} of your accounts renew soon with no active plan", several.len()),

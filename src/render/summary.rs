@@ -62,6 +62,16 @@ pub fn render(data: &AccountData, now: DateTime<Utc>, tz: Tz) -> Vec<SlackBlock>
         out.push(section(&intel_text(&data.intel, tz)));
     }
     let id = account.account_id.to_string();
+    let editing = match &data.plan {
+        Some(plan) => {
+            let mut buttons = crate::render::editing::edit_buttons(plan.plan_id);
+            buttons.push(button("Edit people", crate::render::editing::action_ids::SHOW_PEOPLE, &id));
+            buttons.push(button("Edit whitespace", crate::render::editing::action_ids::SHOW_WHITESPACE, &id));
+            buttons
+        }
+        None => vec![crate::render::editing::start_plan_button(account.account_id)],
+    };
+    out.push(actions(&format!("edit:{id}"), editing));
     out.push(actions(
         &format!("summary:{id}"),
         vec![

@@ -235,8 +235,7 @@ async fn route_click(state: &AppState, click: &Click, now: DateTime<Utc>) -> any
         }
         editing::SHOW_PEOPLE | editing::SHOW_WHITESPACE => {
             let Some(id) = account_id() else { return Ok(()) };
-            let part = if click.action_id == editing::SHOW_PEOPLE { AccountPart::People } else { AccountPart::Whitespace };
-            let reply = state.app.part_by_id(&click.caller, &click_place(click), id, part, now).await?;
+            let reply = state.app.map_by_id(&click.caller, id, click.action_id == editing::SHOW_PEOPLE, now).await?;
             answer(state, click, reply).await
         }
         home::action_ids::SETTINGS => {

@@ -297,6 +297,7 @@ pub struct AccountOverview {
     pub renewal_date: Option<NaiveDate>,
     pub open_total: i64,
     pub overdue_total: i64,
+    pub has_active_plan: bool,
 }
 
 /// The accounts whose team the person is on, most strategic first, with
@@ -305,7 +306,8 @@ pub async fn overview_for_member(pool: &PgPool, user_id: i64, today: NaiveDate) 
     sqlx::query_as(
         "select a.account_id, a.name, a.rank, a.renewal_date, \
                 count(i.action_item_id) as open_total, \
-                count(i.action_item_id) filter (where i.due_date < $2) as overdue_total \
+                count(i.action_item_id) filter (where i.due_date < $2) as overdue_total, \
+                exists (select 1 from plan p where p.account_id = a.account_id and p.status = 'active') as has_active_plan \
          from account a \
          left join action_item i on i.account_id = a.account_id and i.status = 'open' \
          where exists (select 1 from account_team t where t.account_id = a.account_id and t.user_id = $1) \

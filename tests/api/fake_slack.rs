@@ -329,7 +329,34 @@ pub fn check_limits(method: &str, body: &Value) -> Vec<String> {
                     check_element(&mut problems, i, element);
                 }
             }
-            "input" => check_len(&mut problems, &format!("block {i} input label"), block.pointer("/label/text"), 2000),
+            "input" => {
+                check_len(&mut problems, &format!("block {i} input label"), block.pointer("/label/text"), 2000);
+                check_len(&mut problems, &format!("block {i} input hint"), block.pointer("/hint/text"), 2000);
+                check_len(&mut problems, &format!("block {i} block_id"), block.get("block_id"), 255);
+                let element = block.get("element").cloned().unwrap_or(Value::Null);
+                check_len(&mut problems, &format!("block {i} action_id"), element.get("action_id"), 255);
+                match element.get("type").and_then(Value::as_str).unwrap_or("") {
+                    "plain_text_input" => {
+                        let max = element.get("max_length").and_then(Value::as_u64).unwrap_or(3000);
+                        if max > 3000 {
+                            problems.push(format!("block {i} max_length {max} (limit 3000)"));
+                        }
+                        check_len(&mut problems, &format!("block {i} initial_value"), element.get("initial_value"), max.min(3000) as usize);
+                    }
+                    "static_select" | "checkboxes" | "radio_buttons" => {
+                        let options = element.get("options").and_then(Value::as_array).cloned().unwrap_or_default();
+                        if options.is_empty() || options.len() > 100 {
+                            problems.push(format!("block {i} has {} options (1 to 100)", options.len()));
+                        }
+                        for option in &options {
+                            check_len(&mut problems, &format!("block {i} option text"), option.pointer("/text/text"), 75);
+                            check_len(&mut problems, &format!("block {i} option value"), option.get("value"), 150);
+                        }
+                    }
+                    "datepicker" | "users_select" | "timepicker" => {}
+                    other => problems.push(format!("block {i} input has an unexpected element `{other}`")),
+                }
+            }
             "divider" => {}
             other => problems.push(format!("block {i} has an unexpected type `{other}`")),
         }

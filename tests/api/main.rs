@@ -13,6 +13,7 @@ mod intel_support;
 mod jobs;
 mod manifest;
 mod outbox;
+mod plan_writing;
 mod questions;
 mod safer_writes;
 mod slack;

@@ -173,6 +173,6 @@ async fn main() -> anyhow::Result<()> {
             if p99 < TARGET_P99_MS { "met" } else { "MISSED" }
         );
     }
-    db.remove().await;
+    db.remove().await?;
     Ok(())
 }

@@ -19,7 +19,7 @@ use super::{App, Caller, Outcome, Place, Reply, NOT_VISIBLE};
 use crate::domain::enums::{Appetite, BuyingRole, Influence, PlanStatus, PlanType, Sentiment, Stage};
 use crate::domain::people::reports_to_loop;
 pub use crate::domain::plan::StatusChange;
-use crate::domain::plan::{self, RANK_NOTES, SectionGroup, section_by_key};
+use crate::domain::plan::{self, RANK_NOTES, SectionGroup};
 use crate::domain::text::{brief, fingerprint};
 use crate::domain::validate::{self, LONGEST_LINE, LONGEST_NOTE, LONGEST_SECTION};
 use crate::render::editing as view;
@@ -81,13 +81,13 @@ pub mod fields {
     pub const APPETITE: &str = "appetite";
 }
 
+/// The fingerprint key of the plan a new active plan would replace.
+const ACTIVE_PLAN: &str = "active_plan";
+
 /// The value of a select left at "not recorded".
 const UNSET: &str = "unset";
 /// The template choice for none.
 const NO_TEMPLATE: &str = "none";
-
-/// The fingerprint key of a whole contact or whitespace row.
-const ROW: &str = "row";
 
 fn options<T: Copy>(all: &[T], value: impl Fn(T) -> &'static str, label: impl Fn(T) -> String) -> Vec<(String, String)> {
     all.iter().map(|v| (value(*v).to_string(), label(*v))).collect()
@@ -169,6 +169,77 @@ fn slack_user_id(value: &str) -> Option<String> {
     let value = value.trim().trim_start_matches("<@").trim_end_matches('>');
     let id = value.split('|').next().unwrap_or_default();
     (!id.is_empty()).then(|| id.to_string())
+}
+
+/// A stored or typed text as compared: line endings and trailing blanks don't count.
+fn normalized(text: &str) -> String {
+    text.replace("\r\n", "\n").trim_end().to_string()
+}
+
+/// The most characters a field's input takes (`usize::MAX` for pickers).
+fn input_max(field: &Field) -> usize {
+    match field.input {
+        Input::Line(max) | Input::Text(max) => max.min(INPUT_MAX),
+        _ => usize::MAX,
+    }
+}
+
+/// Shows stored values in a form's fields, and returns the fingerprint of
+/// each to remember. A value longer than its input takes is not shown cut:
+/// the hint says so, and the save keeps it unless something is typed.
+fn prefill(fields: &mut [Field], stored: &[(&str, String)]) -> BTreeMap<String, String> {
+    let mut seen = BTreeMap::new();
+    for (id, value) in stored {
+        seen.insert(id.to_string(), fingerprint(&normalized(value)));
+        let Some(field) = fields.iter_mut().find(|f| f.id == *id) else { continue };
+        let length = value.chars().count();
+        if length > input_max(field) {
+            field.initial = None;
+            field.hint = Some(format!(
+                "This holds {length} characters, more than a Slack form can show, so it is not shown here and stays as it is. \
+                 Type here only to replace all of it."
+            ));
+        } else {
+            field.initial = (!value.is_empty()).then(|| value.clone());
+        }
+    }
+    seen
+}
+
+/// The fields someone else changed since the form was opened.
+fn changed_since<'a>(seen: &BTreeMap<String, String>, stored_now: &'a [(&'a str, String)]) -> Vec<&'a str> {
+    stored_now
+        .iter()
+        .filter(|(id, now)| seen.get(*id).is_some_and(|then| *then != fingerprint(&normalized(now))))
+        .map(|(id, _)| *id)
+        .collect()
+}
+
+/// What a form shows again after a conflict: what the user changed, and
+/// the stored value of every field they left alone (so saving again never
+/// puts back what someone else just changed). A removal is never carried
+/// over: it is asked again.
+fn merged(values: &FormValues, seen: &BTreeMap<String, String>, stored_now: &[(&str, String)]) -> FormValues {
+    let mut out = values.clone();
+    for (id, now) in stored_now {
+        let typed = values.get(*id).map(|v| normalized(v)).unwrap_or_default();
+        let user_changed = seen.get(*id).is_some_and(|then| *then != fingerprint(&typed));
+        if !user_changed {
+            if now.is_empty() {
+                out.remove(*id);
+            } else {
+                out.insert(id.to_string(), now.clone());
+            }
+        }
+    }
+    out.remove(fields::REMOVE);
+    out
+}
+
+/// A typed value, or the stored one when the form could not show it and
+/// nothing was typed in its place.
+fn kept(typed: String, stored: &str, max: usize) -> String {
+    if typed.trim().is_empty() && stored.chars().count() > max { stored.to_string() } else { typed }
 }
 
 impl App {
@@ -258,7 +329,7 @@ impl App {
             Field::new(fields::PLAN_TYPE, "Plan type", Input::Choice(types)).required().initial(plan_type.as_str()),
             Field::new(fields::DUE, "Due date", Input::Date)
                 .initial(due.map(|d| d.to_string()).unwrap_or_default())
-                .hint("Empty: the account's renewal date."),
+                .hint(if due.is_some() { "Empty: the account's renewal date." } else { "The plan's target date, like the renewal." }),
             Field::new(fields::TEMPLATE, "Template", Input::Choice(templates))
                 .required()
                 .initial(if plan_type == PlanType::Expand { "expand" } else { "land" })
@@ -272,7 +343,13 @@ impl App {
             submit: "Create plan".into(),
             notes,
             fields,
-            state: FormState { kind: FormKind::NewPlan { account_id: account.account_id }, channel, opened: now.timestamp(), seen: BTreeMap::new() },
+            state: FormState {
+                kind: FormKind::NewPlan { account_id: account.account_id },
+                channel,
+                opened: now.timestamp(),
+                // Which plan starting this one as active would close, as the form said.
+                seen: BTreeMap::from([(ACTIVE_PLAN.to_string(), active.map(|p| p.plan_id.to_string()).unwrap_or_default())]),
+            },
         })
     }
 
@@ -301,6 +378,16 @@ impl App {
             },
             None => None,
         };
+        if due.is_none()
+            && !errors.contains_key(fields::DUE)
+            && let Some(renewal) = account.renewal_date.filter(|r| validate::due_is_past(*r, today))
+        {
+            problem(
+                &mut errors,
+                fields::DUE,
+                format!("{}'s renewal date ({}) has passed; pick the plan's due date.", account.name, renewal.format("%b %-d, %Y")),
+            );
+        }
         let template = match text(values, fields::TEMPLATE) {
             "" | NO_TEMPLATE => None,
             "land" => Some(PlanType::Land),
@@ -327,6 +414,23 @@ impl App {
         let mut replaced = None;
         if status == PlanStatus::Active {
             replaced = plans::active_in(&mut tx, account_id).await?;
+            let expected = state.seen.get(ACTIVE_PLAN).cloned().unwrap_or_default();
+            let now_active = replaced.as_ref().map(|p| p.plan_id.to_string()).unwrap_or_default();
+            if now_active != expected {
+                // Someone else activated a plan while this form was open:
+                // say which one would be closed, and let the user choose.
+                tx.rollback().await?;
+                let mut form = self.new_plan_form(caller, &account, state.channel.clone(), now).await?.with_values(values);
+                let note = match &replaced {
+                    Some(plan) => format!(
+                        ":warning: *While this form was open, {} became the active plan of {}.* Starting this one as active closes it (kept, not deleted). Save again to go ahead, or start this one as a draft.",
+                        plan.name, account.name
+                    ),
+                    None => format!(":warning: *While this form was open, {}'s active plan was closed.* Save again to start this one.", account.name),
+                };
+                form.notes.insert(0, note);
+                return Ok(FormOutcome::Again(Box::new(form)));
+            }
             if let Some(old) = &replaced {
                 plans::set_status(&mut tx, old, PlanStatus::Closed).await?;
             }
@@ -391,19 +495,16 @@ impl App {
             String::new()
         };
         let current = |key: &str| -> &str { if key == RANK_NOTES.0 { &rank_notes } else { plan.section(key) } };
-        let changed_meanwhile: Vec<&str> = part_fields(part)
-            .iter()
-            .map(|(key, _)| *key)
-            .filter(|key| state.seen.get(*key).is_some_and(|seen| *seen != fingerprint(current(key))))
-            .collect();
+        let stored_now: Vec<(&str, String)> = part_fields(part).iter().map(|(key, _)| (*key, current(key).to_string())).collect();
+        let changed_meanwhile = changed_since(&state.seen, &stored_now);
         if !changed_meanwhile.is_empty() {
             tx.rollback().await?;
             let mut account_now = account.clone();
             account_now.rank_notes = rank_notes.clone();
             let history = self.changes_since(&[("plan", plan_id), ("account", account_id)], state.opened, &changed_meanwhile).await?;
-            let mut form = sections_form(&account_now, &plan, part, state.channel.clone(), now).with_values(values);
-            form.notes.insert(0, view::conflict_note(&history, caller.tz(), "Your text is still below: merge it with theirs and save again."));
-            form.state.opened = now.timestamp();
+            let shown = merged(values, &state.seen, &stored_now);
+            let mut form = sections_form(&account_now, &plan, part, state.channel.clone(), now).with_values(&shown);
+            form.notes.insert(0, view::conflict_note(&history, caller.tz(), "Your changes are still below, beside theirs: merge them and save again."));
             return Ok(FormOutcome::Again(Box::new(form)));
         }
         let mut sections: Vec<(&str, String)> = Vec::new();
@@ -411,13 +512,13 @@ impl App {
         let mut changed: Vec<&'static str> = Vec::new();
         for (key, label) in part_fields(part) {
             let old = current(key);
-            let typed = values.get(key).map(|v| v.trim_end().to_string()).unwrap_or_default();
+            let typed = values.get(key).map(|v| normalized(v)).unwrap_or_default();
             // A section longer than the form could show was left out of it:
             // left empty, it stays as it is.
             if old.chars().count() > INPUT_MAX && typed.trim().is_empty() {
                 continue;
             }
-            if typed == old {
+            if typed == normalized(old) {
                 continue;
             }
             changed.push(label);
@@ -548,26 +649,43 @@ impl App {
             },
             None => None,
         };
-        if let Some(current) = &current
-            && state.seen.get(ROW).is_some_and(|seen| *seen != contact_fingerprint(current))
-        {
-            tx.rollback().await?;
-            let history = self.changes_since(&[("contact", current.contact_id)], state.opened, &[]).await?;
-            let advice = if remove {
-                "Tick Remove again and save if it should still go."
-            } else {
-                "Your changes are still below: check them against theirs and save again."
-            };
-            let mut form = contact_form(&account, Some(current), &all, state.channel.clone(), now).with_values(values);
-            form.notes.insert(0, view::conflict_note(&history, caller.tz(), advice));
-            return Ok(FormOutcome::Again(Box::new(form)));
+        if let Some(current) = &current {
+            let stored_now = contact_values(current);
+            let changed_meanwhile = changed_since(&state.seen, &stored_now);
+            if !changed_meanwhile.is_empty() {
+                tx.rollback().await?;
+                let mut history = self.changes_since(&[("contact", current.contact_id)], state.opened, &[]).await?;
+                self.name_ids(&mut history, &all).await?;
+                let advice = if remove {
+                    "If it should still go, tick Remove again and save."
+                } else {
+                    "Your changes are still below, beside theirs: check them and save again."
+                };
+                let shown = merged(values, &state.seen, &stored_now);
+                let mut form = contact_form(&account, Some(current), &all, state.channel.clone(), now).with_values(&shown);
+                form.notes.insert(0, view::conflict_note(&history, caller.tz(), advice));
+                return Ok(FormOutcome::Again(Box::new(form)));
+            }
         }
         if remove {
             let current = current.expect("editing");
             contacts::delete(&mut tx, current.contact_id).await?;
             tx.commit().await?;
             let text = format!("Removed *{}* from the relationship map of *{}*.", current.name, account.name);
-            return Ok(FormOutcome::Saved(Reply::private(MessageContent::new(text.clone(), view::saved(&text, account_id, None)))));
+            return Ok(FormOutcome::Saved(Reply::private(MessageContent::new(text.clone(), view::saved_on_map(&text, account_id, view::Map::People)))));
+        }
+        if let Some(current) = &current {
+            // What the form could not show (too long, or an owner without a
+            // Slack account) stays as it is unless replaced.
+            f.title = kept(f.title, &current.title, LONGEST_LINE);
+            f.company = kept(f.company, &current.company, LONGEST_LINE);
+            if f.profile_url.is_none() && current.profile_url.as_ref().is_some_and(|u| u.chars().count() > PROFILE_URL_MAX) {
+                f.profile_url = current.profile_url.clone();
+            }
+            let owner_typed = values.get(fields::OWNER).map(|v| normalized(v)).unwrap_or_default();
+            if state.seen.get(OWNER_SHOWN).is_some_and(|then| *then == fingerprint(&owner_typed)) {
+                f.relationship_owner_id = current.relationship_owner_id;
+            }
         }
         if let Some(manager) = reports_to {
             let name_of = |id: i64| all.iter().find(|c| c.contact_id == id).map(|c| c.name.clone()).unwrap_or_else(|| f.name.clone());
@@ -604,7 +722,7 @@ impl App {
                 format!("{} already has a contact named {}; edit that one instead.", account.name, f.name),
             )]))
         };
-        let id = match current {
+        let id = match &current {
             None => match contacts::insert(&mut tx, account_id, &f).await? {
                 Some(id) => id,
                 None => return Ok(taken()),
@@ -615,16 +733,45 @@ impl App {
                 Err(err) => return Err(err.into()),
             },
         };
-        let was_tracked = all.iter().any(|c| c.contact_id == id && c.tracked);
-        if tracked && !was_tracked {
-            contacts::track(&mut tx, id, None, now).await?;
-        } else if !tracked && was_tracked {
-            contacts::untrack(&mut tx, id).await?;
+        let was_tracked = current.as_ref().is_some_and(|c| c.tracked);
+        if tracked != was_tracked {
+            if tracked {
+                contacts::track(&mut tx, id, None, now).await?;
+            } else {
+                contacts::untrack(&mut tx, id).await?;
+            }
+            // Tracking has no audit trigger of its own: the change is recorded here, in the same transaction.
+            audit::record_field(&mut tx, account_id, "contact", id, "tracked", was_tracked.then_some("yes"), tracked.then_some("yes")).await?;
         }
         tx.commit().await?;
         let verb = if contact_id.is_some() { "Saved" } else { "Added" };
         let text = format!("{verb} *{}* on the relationship map of *{}*.", f.name, account.name);
-        Ok(FormOutcome::Saved(Reply::private(MessageContent::new(text.clone(), view::saved(&text, account_id, None)))))
+        Ok(FormOutcome::Saved(Reply::private(MessageContent::new(text.clone(), view::saved_on_map(&text, account_id, view::Map::People)))))
+    }
+
+    /// Turns the ids in a contact's history (reports to, relationship owner) into names.
+    async fn name_ids(&self, history: &mut [AuditEntry], all: &[Contact]) -> anyhow::Result<()> {
+        let owner_ids: Vec<i64> = history
+            .iter()
+            .filter(|e| e.field.as_deref() == Some("relationship_owner_id"))
+            .filter_map(|e| e.new_value.as_deref()?.parse().ok())
+            .collect();
+        let owners = if owner_ids.is_empty() {
+            Vec::new()
+        } else {
+            let mut conn = self.pool.acquire().await?;
+            crate::store::users::by_ids(&mut conn, &owner_ids).await?
+        };
+        for entry in history.iter_mut() {
+            let id: Option<i64> = entry.new_value.as_deref().and_then(|v| v.parse().ok());
+            let name = match (entry.field.as_deref(), id) {
+                (Some("reports_to_id"), Some(id)) => all.iter().find(|c| c.contact_id == id).map(|c| c.name.clone()),
+                (Some("relationship_owner_id"), Some(id)) => owners.iter().find(|u| u.user_id == id).map(|u| u.display_name.clone()),
+                _ => continue,
+            };
+            entry.new_value = Some(name.unwrap_or_else(|| "someone no longer on the map".to_string()));
+        }
+        Ok(())
     }
 
     // ── The whitespace map ────────────────────────────────────────────
@@ -701,19 +848,22 @@ impl App {
             },
             None => None,
         };
-        if let Some(current) = &current
-            && state.seen.get(ROW).is_some_and(|seen| *seen != whitespace_fingerprint(current))
-        {
-            tx.rollback().await?;
-            let history = self.changes_since(&[("whitespace", current.whitespace_id)], state.opened, &[]).await?;
-            let advice = if remove {
-                "Tick Remove again and save if it should still go."
-            } else {
-                "Your changes are still below: check them against theirs and save again."
-            };
-            let mut form = whitespace_form(&account, Some(current), state.channel.clone(), now).with_values(values);
-            form.notes.insert(0, view::conflict_note(&history, caller.tz(), advice));
-            return Ok(FormOutcome::Again(Box::new(form)));
+        if let Some(current) = &current {
+            let stored_now = whitespace_values(current);
+            let changed_meanwhile = changed_since(&state.seen, &stored_now);
+            if !changed_meanwhile.is_empty() {
+                tx.rollback().await?;
+                let history = self.changes_since(&[("whitespace", current.whitespace_id)], state.opened, &[]).await?;
+                let advice = if remove {
+                    "If it should still go, tick Remove again and save."
+                } else {
+                    "Your changes are still below, beside theirs: check them and save again."
+                };
+                let shown = merged(values, &state.seen, &stored_now);
+                let mut form = whitespace_form(&account, Some(current), state.channel.clone(), now).with_values(&shown);
+                form.notes.insert(0, view::conflict_note(&history, caller.tz(), advice));
+                return Ok(FormOutcome::Again(Box::new(form)));
+            }
         }
         if remove {
             let current = current.expect("editing");
@@ -725,9 +875,18 @@ impl App {
                 current.stage.label(),
                 account.name
             );
-            return Ok(FormOutcome::Saved(Reply::private(MessageContent::new(text.clone(), view::saved(&text, account_id, None)))));
+            return Ok(FormOutcome::Saved(Reply::private(MessageContent::new(text.clone(), view::saved_on_map(&text, account_id, view::Map::Whitespace)))));
         }
         let stage = stage.expect("checked");
+        let (vendor, likes, dislikes) = match &current {
+            // What the form could not show stays as it is unless replaced.
+            Some(current) => (
+                kept(vendor, &current.vendor, LONGEST_LINE),
+                kept(likes, &current.likes, INPUT_MAX),
+                kept(dislikes, &current.dislikes, INPUT_MAX),
+            ),
+            None => (vendor, likes, dislikes),
+        };
         let row = NewWhitespace { account_id, stage, vendor: vendor.clone(), likes, dislikes, annual_spend, contract_end, appetite };
         let taken = || {
             FormOutcome::Invalid(FieldErrors::from([(
@@ -750,7 +909,7 @@ impl App {
         tx.commit().await?;
         let verb = if current.is_some() { "Saved" } else { "Added" };
         let text = format!("{verb} {} at the {} stage on the whitespace map of *{}*.", view::vendor_name(&vendor), stage.label(), account.name);
-        Ok(FormOutcome::Saved(Reply::private(MessageContent::new(text.clone(), view::saved(&text, account_id, None)))))
+        Ok(FormOutcome::Saved(Reply::private(MessageContent::new(text.clone(), view::saved_on_map(&text, account_id, view::Map::Whitespace)))))
     }
 
     // ── Commands ──────────────────────────────────────────────────────
@@ -762,7 +921,7 @@ impl App {
     }
 
     /// `/plan edit Acme gtm`: the part's form; without a part, a button for each.
-    pub async fn edit_command(&self, caller: &Caller, place: &Place, account: &Account, part: Option<SectionGroup>, now: DateTime<Utc>) -> anyhow::Result<Outcome> {
+    pub async fn edit_command(&self, place: &Place, account: &Account, part: Option<SectionGroup>, now: DateTime<Utc>) -> anyhow::Result<Outcome> {
         let Some(plan) = plans::active_for(&self.pool, account.account_id).await? else {
             return Ok(Outcome::Reply(no_active_plan(account)));
         };
@@ -772,10 +931,6 @@ impl App {
                 format!("Which part of {} do you want to edit?", plan.name),
                 view::edit_parts(account, &plan),
             ))),
-        })
-        .map(|outcome| {
-            let _ = caller;
-            outcome
         })
     }
 
@@ -848,7 +1003,10 @@ impl App {
             StatusChange::Close => None,
         };
         let text = view::status_question_text(plan, change, replaces);
-        Ok(Reply::private(MessageContent::new(text.clone(), view::status_question(&text, plan.plan_id, change))))
+        Ok(Reply::private(MessageContent::new(
+            text.clone(),
+            view::status_question(&text, plan.plan_id, replaces.map(|p| p.plan_id), change),
+        )))
     }
 
     /// The question before activating or closing a plan picked by a button.
@@ -862,8 +1020,9 @@ impl App {
         self.status_question(&account, change, Some(&plan.name), caller.today(now)).await
     }
 
-    /// A confirmed status change.
-    pub async fn change_status(&self, caller: &Caller, plan_id: i64, change: StatusChange) -> anyhow::Result<Reply> {
+    /// A confirmed status change. `expected` is the plan the question said
+    /// activation would replace: if another is active by now, it asks again.
+    pub async fn change_status(&self, caller: &Caller, plan_id: i64, expected: Option<i64>, change: StatusChange, now: DateTime<Utc>) -> anyhow::Result<Reply> {
         let account_id = {
             let mut conn = self.pool.acquire().await?;
             match plans::by_id(&mut conn, plan_id).await? {
@@ -882,6 +1041,18 @@ impl App {
         if plan.status == status {
             return Ok(Reply::note(format!("*{}* is already {}; nothing changed.", plan.name, plan.status)));
         }
+        if change == StatusChange::Activate {
+            let active = plans::active_in(&mut tx, account_id).await?.filter(|p| p.plan_id != plan_id).map(|p| p.plan_id);
+            if active != expected {
+                tx.rollback().await?;
+                let mut again = self.status_question(&account, change, Some(&plan.name), caller.today(now)).await?;
+                again.content.text = format!("The active plan changed since I asked. {}", again.content.text);
+                let mut blocks = vec![crate::render::blocks::context(":warning: The active plan changed since I asked; here is the question as it stands now.")];
+                blocks.append(&mut again.content.blocks);
+                again.content.blocks = blocks;
+                return Ok(again);
+            }
+        }
         let replaced = plans::set_status(&mut tx, &plan, status).await?;
         tx.commit().await?;
         let text = match (change, replaced) {
@@ -899,29 +1070,82 @@ impl App {
     }
 
     /// The editable relationship or whitespace map of an account picked by a button.
-    pub async fn map_by_id(&self, caller: &Caller, account_id: i64, people: bool, now: DateTime<Utc>) -> anyhow::Result<Reply> {
+    pub async fn map_by_id(&self, caller: &Caller, account_id: i64, people: bool, page: usize, now: DateTime<Utc>) -> anyhow::Result<Reply> {
         let Some(account) = self.editable(caller, account_id).await? else { return Ok(Reply::note(NOT_VISIBLE)) };
-        if people { self.people_map(&account).await } else { self.whitespace_map(&account, caller.today(now)).await }
+        if people { self.people_map(&account, page).await } else { self.whitespace_map(&account, caller.today(now), page).await }
     }
 
     /// `/plan people Acme`: the map as a reports-to tree, with buttons to edit.
-    pub async fn people_map(&self, account: &Account) -> anyhow::Result<Reply> {
+    pub async fn people_map(&self, account: &Account, page: usize) -> anyhow::Result<Reply> {
         let mut conn = self.pool.acquire().await?;
         let all = contacts::for_account(&mut conn, account.account_id).await?;
         Ok(Reply::private(MessageContent::new(
             format!("The relationship map of {} ({} contacts)", account.name, all.len()),
-            view::people_map(account, &all),
+            view::people_map(account, &all, page),
         )))
     }
 
     /// `/plan whitespace Acme`: the map by stage, with buttons to edit.
-    pub async fn whitespace_map(&self, account: &Account, today: NaiveDate) -> anyhow::Result<Reply> {
+    pub async fn whitespace_map(&self, account: &Account, today: NaiveDate, page: usize) -> anyhow::Result<Reply> {
         let mut conn = self.pool.acquire().await?;
         let rows = whitespace::for_account(&mut conn, account.account_id).await?;
         Ok(Reply::private(MessageContent::new(
             format!("The whitespace map of {} ({} rows)", account.name, rows.len()),
-            view::whitespace_map(account, &rows, today),
+            view::whitespace_map(account, &rows, today, page),
         )))
+    }
+
+    /// A button of the plan-writing views pressed: the form it opens, or
+    /// the answer. `None` for a button that is not one of them. The Slack
+    /// transport and the demo both press buttons here.
+    pub async fn press(&self, caller: &Caller, channel: Option<String>, action_id: &str, value: &str, now: DateTime<Utc>) -> anyhow::Result<Option<Outcome>> {
+        use view::action_ids as ids;
+        let number = || value.parse::<i64>().ok();
+        let pair = || -> Option<(i64, i64)> {
+            let (a, b) = value.split_once(':').unwrap_or((value, "0"));
+            Some((a.parse().ok()?, b.parse().unwrap_or(0)))
+        };
+        let form = |request: Option<FormRequest>| request;
+        let request = match action_id {
+            ids::START_PLAN => form(number().map(|account_id| FormRequest::NewPlan { account_id })),
+            ids::EDIT_PART => form(value.split_once(':').and_then(|(plan, part)| {
+                Some(FormRequest::Sections { plan_id: plan.parse().ok()?, part: SectionGroup::parse(part)? })
+            })),
+            ids::ADD_CONTACT => form(number().map(|account_id| FormRequest::Contact { account_id, contact_id: None })),
+            ids::EDIT_CONTACT => form(number().map(|id| FormRequest::Contact { account_id: 0, contact_id: Some(id) })),
+            ids::ADD_WHITESPACE => form(number().map(|account_id| FormRequest::Whitespace { account_id, whitespace_id: None })),
+            ids::EDIT_WHITESPACE => form(number().map(|id| FormRequest::Whitespace { account_id: 0, whitespace_id: Some(id) })),
+            _ => None,
+        };
+        if let Some(request) = request {
+            return Ok(Some(match self.open_form(caller, request, channel, now).await? {
+                Ok(form) => Outcome::OpenForm(Box::new(form)),
+                Err(reply) => Outcome::Reply(reply),
+            }));
+        }
+        let reply = match action_id {
+            ids::ACTIVATE | ids::CLOSE => {
+                let Some(plan_id) = number() else { return Ok(None) };
+                let change = if action_id == ids::ACTIVATE { StatusChange::Activate } else { StatusChange::Close };
+                self.status_question_by_id(caller, plan_id, change, now).await?
+            }
+            ids::CONFIRM_ACTIVATE | ids::CONFIRM_CLOSE => {
+                let Some((plan_id, replaces)) = pair() else { return Ok(None) };
+                let change = if action_id == ids::CONFIRM_ACTIVATE { StatusChange::Activate } else { StatusChange::Close };
+                self.change_status(caller, plan_id, (replaces != 0).then_some(replaces), change, now).await?
+            }
+            ids::CANCEL => Reply::note("Nothing changed."),
+            ids::SHOW_PEOPLE | ids::SHOW_WHITESPACE => {
+                let Some(account_id) = number() else { return Ok(None) };
+                self.map_by_id(caller, account_id, action_id == ids::SHOW_PEOPLE, 0, now).await?
+            }
+            ids::PEOPLE_PAGE | ids::WHITESPACE_PAGE => {
+                let Some((account_id, page)) = pair() else { return Ok(None) };
+                self.map_by_id(caller, account_id, action_id == ids::PEOPLE_PAGE, page.max(0) as usize, now).await?
+            }
+            _ => return Ok(None),
+        };
+        Ok(Some(Outcome::Reply(reply)))
     }
 
     /// `/plan share Acme`: the compact summary posted to the account's
@@ -981,25 +1205,15 @@ fn part_fields(part: SectionGroup) -> Vec<(&'static str, &'static str)> {
 }
 
 fn sections_form(account: &Account, plan: &Plan, part: SectionGroup, channel: Option<String>, now: DateTime<Utc>) -> Form {
-    let mut seen = BTreeMap::new();
-    let mut fields = Vec::new();
-    for (key, label) in part_fields(part) {
-        let current = if key == RANK_NOTES.0 { account.rank_notes.as_str() } else { plan.section(key) };
-        seen.insert(key.to_string(), fingerprint(current));
-        let limit = if key == RANK_NOTES.0 { LONGEST_NOTE } else { INPUT_MAX };
-        let mut field = Field::new(key, label, Input::Text(limit));
-        let length = current.chars().count();
-        if length > INPUT_MAX {
-            field = field.hint(format!(
-                "This section holds {length} characters, more than a Slack form can show, so it is not shown here and stays as it is. \
-                 Type here only to replace all of it."
-            ));
-        } else {
-            field = field.initial(current);
-        }
-        fields.push(field);
-    }
-    let _ = section_by_key;
+    let mut fields: Vec<Field> = part_fields(part)
+        .iter()
+        .map(|(key, label)| Field::new(key, label, Input::Text(if *key == RANK_NOTES.0 { LONGEST_NOTE } else { INPUT_MAX })))
+        .collect();
+    let stored: Vec<(&str, String)> = part_fields(part)
+        .iter()
+        .map(|(key, _)| (*key, if *key == RANK_NOTES.0 { account.rank_notes.clone() } else { plan.section(key).to_string() }))
+        .collect();
+    let seen = prefill(&mut fields, &stored);
     Form {
         title: part.label().to_string(),
         submit: "Save".into(),
@@ -1014,19 +1228,44 @@ fn sections_form(account: &Account, plan: &Plan, part: SectionGroup, channel: Op
     }
 }
 
-fn contact_fingerprint(c: &Contact) -> String {
-    fingerprint(&format!(
-        "{}\u{1f}{}\u{1f}{}\u{1f}{:?}\u{1f}{:?}\u{1f}{:?}\u{1f}{:?}\u{1f}{:?}\u{1f}{:?}\u{1f}{:?}\u{1f}{:?}\u{1f}{}",
-        c.name, c.title, c.company, c.email, c.profile_url, c.reports_to_id, c.influence, c.buying_role, c.sentiment, c.strength,
-        c.relationship_owner_id, c.tracked
-    ))
+/// The fingerprint key of what the relationship-owner picker showed.
+const OWNER_SHOWN: &str = "owner_shown";
+
+/// The longest profile link a contact form takes.
+const PROFILE_URL_MAX: usize = 500;
+
+/// A contact's stored values, by form field.
+fn contact_values(c: &Contact) -> Vec<(&'static str, String)> {
+    let or_unset = |v: Option<&str>| v.unwrap_or(UNSET).to_string();
+    vec![
+        (fields::NAME, c.name.clone()),
+        (fields::TITLE, c.title.clone()),
+        (fields::COMPANY, c.company.clone()),
+        (fields::EMAIL, c.email.clone().unwrap_or_default()),
+        (fields::PROFILE_URL, c.profile_url.clone().unwrap_or_default()),
+        (fields::REPORTS_TO, c.reports_to_id.map(|id| id.to_string()).unwrap_or_else(|| UNSET.to_string())),
+        (fields::INFLUENCE, or_unset(c.influence.map(Influence::as_str))),
+        (fields::BUYING_ROLE, or_unset(c.buying_role.map(BuyingRole::as_str))),
+        (fields::SENTIMENT, or_unset(c.sentiment.map(Sentiment::as_str))),
+        (fields::STRENGTH, c.strength.map(|s| s.to_string()).unwrap_or_else(|| UNSET.to_string())),
+        // An owner without a Slack account can't be shown in the picker:
+        // their id stands in, so the save knows the picker was left alone.
+        (fields::OWNER, c.owner_slack_id.clone().or_else(|| c.relationship_owner_id.map(|id| format!("user:{id}"))).unwrap_or_default()),
+        (fields::TRACKED, if c.tracked { "yes".into() } else { String::new() }),
+    ]
 }
 
-fn whitespace_fingerprint(r: &whitespace::Row) -> String {
-    fingerprint(&format!(
-        "{}\u{1f}{}\u{1f}{}\u{1f}{}\u{1f}{:?}\u{1f}{:?}\u{1f}{:?}",
-        r.stage, r.vendor, r.likes, r.dislikes, r.annual_spend, r.contract_end, r.appetite
-    ))
+/// A whitespace row's stored values, by form field.
+fn whitespace_values(r: &whitespace::Row) -> Vec<(&'static str, String)> {
+    vec![
+        (fields::STAGE, r.stage.as_str().to_string()),
+        (fields::VENDOR, r.vendor.clone()),
+        (fields::LIKES, r.likes.clone()),
+        (fields::DISLIKES, r.dislikes.clone()),
+        (fields::SPEND, r.annual_spend.map(|a| a.to_string()).unwrap_or_default()),
+        (fields::CONTRACT_END, r.contract_end.map(|d| d.to_string()).unwrap_or_default()),
+        (fields::APPETITE, r.appetite.map(|a| a.as_str().to_string()).unwrap_or_else(|| UNSET.to_string())),
+    ]
 }
 
 /// The contact form; `all` is the account's map, for the reports-to choice
@@ -1053,13 +1292,12 @@ fn contact_form(account: &Account, contact: Option<&Contact>, all: &[Contact], c
             managers.push((current, c.name.clone()));
         }
     }
-    let enum_initial = |value: Option<&'static str>| value.unwrap_or(UNSET).to_string();
     let mut fields = vec![
         Field::new(fields::NAME, "Name", Input::Line(validate::LONGEST_NAME)).required(),
         Field::new(fields::TITLE, "Title", Input::Line(LONGEST_LINE)),
         Field::new(fields::COMPANY, "Company", Input::Line(LONGEST_LINE)),
         Field::new(fields::EMAIL, "Email", Input::Line(LONGEST_LINE)),
-        Field::new(fields::PROFILE_URL, "Profile URL", Input::Line(500)).hint("Their LinkedIn or other public profile, tracked for sponsor changes."),
+        Field::new(fields::PROFILE_URL, "Profile URL", Input::Line(PROFILE_URL_MAX)).hint("Their LinkedIn or other public profile, tracked for sponsor changes."),
         Field::new(fields::REPORTS_TO, "Reports to", Input::Choice(managers)),
         Field::new(fields::INFLUENCE, "Influence", Input::Choice(with_unset(options(Influence::ALL, Influence::as_str, |i| capitalized(i.as_str()))))),
         Field::new(fields::BUYING_ROLE, "Buying role", Input::Choice(with_unset(options(BuyingRole::ALL, BuyingRole::as_str, |r| r.label().to_string())))),
@@ -1074,27 +1312,24 @@ fn contact_form(account: &Account, contact: Option<&Contact>, all: &[Contact], c
     ];
     let mut seen = BTreeMap::new();
     if let Some(c) = contact {
-        let initial: [(&str, String); 12] = [
-            (fields::NAME, c.name.clone()),
-            (fields::TITLE, c.title.clone()),
-            (fields::COMPANY, c.company.clone()),
-            (fields::EMAIL, c.email.clone().unwrap_or_default()),
-            (fields::PROFILE_URL, c.profile_url.clone().unwrap_or_default()),
-            (fields::REPORTS_TO, c.reports_to_id.map(|id| id.to_string()).unwrap_or_else(|| UNSET.to_string())),
-            (fields::INFLUENCE, enum_initial(c.influence.map(Influence::as_str))),
-            (fields::BUYING_ROLE, enum_initial(c.buying_role.map(BuyingRole::as_str))),
-            (fields::SENTIMENT, enum_initial(c.sentiment.map(Sentiment::as_str))),
-            (fields::STRENGTH, c.strength.map(|s| s.to_string()).unwrap_or_else(|| UNSET.to_string())),
-            (fields::OWNER, c.owner_slack_id.clone().unwrap_or_default()),
-            (fields::TRACKED, if c.tracked { "yes".into() } else { String::new() }),
-        ];
-        for field in &mut fields {
-            if let Some((_, value)) = initial.iter().find(|(id, _)| *id == field.id) {
-                field.initial = (!value.is_empty()).then(|| value.clone());
-            }
+        let stored = contact_values(c);
+        // The picker shows Slack users only: an owner without a Slack
+        // account is named in its hint and kept while it is left empty.
+        let shown_owner = c.owner_slack_id.clone().unwrap_or_default();
+        let shown: Vec<(&str, String)> =
+            stored.iter().map(|(id, v)| (*id, if *id == fields::OWNER { shown_owner.clone() } else { v.clone() })).collect();
+        seen = prefill(&mut fields, &shown);
+        if let Some((_, owner)) = stored.iter().find(|(id, _)| *id == fields::OWNER) {
+            seen.insert(fields::OWNER.to_string(), fingerprint(&normalized(owner)));
+        }
+        seen.insert(OWNER_SHOWN.to_string(), fingerprint(&shown_owner));
+        if c.owner_slack_id.is_none()
+            && let Some(name) = &c.owner_name
+            && let Some(field) = fields.iter_mut().find(|f| f.id == fields::OWNER)
+        {
+            field.hint = Some(format!("Now {name}, who has no Slack account planbot knows; leave it empty to keep them."));
         }
         fields.push(Field::new(fields::REMOVE, "Remove", Input::Tick(format!("Remove {} from the map", brief(&c.name, 40)))));
-        seen.insert(ROW.to_string(), contact_fingerprint(c));
     }
     let (title, submit, note) = match contact {
         Some(c) => ("Edit contact", "Save", format!("_{} at *{}*._", c.name, account.name)),
@@ -1132,22 +1367,8 @@ fn whitespace_form(account: &Account, row: Option<&whitespace::Row>, channel: Op
     ];
     let mut seen = BTreeMap::new();
     if let Some(r) = row {
-        let initial: [(&str, String); 7] = [
-            (fields::STAGE, r.stage.as_str().to_string()),
-            (fields::VENDOR, r.vendor.clone()),
-            (fields::LIKES, r.likes.clone()),
-            (fields::DISLIKES, r.dislikes.clone()),
-            (fields::SPEND, r.annual_spend.map(|a| a.to_string()).unwrap_or_default()),
-            (fields::CONTRACT_END, r.contract_end.map(|d| d.to_string()).unwrap_or_default()),
-            (fields::APPETITE, r.appetite.map(|a| a.as_str().to_string()).unwrap_or_else(|| UNSET.to_string())),
-        ];
-        for field in &mut fields {
-            if let Some((_, value)) = initial.iter().find(|(id, _)| *id == field.id) {
-                field.initial = (!value.is_empty()).then(|| value.clone());
-            }
-        }
+        seen = prefill(&mut fields, &whitespace_values(r));
         fields.push(Field::new(fields::REMOVE, "Remove", Input::Tick("Remove this row from the map".into())));
-        seen.insert(ROW.to_string(), whitespace_fingerprint(r));
     }
     let (title, submit, note) = match row {
         Some(r) => ("Edit whitespace", "Save", format!("_{} at the {} stage of *{}*._", view::vendor_name(&r.vendor), r.stage.label(), account.name)),

@@ -79,7 +79,7 @@ impl App {
                 Found::Answer(reply) => reply,
             },
             PlanCommand::Edit { account, part } => match self.account_for_command(caller, &account, "/plan edit {account} gtm").await? {
-                Found::It(account) => return self.edit_command(caller, place, &account, part, now).await,
+                Found::It(account) => return self.edit_command(place, &account, part, now).await,
                 Found::Answer(reply) => reply,
             },
             PlanCommand::Plans { account } => match self.account_for_command(caller, &account, "/plan plans {account}").await? {
@@ -97,12 +97,12 @@ impl App {
                 Found::Answer(reply) => reply,
             },
             PlanCommand::People { account } => match self.account_for_command(caller, &account, "/plan people {account}").await? {
-                Found::It(account) => self.people_map(&account).await?,
+                Found::It(account) => self.people_map(&account, 0).await?,
                 Found::Answer(reply) => reply,
             },
             PlanCommand::Whitespace { account } => {
                 match self.account_for_command(caller, &account, "/plan whitespace {account}").await? {
-                    Found::It(account) => self.whitespace_map(&account, today).await?,
+                    Found::It(account) => self.whitespace_map(&account, today, 0).await?,
                     Found::Answer(reply) => reply,
                 }
             }

@@ -87,6 +87,7 @@ async fn play(db: &Database, args: &DemoArgs) -> anyhow::Result<()> {
          \x20 what's overdue?\n\
          \x20 /plan add Acme: Run a security workshop @sam due friday\n\
          \x20 /plan new Initech    /plan edit Acme gtm    /plan people Acme    /plan whitespace Acme\n\
+         \x20 click Edit 2        (presses the second [ Edit ] button of the last answer)\n\
          \x20 /plan done <id>    /plan snooze <id> next week    /plan help\n\
          \x20 exit"
     );
@@ -162,6 +163,8 @@ async fn converse_loop(assistant: &App, slack: &Arc<ConsoleSlack>, caller: &Call
     let prompt = format!("{}> ", caller.user.display_name.split_whitespace().next().unwrap_or("you"));
     let mut lines = BufReader::new(tokio::io::stdin()).lines();
     let mut open_form: Option<(Form, FormValues)> = None;
+    // The buttons of the last answer, for `click <label> [n]`.
+    let mut buttons: Vec<Button> = Vec::new();
     loop {
         if interactive {
             print!("\n{prompt}");
@@ -181,6 +184,12 @@ async fn converse_loop(assistant: &App, slack: &Arc<ConsoleSlack>, caller: &Call
         let line = mention_demo_people(line);
         let line = line.as_str();
         let now = Utc::now();
+        // A command or a click while a form is open closes it unsaved, as
+        // Slack's modal would be closed to type elsewhere.
+        if open_form.is_some() && (line.starts_with("/plan") || line.starts_with("click ")) {
+            println!("(the open form was closed without saving)");
+            open_form = None;
+        }
         if let Some((form, values)) = open_form.as_mut() {
             match fill(form, values, line) {
                 Filling::Continue(note) => println!("{note}"),
@@ -191,6 +200,7 @@ async fn converse_loop(assistant: &App, slack: &Arc<ConsoleSlack>, caller: &Call
                 Filling::Submit => match assistant.submit_form(caller, &form.state, values, now).await {
                     Ok(FormOutcome::Saved(Reply { content, .. })) => {
                         println!("\n(form saved)\nplanbot:\n{}", slack.render(&content));
+                        buttons = buttons_of(&content);
                         open_form = None;
                     }
                     Ok(FormOutcome::Invalid(problems)) => {
@@ -215,10 +225,26 @@ async fn converse_loop(assistant: &App, slack: &Arc<ConsoleSlack>, caller: &Call
             Some(rest) if rest.is_empty() || rest.starts_with(' ') => {
                 assistant.plan_command(caller, &Place::Direct, rest.trim(), now).await
             }
-            _ => assistant.converse(caller, &Place::Direct, line, now).await.map(Outcome::Reply),
+            _ => match line.strip_prefix("click ").map(|label| pick(&buttons, label)) {
+                Some(Ok(button)) => {
+                    println!("(you click [ {} ])", button.label);
+                    match assistant.press(caller, None, &button.action_id, &button.value, now).await {
+                        Ok(Some(outcome)) => Ok(outcome),
+                        Ok(None) => Ok(Outcome::Reply(Reply::note(
+                            "In the demo, that button does nothing; its answer is a question away (try asking for it).",
+                        ))),
+                        Err(err) => Err(err),
+                    }
+                }
+                Some(Err(problem)) => Ok(Outcome::Reply(Reply::note(problem))),
+                None => assistant.converse(caller, &Place::Direct, line, now).await.map(Outcome::Reply),
+            },
         };
         match answer {
-            Ok(Outcome::Reply(Reply { content, .. })) => println!("\nplanbot:\n{}", slack.render(&content)),
+            Ok(Outcome::Reply(Reply { content, .. })) => {
+                println!("\nplanbot:\n{}", slack.render(&content));
+                buttons = buttons_of(&content);
+            }
             Ok(Outcome::OpenView(view)) => println!("\n(Slack opens a form)\n{}", slack.render_view(&view)),
             Ok(Outcome::OpenForm(form)) => {
                 println!("\n(Slack opens a form)\n{}", form.as_text());
@@ -231,6 +257,62 @@ async fn converse_loop(assistant: &App, slack: &Arc<ConsoleSlack>, caller: &Call
         deliver_pending(assistant, slack).await;
     }
     Ok(())
+}
+
+/// A button of the last answer.
+struct Button {
+    label: String,
+    action_id: String,
+    value: String,
+}
+
+/// The buttons of a message, in the order shown.
+fn buttons_of(content: &crate::render::MessageContent) -> Vec<Button> {
+    fn walk(value: &serde_json::Value, out: &mut Vec<Button>) {
+        match value {
+            serde_json::Value::Object(map) => {
+                if map.get("type").and_then(|t| t.as_str()) == Some("button") {
+                    out.push(Button {
+                        label: map.get("text").and_then(|t| t["text"].as_str()).unwrap_or_default().to_string(),
+                        action_id: map.get("action_id").and_then(|a| a.as_str()).unwrap_or_default().to_string(),
+                        value: map.get("value").and_then(|v| v.as_str()).unwrap_or_default().to_string(),
+                    });
+                    return;
+                }
+                for key in ["text", "accessory", "elements", "fields"] {
+                    if let Some(inner) = map.get(key) {
+                        walk(inner, out);
+                    }
+                }
+            }
+            serde_json::Value::Array(items) => items.iter().for_each(|item| walk(item, out)),
+            _ => {}
+        }
+    }
+    let mut out = Vec::new();
+    walk(&serde_json::to_value(&content.blocks).unwrap_or_default(), &mut out);
+    out
+}
+
+/// `Edit 2` (the second button labelled Edit), `Add contact`, `Start a plan`.
+fn pick<'a>(buttons: &'a [Button], asked: &str) -> Result<&'a Button, String> {
+    let asked = asked.trim();
+    let (label, nth) = match asked.rsplit_once(' ') {
+        Some((label, n)) if n.parse::<usize>().is_ok() => (label.trim(), n.parse::<usize>().unwrap_or(1)),
+        _ => (asked, 1),
+    };
+    let matching: Vec<&Button> = buttons.iter().filter(|b| b.label.eq_ignore_ascii_case(label)).collect();
+    if let Some(button) = matching.get(nth.saturating_sub(1)) {
+        return Ok(button);
+    }
+    let labels: Vec<String> = buttons.iter().map(|b| format!("[ {} ]", b.label)).collect();
+    Err(if buttons.is_empty() {
+        "The last answer has no buttons to click.".to_string()
+    } else if matching.is_empty() {
+        format!("The last answer has no button “{label}”. Its buttons: {}.", labels.join(" "))
+    } else {
+        format!("The last answer has {} buttons “{label}”; say which, like `click {label} 2`.", matching.len())
+    })
 }
 
 /// What a line typed while a form is open does.
@@ -257,8 +339,33 @@ fn fill(form: &Form, values: &mut FormValues, line: &str) -> Filling {
         return Filling::Continue(format!("This form has no field `{name}`; its fields are: {}.", known.join(", ")));
     };
     let mut value = value.trim().to_string();
-    if matches!(field.input, crate::render::forms::Input::Person) {
-        value = value.trim_start_matches("<@").trim_end_matches('>').to_string();
+    match &field.input {
+        crate::render::forms::Input::Person => value = value.trim_start_matches("<@").trim_end_matches('>').to_string(),
+        // A box to tick: yes or no, in any of the CSV's words for them.
+        crate::render::forms::Input::Tick(_) if !value.is_empty() => match crate::domain::validate::yes_no(&value) {
+            Ok(true) => value = "yes".into(),
+            Ok(false) => value.clear(),
+            Err(problem) => return Filling::Continue(format!("{}: {problem}; write yes or no.", field.label)),
+        },
+        // A choice: its value, or its label (or the start of it), as Slack's list offers them.
+        crate::render::forms::Input::Choice(options) if !value.is_empty() => {
+            let wanted = value.to_lowercase();
+            let by_value = options.iter().find(|(v, _)| v.eq_ignore_ascii_case(&value));
+            let by_label: Vec<_> = options.iter().filter(|(_, l)| l.to_lowercase().starts_with(&wanted)).collect();
+            value = match (by_value, by_label.as_slice()) {
+                (Some((v, _)), _) => v.clone(),
+                (None, [(v, _)]) => v.clone(),
+                (None, []) => {
+                    let shown: Vec<&str> = options.iter().map(|(_, l)| l.as_str()).take(12).collect();
+                    return Filling::Continue(format!("{}: “{value}” is not one of the choices: {}.", field.label, shown.join("; ")));
+                }
+                (None, several) => {
+                    let shown: Vec<&str> = several.iter().map(|(_, l)| l.as_str()).collect();
+                    return Filling::Continue(format!("{}: “{value}” could be {}; write more of it.", field.label, shown.join(" or ")));
+                }
+            };
+        }
+        _ => {}
     }
     if value.is_empty() {
         values.remove(&field.id);

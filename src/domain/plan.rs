@@ -25,9 +25,9 @@ impl SectionGroup {
     pub fn parse(word: &str) -> Option<SectionGroup> {
         let word: String = word.trim().to_lowercase().chars().filter(|c| c.is_alphanumeric()).collect();
         match word.as_str() {
-            "profile" | "customerprofile" | "customer" => Some(SectionGroup::CustomerProfile),
+            "profile" | "customerprofile" => Some(SectionGroup::CustomerProfile),
             "snapshot" | "accountsnapshot" => Some(SectionGroup::AccountSnapshot),
-            "gtm" | "gotomarket" | "gotomarketplan" | "market" => Some(SectionGroup::GoToMarket),
+            "gtm" | "gotomarket" | "gotomarketplan" => Some(SectionGroup::GoToMarket),
             _ => None,
         }
     }
@@ -137,6 +137,8 @@ mod tests {
         assert_eq!(SectionGroup::parse("Customer Profile"), Some(SectionGroup::CustomerProfile));
         assert_eq!(SectionGroup::parse("snapshot"), Some(SectionGroup::AccountSnapshot));
         assert_eq!(SectionGroup::parse("whitespace"), None);
+        // Words that end account names are not parts: "Whole Foods Market".
+        assert_eq!(SectionGroup::parse("market"), None);
         let gtm: Vec<_> = SectionGroup::GoToMarket.sections().map(|s| s.label).collect();
         assert!(gtm.contains(&"Threats/Risks") && gtm.len() == 6);
         for part in SectionGroup::ALL {

@@ -41,7 +41,13 @@ pub mod action_ids {
     /// Shows the map in full; the value is the account id.
     pub const SHOW_PEOPLE: &str = "plan.show_people";
     pub const SHOW_WHITESPACE: &str = "plan.show_whitespace";
+    /// Another page of a map; the value is `account_id:page`.
+    pub const PEOPLE_PAGE: &str = "plan.people_page";
+    pub const WHITESPACE_PAGE: &str = "plan.whitespace_page";
 }
+
+/// Contacts or whitespace rows per page of a map, each with its *Edit* button.
+pub const MAP_PAGE: usize = 40;
 
 /// Contracts ending this soon are marked on the whitespace map.
 pub const CONTRACT_SOON_DAYS: i64 = 180;
@@ -78,6 +84,26 @@ pub fn edit_parts(account: &Account, plan: &Plan) -> Vec<SlackBlock> {
     vec![
         section(&format!("Which part of *{}* ({}) do you want to edit?", escape(&plan.name), escape(&account.name))),
         actions(&format!("edit-parts:{}", plan.plan_id), edit_buttons(plan.plan_id)),
+    ]
+}
+
+/// Which map a save was made on, for the way back to it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Map {
+    People,
+    Whitespace,
+}
+
+/// A short confirmation of a save on a map, with the way back to the map.
+pub fn saved_on_map(text: &str, account_id: i64, map: Map) -> Vec<SlackBlock> {
+    let id = account_id.to_string();
+    let back = match map {
+        Map::People => button("Relationship map", action_ids::SHOW_PEOPLE, &id),
+        Map::Whitespace => button("Whitespace map", action_ids::SHOW_WHITESPACE, &id),
+    };
+    vec![
+        section(text),
+        actions(&format!("saved:{account_id}"), vec![back, button("Summary", crate::render::accounts::action_ids::SHOW_SUMMARY, &id)]),
     ]
 }
 
@@ -233,7 +259,10 @@ pub fn status_question_text(plan: &PlanListed, change: StatusChange, replaces: O
     }
 }
 
-pub fn status_question(text: &str, plan_id: i64, change: StatusChange) -> Vec<SlackBlock> {
+/// The question's buttons carry the plan and the one it said it would
+/// replace (`plan_id:replaced_id`, 0 for none), so the answer does what was asked.
+pub fn status_question(text: &str, plan_id: i64, replaces: Option<i64>, change: StatusChange) -> Vec<SlackBlock> {
+    let value = format!("{plan_id}:{}", replaces.unwrap_or(0));
     let (label, id) = match change {
         StatusChange::Activate => ("Activate", action_ids::CONFIRM_ACTIVATE),
         StatusChange::Close => ("Close it", action_ids::CONFIRM_CLOSE),
@@ -242,7 +271,7 @@ pub fn status_question(text: &str, plan_id: i64, change: StatusChange) -> Vec<Sl
         section(text),
         actions(
             &format!("status:{plan_id}"),
-            vec![primary(button(label, id, &plan_id.to_string())), button("Cancel", action_ids::CANCEL, &plan_id.to_string())],
+            vec![primary(button(label, id, &value)), button("Cancel", action_ids::CANCEL, &value)],
         ),
     ]
 }
@@ -281,13 +310,13 @@ fn contact_markers(c: &Contact) -> String {
 
 /// The relationship map as an indented reports-to tree, a contact per line
 /// with an *Edit* button, and *Add contact* at the end.
-pub fn people_map(account: &Account, contacts: &[Contact]) -> Vec<SlackBlock> {
+pub fn people_map(account: &Account, contacts: &[Contact], page: usize) -> Vec<SlackBlock> {
     let mut blocks = vec![header(&format!("Relationship map of {}", account.name))];
     let index_of = |id: i64| contacts.iter().position(|c| c.contact_id == id);
     let managers: Vec<Option<usize>> = contacts.iter().map(|c| c.reports_to_id.and_then(index_of)).collect();
     let order = tree_order(&managers);
-    // Room for the header, the overflow line, the legend and the buttons.
-    let with_buttons = limits::MESSAGE_BLOCKS - 4;
+    let pages = order.len().div_ceil(MAP_PAGE).max(1);
+    let page = page.min(pages - 1);
     let line = |i: usize, depth: usize| {
         let c = &contacts[i];
         let indent = "\u{2003}\u{2003}".repeat(depth.min(8));
@@ -299,35 +328,28 @@ pub fn people_map(account: &Account, contacts: &[Contact]) -> Vec<SlackBlock> {
     if contacts.is_empty() {
         blocks.push(section(&format!("{} has no contacts on its map yet.", escape(&account.name))));
     }
-    for &(i, depth) in order.iter().take(with_buttons) {
-        blocks.push(section_with_button(&line(i, depth), button("Edit", action_ids::EDIT_CONTACT, &contacts[i].contact_id.to_string())));
+    if pages > 1 {
+        let first = page * MAP_PAGE + 1;
+        let last = ((page + 1) * MAP_PAGE).min(order.len());
+        blocks.push(context(&format!("Contacts {first}–{last} of {} · page {} of {pages}", order.len(), page + 1)));
     }
-    if order.len() > with_buttons {
-        let rest: Vec<String> = order[with_buttons..].iter().map(|&(i, depth)| line(i, depth)).collect();
-        let mut text = String::new();
-        let mut shown = 0;
-        for l in &rest {
-            if text.chars().count() + l.chars().count() + 80 > limits::SECTION_TEXT {
-                break;
-            }
-            text.push_str(l);
-            text.push('\n');
-            shown += 1;
-        }
-        if shown < rest.len() {
-            text.push_str(&format!("_…and {} more_", rest.len() - shown));
-        }
-        blocks.push(section(&text));
+    for &(i, depth) in order.iter().skip(page * MAP_PAGE).take(MAP_PAGE) {
+        blocks.push(section_with_button(&line(i, depth), button("Edit", action_ids::EDIT_CONTACT, &contacts[i].contact_id.to_string())));
     }
     let high = contacts.iter().filter(|c| c.departed_at.is_none() && c.influence == Some(Influence::High)).count();
     blocks.push(context(&format!(
         "{} contacts · {high} high influence still there · (+) promoter, (=) neutral, (−) detractor · :star: champion",
         contacts.len()
     )));
-    blocks.push(actions(
-        &format!("people:{}", account.account_id),
-        vec![primary(button("Add contact", action_ids::ADD_CONTACT, &account.account_id.to_string()))],
-    ));
+    let id = account.account_id;
+    let mut buttons = vec![primary(button("Add contact", action_ids::ADD_CONTACT, &id.to_string()))];
+    if page > 0 {
+        buttons.push(button("Previous page", action_ids::PEOPLE_PAGE, &format!("{id}:{}", page - 1)));
+    }
+    if page + 1 < pages {
+        buttons.push(button("Next page", action_ids::PEOPLE_PAGE, &format!("{id}:{}", page + 1)));
+    }
+    blocks.push(actions(&format!("people:{id}:{page}"), buttons));
     blocks
 }
 
@@ -360,21 +382,19 @@ fn whitespace_line(row: &Row, today: NaiveDate) -> String {
 
 /// The whitespace map by DevSecOps stage, a row per line with an *Edit*
 /// button, stages with nothing recorded named as open, and *Add row*.
-pub fn whitespace_map(account: &Account, rows: &[Row], today: NaiveDate) -> Vec<SlackBlock> {
+pub fn whitespace_map(account: &Account, rows: &[Row], today: NaiveDate, page: usize) -> Vec<SlackBlock> {
     let mut blocks = vec![header(&format!("Whitespace map of {}", account.name))];
-    let with_buttons = limits::MESSAGE_BLOCKS - 4;
-    let mut shown = 0;
-    for stage in Stage::ALL {
-        for row in rows.iter().filter(|r| r.stage == *stage) {
-            if shown < with_buttons {
-                let text = format!("*{}* · {}", stage.label(), whitespace_line(row, today));
-                blocks.push(section_with_button(&text, button("Edit", action_ids::EDIT_WHITESPACE, &row.whitespace_id.to_string())));
-            }
-            shown += 1;
-        }
+    let ordered: Vec<&Row> = Stage::ALL.iter().flat_map(|stage| rows.iter().filter(move |r| r.stage == *stage)).collect();
+    let pages = ordered.len().div_ceil(MAP_PAGE).max(1);
+    let page = page.min(pages - 1);
+    if pages > 1 {
+        let first = page * MAP_PAGE + 1;
+        let last = ((page + 1) * MAP_PAGE).min(ordered.len());
+        blocks.push(context(&format!("Rows {first}–{last} of {} · page {} of {pages}", ordered.len(), page + 1)));
     }
-    if shown > with_buttons {
-        blocks.push(context(&format!("_…and {} more rows_", shown - with_buttons)));
+    for row in ordered.iter().skip(page * MAP_PAGE).take(MAP_PAGE) {
+        let text = format!("*{}* · {}", row.stage.label(), whitespace_line(row, today));
+        blocks.push(section_with_button(&text, button("Edit", action_ids::EDIT_WHITESPACE, &row.whitespace_id.to_string())));
     }
     let open: Vec<&str> = Stage::ALL.iter().filter(|s| !rows.iter().any(|r| r.stage == **s)).map(|s| s.label()).collect();
     let soon = rows
@@ -386,7 +406,8 @@ pub fn whitespace_map(account: &Account, rows: &[Row], today: NaiveDate) -> Vec<
         notes.push(format!("Open whitespace (nothing recorded): {}", open.join(", ")));
     }
     if soon > 0 {
-        notes.push(format!(":hourglass: {soon} contracts end within {CONTRACT_SOON_DAYS} days"));
+        let contracts = if soon == 1 { "1 contract ends".to_string() } else { format!("{soon} contracts end") };
+        notes.push(format!(":hourglass: {contracts} within {CONTRACT_SOON_DAYS} days"));
     }
     if rows.is_empty() {
         notes.insert(0, format!("{} has no whitespace recorded yet.", account.name));
@@ -394,10 +415,15 @@ pub fn whitespace_map(account: &Account, rows: &[Row], today: NaiveDate) -> Vec<
     if !notes.is_empty() {
         blocks.push(context(&notes.join(" · ")));
     }
-    blocks.push(actions(
-        &format!("whitespace:{}", account.account_id),
-        vec![primary(button("Add row", action_ids::ADD_WHITESPACE, &account.account_id.to_string()))],
-    ));
+    let id = account.account_id;
+    let mut buttons = vec![primary(button("Add row", action_ids::ADD_WHITESPACE, &id.to_string()))];
+    if page > 0 {
+        buttons.push(button("Previous page", action_ids::WHITESPACE_PAGE, &format!("{id}:{}", page - 1)));
+    }
+    if page + 1 < pages {
+        buttons.push(button("Next page", action_ids::WHITESPACE_PAGE, &format!("{id}:{}", page + 1)));
+    }
+    blocks.push(actions(&format!("whitespace:{id}:{page}"), buttons));
     blocks
 }
 
@@ -445,7 +471,7 @@ mod tests {
     #[test]
     fn the_people_map_is_an_indented_tree_within_slacks_limits() {
         let contacts = vec![contact(1, "Ann", None), contact(2, "Bob", Some(1)), contact(3, "Cy", Some(2))];
-        let blocks = people_map(&account(), &contacts);
+        let blocks = people_map(&account(), &contacts, 0);
         let json = serde_json::to_string(&blocks).unwrap();
         let ann = json.find("*Ann*").unwrap();
         let bob = json.find("└ *Bob*").unwrap();
@@ -454,10 +480,15 @@ mod tests {
         assert!(json.contains("(−) detractor") && json.contains("strength 2/5"));
 
         let many: Vec<Contact> = (1..=200).map(|i| contact(i, &format!("Person {i}"), if i > 1 { Some(1) } else { None })).collect();
-        let blocks = people_map(&account(), &many);
-        assert!(blocks.len() <= limits::MESSAGE_BLOCKS, "{}", blocks.len());
-        let json = serde_json::to_string(&blocks).unwrap();
-        assert!(json.contains("more_"), "the rest is counted");
+        let mut edits = 0;
+        for page in 0..5 {
+            let blocks = people_map(&account(), &many, page);
+            assert!(blocks.len() <= limits::MESSAGE_BLOCKS, "{}", blocks.len());
+            let json = serde_json::to_string(&blocks).unwrap();
+            edits += json.matches(action_ids::EDIT_CONTACT).count();
+            assert!(json.contains(action_ids::PEOPLE_PAGE), "pages link to each other");
+        }
+        assert_eq!(edits, 200, "every contact has its Edit button on some page");
     }
 
     #[test]
@@ -474,7 +505,7 @@ mod tests {
             contract_end: NaiveDate::from_ymd_opt(2027, 3, 1),
             appetite: Some(Appetite::High),
         };
-        let json = serde_json::to_string(&whitespace_map(&account(), &[row], today)).unwrap();
+        let json = serde_json::to_string(&whitespace_map(&account(), &[row], today, 0)).unwrap();
         assert!(json.contains("*Verify* · *Jenkins*"), "{json}");
         assert!(json.contains(":hourglass: contract ends"), "{json}");
         assert!(json.contains("Open whitespace (nothing recorded): Plan, Create, Package"), "{json}");

@@ -178,9 +178,19 @@ impl Form {
                 (_, Some(v)) => v.replace('\n', " / "),
                 (_, None) => String::new(),
             };
+            // Choices whose labels say more than their values (a contact's
+            // name for its id) are listed below the field, one per line.
+            let mut listed: Vec<String> = Vec::new();
             let kind = match &field.input {
                 Input::Choice(options) => {
-                    format!(" (one of: {})", options.iter().map(|(v, _)| v.as_str()).collect::<Vec<_>>().join(", "))
+                    let plain = options.iter().all(|(v, l)| l.to_lowercase().starts_with(&v.replace('_', " ").to_lowercase()) || v == "unset");
+                    if plain {
+                        let values: Vec<&str> = options.iter().map(|(v, _)| v.as_str()).collect();
+                        format!(" (one of: {})", values.join(", "))
+                    } else {
+                        listed = options.iter().map(|(v, l)| format!("{v} = {l}")).collect();
+                        " (one of the values below, or a name)".to_string()
+                    }
                 }
                 Input::Date => " (a date like 2027-01-31)".to_string(),
                 Input::Person => " (@name)".to_string(),
@@ -189,6 +199,9 @@ impl Form {
             };
             let need = if field.optional { "" } else { " *" };
             out.push_str(&format!("│ {}{need} [{}]{kind}: {shown}\n", field.label, field.id));
+            for line in listed {
+                out.push_str(&format!("│     {line}\n"));
+            }
             if let Some(hint) = &field.hint {
                 out.push_str(&format!("│     {hint}\n"));
             }

@@ -26,8 +26,8 @@ use crate::render::modals::{self, ModalContext, add_fields, callback_ids, settin
 use crate::render::{self, home, items};
 use crate::render::editing::action_ids as editing;
 use crate::render::forms::{CALLBACK_ID, FormState, values_of};
-use crate::app::editing::{FormOutcome, FormRequest, StatusChange};
-use crate::domain::plan::SectionGroup;
+use crate::app::editing::FormOutcome;
+use crate::app::Outcome;
 
 /// Publishes a person's App Home.
 pub async fn publish_home(state: &AppState, slack_user_id: &str) -> anyhow::Result<()> {
@@ -201,42 +201,24 @@ async fn route_click(state: &AppState, click: &Click, now: DateTime<Utc>) -> any
                 None => answer(state, click, reply).await,
             }
         }
-        editing::START_PLAN
-        | editing::EDIT_PART
-        | editing::EDIT_CONTACT
-        | editing::ADD_CONTACT
-        | editing::EDIT_WHITESPACE
-        | editing::ADD_WHITESPACE => {
-            let Some(request) = form_request(&click.action_id, &click.value) else { return Ok(()) };
+        id if id.starts_with("plan.") => {
             let channel = click.channel.clone().filter(|_| !click.in_home);
-            match state.app.open_form(&click.caller, request, channel, now).await? {
-                Ok(form) => state.slack.open_view(&click.trigger_id, &form.view()).await.context("views.open failed"),
-                Err(reply) => answer(state, click, reply).await,
+            match state.app.press(&click.caller, channel, id, &click.value, now).await? {
+                Some(Outcome::OpenForm(form)) => state.slack.open_view(&click.trigger_id, &form.view()).await.context("views.open failed"),
+                Some(Outcome::OpenView(view)) => state.slack.open_view(&click.trigger_id, &view).await.context("views.open failed"),
+                Some(Outcome::Reply(reply)) => {
+                    // A confirmation's question is replaced by its answer, so its buttons are gone.
+                    let confirming = matches!(id, editing::CONFIRM_ACTIVATE | editing::CONFIRM_CLOSE | editing::CANCEL);
+                    match (&click.response_url, confirming) {
+                        (Some(url), true) => Ok(state.slack.respond(url, &reply.content, true).await?),
+                        _ => answer(state, click, reply).await,
+                    }
+                }
+                None => {
+                    tracing::warn!(action_id = id, "a click on a plan button planbot does not know");
+                    Ok(())
+                }
             }
-        }
-        editing::ACTIVATE | editing::CLOSE => {
-            let Some(plan_id) = click.value.parse::<i64>().ok() else { return Ok(()) };
-            let change = if click.action_id == editing::ACTIVATE { StatusChange::Activate } else { StatusChange::Close };
-            let reply = state.app.status_question_by_id(&click.caller, plan_id, change, now).await?;
-            answer(state, click, reply).await
-        }
-        editing::CONFIRM_ACTIVATE | editing::CONFIRM_CLOSE | editing::CANCEL => {
-            let Some(plan_id) = click.value.parse::<i64>().ok() else { return Ok(()) };
-            let reply = match click.action_id.as_str() {
-                editing::CONFIRM_ACTIVATE => state.app.change_status(&click.caller, plan_id, StatusChange::Activate).await?,
-                editing::CONFIRM_CLOSE => state.app.change_status(&click.caller, plan_id, StatusChange::Close).await?,
-                _ => Reply::note("Nothing changed."),
-            };
-            // The question is replaced by its answer, so its buttons are gone.
-            match &click.response_url {
-                Some(url) => Ok(state.slack.respond(url, &reply.content, true).await?),
-                None => answer(state, click, reply).await,
-            }
-        }
-        editing::SHOW_PEOPLE | editing::SHOW_WHITESPACE => {
-            let Some(id) = account_id() else { return Ok(()) };
-            let reply = state.app.map_by_id(&click.caller, id, click.action_id == editing::SHOW_PEOPLE, now).await?;
-            answer(state, click, reply).await
         }
         home::action_ids::SETTINGS => {
             let view = modals::settings(&click.caller.user, &ModalContext::default());
@@ -247,28 +229,6 @@ async fn route_click(state: &AppState, click: &Click, now: DateTime<Utc>) -> any
             Ok(())
         }
     }
-}
-
-/// The form a button asks for, from its action id and value.
-fn form_request(action_id: &str, value: &str) -> Option<FormRequest> {
-    let id = || value.parse::<i64>().ok();
-    Some(match action_id {
-        editing::START_PLAN => FormRequest::NewPlan { account_id: id()? },
-        editing::EDIT_PART => {
-            let (plan, part) = value.split_once(':')?;
-            FormRequest::Sections { plan_id: plan.parse().ok()?, part: SectionGroup::parse(part)? }
-        }
-        editing::EDIT_CONTACT | editing::ADD_CONTACT | editing::EDIT_WHITESPACE | editing::ADD_WHITESPACE => {
-            // Edits carry the row's id and the account is looked up; adds carry the account.
-            match action_id {
-                editing::ADD_CONTACT => FormRequest::Contact { account_id: id()?, contact_id: None },
-                editing::ADD_WHITESPACE => FormRequest::Whitespace { account_id: id()?, whitespace_id: None },
-                editing::EDIT_CONTACT => FormRequest::Contact { account_id: 0, contact_id: Some(id()?) },
-                _ => FormRequest::Whitespace { account_id: 0, whitespace_id: Some(id()?) },
-            }
-        }
-        _ => return None,
-    })
 }
 
 /// The place a click's answer belongs to.

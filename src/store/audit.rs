@@ -53,3 +53,31 @@ pub async fn for_entity(pool: &PgPool, entity: &str, entity_id: i64) -> sqlx::Re
     .fetch_all(pool)
     .await
 }
+
+/// Records a change that has no audit trigger of its own (a contact's
+/// sponsor tracking), attributed like the triggers' rows to the
+/// transaction's actor.
+pub async fn record_field(
+    conn: &mut sqlx::PgConnection,
+    account_id: i64,
+    entity: &str,
+    entity_id: i64,
+    field: &str,
+    old_value: Option<&str>,
+    new_value: Option<&str>,
+) -> sqlx::Result<()> {
+    sqlx::query(
+        "insert into audit (account_id, entity, entity_id, action, field, old_value, new_value, actor_id, actor_source) \
+         values ($1, $2, $3, 'update', $4, $5, $6, nullif(current_setting('planbot.actor_id', true), '')::bigint, \
+                 coalesce(nullif(current_setting('planbot.actor_source', true), ''), 'system'))",
+    )
+    .bind(account_id)
+    .bind(entity)
+    .bind(entity_id)
+    .bind(field)
+    .bind(old_value)
+    .bind(new_value)
+    .execute(conn)
+    .await?;
+    Ok(())
+}

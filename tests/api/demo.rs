@@ -89,3 +89,34 @@ async fn the_demo_runs_the_scheduled_jobs_once_before_the_prompt() {
     assert!(jobs.contains("`/plan actions <account>` lists every open item"), "{jobs}");
     assert!(jobs.contains("Initech renews") && jobs.contains("with no active plan"), "{jobs}");
 }
+
+#[tokio::test]
+async fn a_newcomer_starts_a_plan_from_a_template_and_edits_a_section_in_the_demo() {
+    let db = TestDb::new().await;
+    let input = "/plan new Initech\nstatus: active\ntemplate: expand\nsubmit\n\
+                 /plan edit Initech gtm\nthreats_risks: Budget freeze until Q2\nsubmit\n\
+                 /plan people Initech\nclick Add contact\nname: Peter Gibbons\nreports_to: samantha\ntracked: maybe\ntracked: yes\nsubmit\n";
+    let out = run_demo(&db, input, &["--user", "jordan"]);
+    assert!(out.contains("(Slack opens a form)") && out.contains("Plan type * [plan_type]"), "{out}");
+    assert!(out.contains("Created Initech — Expand FY"), "{out}");
+    assert!(out.contains("Its template added 6 action items"), "{out}");
+    assert!(out.contains("Saved the Go-to-Market of Initech — Expand FY") && out.contains("Threats/Risks changed"), "{out}");
+    assert!(out.contains("Sponsor: `maybe` is not true or false; write yes or no."), "a mistake in a field is said: {out}");
+    assert!(out.contains("Added Peter Gibbons on the relationship map of Initech."), "{out}");
+
+    let pool = demo_pool(&db).await;
+    let threats: String = sqlx::query_scalar(
+        "select p.threats_risks from plan p join account a using (account_id) where a.name = 'Initech' and p.status = 'active'",
+    )
+    .fetch_one(&pool)
+    .await
+    .unwrap();
+    assert_eq!(threats, "Budget freeze until Q2");
+    let manager: String = sqlx::query_scalar(
+        "select m.name from contact c join contact m on m.contact_id = c.reports_to_id where c.name = 'Peter Gibbons'",
+    )
+    .fetch_one(&pool)
+    .await
+    .unwrap();
+    assert_eq!(manager, "Samantha Cole");
+}

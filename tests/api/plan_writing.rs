@@ -245,6 +245,40 @@ async fn activating_a_draft_asks_first_and_names_the_plan_it_replaces_which_is_c
 }
 
 #[tokio::test]
+async fn a_plan_started_as_active_while_another_became_active_asks_before_closing_it() {
+    let app = spawn_app().await;
+    let dana = slack_person(&app, DANA, "dana@example.com", None).await;
+    let sam = slack_person(&app, SAM, "sam@example.com", None).await;
+    let mut tx = planbot::store::begin(&app.db.pool, planbot::store::Actor::source("test")).await.unwrap();
+    let acme = planbot::store::accounts::create(
+        &mut tx,
+        &planbot::store::accounts::NewAccount { name: "Acme".into(), rank: 1, owner_id: dana.user_id, ..Default::default() },
+    )
+    .await
+    .unwrap();
+    tx.commit().await.unwrap();
+    join_team(&app.db.pool, &acme, &sam, TeamRole::Sa).await;
+    let due = (today() + Duration::days(30)).to_string();
+
+    app.command(DANA, "D0DANA", "new Acme").await;
+    let danas = opened_view(&app, 1).await;
+    app.command(SAM, "D0SAM", "new Acme").await;
+    let sams = opened_view(&app, 2).await;
+    assert_eq!(input(&sams, "Start as")["element"]["initial_option"]["value"], "active");
+    assert_eq!(submit(&app, DANA, &danas, &[("Plan name", "Dana's plan"), ("Due date", &due)]).await, Value::Null);
+
+    let answer = submit(&app, SAM, &sams, &[("Plan name", "Sam's plan"), ("Due date", &due)]).await;
+    assert_eq!(answer["response_action"], "update", "{answer}");
+    assert!(answer["view"].to_string().contains("Dana's plan became the active plan"), "{answer}");
+    assert_eq!(plans::active_for(&app.db.pool, acme.account_id).await.unwrap().unwrap().name, "Dana's plan");
+    // Saved again, knowing, it replaces hers (closed, not deleted).
+    assert_eq!(submit(&app, SAM, &answer["view"], &[]).await, Value::Null);
+    let listed = plans::for_account(&app.db.pool, acme.account_id).await.unwrap();
+    let status = |name: &str| listed.iter().find(|p| p.name == name).map(|p| p.status);
+    assert_eq!((status("Sam's plan"), status("Dana's plan")), (Some(PlanStatus::Active), Some(PlanStatus::Closed)));
+}
+
+#[tokio::test]
 async fn two_people_saving_the_same_part_never_lose_the_first_save() {
     let (app, _, plan_id) = acme_app().await;
     app.command(DANA, "D0DANA", "edit Acme gtm").await;
@@ -281,6 +315,25 @@ async fn two_people_saving_the_same_part_never_lose_the_first_save() {
     assert_eq!(history[1].actor_name.as_deref(), Some("sam"));
     assert_eq!(history[1].old_value.as_deref(), Some("Budget freeze in Q1"));
     assert!(app.slack.violations().is_empty(), "{:?}", app.slack.violations());
+}
+
+#[tokio::test]
+async fn saving_again_after_a_conflict_keeps_the_other_persons_change_to_a_field_you_left_alone() {
+    let (app, _, plan_id) = acme_app().await;
+    app.command(DANA, "D0DANA", "edit Acme gtm").await;
+    let danas = opened_view(&app, 1).await;
+    app.command(SAM, "D0SAM", "edit Acme gtm").await;
+    let sams = opened_view(&app, 2).await;
+    assert_eq!(submit(&app, SAM, &sams, &[("Goals at 6 months", "Sam's goal")]).await, Value::Null);
+    // Dana changed another field; her form comes back with Sam's goal in it.
+    let answer = submit(&app, DANA, &danas, &[("Threats/Risks", "Dana's risk")]).await;
+    assert_eq!(answer["response_action"], "update", "{answer}");
+    assert_eq!(input(&answer["view"], "Goals at 6 months")["element"]["initial_value"], "Sam's goal");
+    assert_eq!(input(&answer["view"], "Threats/Risks")["element"]["initial_value"], "Dana's risk");
+    assert_eq!(submit(&app, DANA, &answer["view"], &[]).await, Value::Null);
+    let mut conn = app.db.pool.acquire().await.unwrap();
+    let plan = plans::by_id(&mut conn, plan_id).await.unwrap().unwrap();
+    assert_eq!((plan.goals_6m.as_str(), plan.threats_risks.as_str()), ("Sam's goal", "Dana's risk"));
 }
 
 #[tokio::test]
@@ -446,8 +499,11 @@ async fn removing_a_contact_someone_just_edited_asks_again() {
     assert_eq!(answer["response_action"], "update", "{answer}");
     assert!(answer["view"].to_string().contains("Chief Information Officer"), "Sam's change is shown");
     assert_eq!(planbot::store::contacts::for_account(&mut conn, acme).await.unwrap().len(), 1, "not removed yet");
-    // Asked again, she confirms.
-    assert_eq!(submit(&app, DANA, &answer["view"], &[]).await, Value::Null);
+    // The form asks again: Remove is no longer ticked, and Sam's title is shown.
+    assert!(input(&answer["view"], "Remove")["element"].get("initial_options").is_none(), "{}", answer["view"]);
+    assert_eq!(input(&answer["view"], "Title")["element"]["initial_value"], "Chief Information Officer");
+    // Saved as it is, it keeps Sam's change; ticked again, it removes.
+    assert_eq!(submit(&app, DANA, &answer["view"], &[("Remove", "yes")]).await, Value::Null);
     assert!(planbot::store::contacts::for_account(&mut conn, acme).await.unwrap().is_empty());
     let history = audit::for_account(&app.db.pool, acme, None, 50).await.unwrap();
     assert!(history.iter().any(|e| e.entity == "contact" && e.action == "delete" && e.actor_name.as_deref() == Some("dana")));

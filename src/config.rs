@@ -248,6 +248,8 @@ pub enum JobCommand {
     StalePlans,
     /// Poll the accounts' RSS and Atom feeds, and announce new items.
     IntelPoll,
+    /// Managers' weekly digests of their reports' plans.
+    ManagerDigest,
     /// Print the outbox: waiting, held, in flight, sent today, dead letters.
     OutboxStatus,
     /// Give every dead-lettered message a fresh start (after fixing the cause).
@@ -283,6 +285,17 @@ pub struct ScheduleArgs {
     /// feed is fetched at most every ten minutes, with ETag/Last-Modified).
     #[arg(long, env = "PLANBOT_INTEL_POLL_CRON", default_value = "*/15 * * * *")]
     pub intel_poll_cron: Schedule,
+
+    /// When managers get their weekly digest of their reports' plans (cron,
+    /// in each manager's time zone; at most one a week, none when there is
+    /// nothing to say).
+    #[arg(long, env = "PLANBOT_MANAGER_DIGEST_CRON", default_value = "0 8 * * 1")]
+    pub manager_digest_cron: Schedule,
+
+    /// Account tiers that are key, comma-separated (rank 1 accounts always
+    /// are): key accounts should have a plan.
+    #[arg(long, env = "PLANBOT_KEY_TIERS", value_delimiter = ',')]
+    pub key_tiers: Vec<String>,
 
     /// After this many nudges in a row without the owner touching any of
     /// their items, the owner's manager is told, once (0: never).

@@ -18,6 +18,7 @@ pub mod names;
 pub mod pacing;
 pub mod people;
 pub mod plan;
+pub mod review;
 pub mod risk;
 pub mod schedule;
 pub mod since;

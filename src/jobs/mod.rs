@@ -26,6 +26,7 @@
 
 pub mod deadlines;
 pub mod digest;
+pub mod manager_digest;
 pub mod nudges;
 pub mod outbox_worker;
 pub mod run_job;
@@ -58,10 +59,11 @@ pub enum Job {
     Digest,
     StalePlans,
     IntelPoll,
+    ManagerDigest,
 }
 
 impl Job {
-    pub const ALL: [Job; 5] = [Job::Nudges, Job::Deadlines, Job::Digest, Job::StalePlans, Job::IntelPoll];
+    pub const ALL: [Job; 6] = [Job::Nudges, Job::Deadlines, Job::Digest, Job::StalePlans, Job::IntelPoll, Job::ManagerDigest];
 
     /// The name in `job_run`, logs and metrics.
     pub fn name(self) -> &'static str {
@@ -71,6 +73,7 @@ impl Job {
             Job::Digest => "digest",
             Job::StalePlans => "stale-plans",
             Job::IntelPoll => "intel-poll",
+            Job::ManagerDigest => "manager-digest",
         }
     }
 }
@@ -88,6 +91,9 @@ pub struct JobSettings {
     pub deadline_schedule: Schedule,
     pub stale_schedule: Schedule,
     pub intel_poll_schedule: Schedule,
+    pub manager_digest_schedule: Schedule,
+    /// The account tiers that are key, besides rank 1 (lowercase).
+    pub key_tiers: Vec<String>,
     /// Ignored nudges in a row before the manager is told (0: never).
     pub escalate_after: i32,
     pub stale_days: i64,
@@ -104,6 +110,8 @@ impl From<&ScheduleArgs> for JobSettings {
             deadline_schedule: args.deadline_cron.clone(),
             stale_schedule: args.stale_cron.clone(),
             intel_poll_schedule: args.intel_poll_cron.clone(),
+            manager_digest_schedule: args.manager_digest_cron.clone(),
+            key_tiers: args.key_tiers.iter().map(|t| t.trim().to_lowercase()).filter(|t| !t.is_empty()).collect(),
             escalate_after: i32::try_from(args.escalate_after).unwrap_or(i32::MAX),
             stale_days: i64::from(args.stale_days.max(1)),
             renewal_horizon_days: i32::try_from(args.renewal_horizon_days).unwrap_or(i32::MAX),
@@ -120,6 +128,7 @@ impl JobSettings {
             Job::Deadlines => Some(&self.deadline_schedule),
             Job::StalePlans => Some(&self.stale_schedule),
             Job::IntelPoll => Some(&self.intel_poll_schedule),
+            Job::ManagerDigest => Some(&self.manager_digest_schedule),
             Job::Digest => None,
         }
     }
@@ -424,6 +433,7 @@ async fn execute(job: Job, conn: &mut PgConnection, settings: &JobSettings, due:
         Job::Deadlines => deadlines::run(conn, settings, due, now).await.context("the deadline job failed"),
         Job::Digest => digest::run(conn, due, now).await.context("the digest job failed"),
         Job::StalePlans => stale::run(conn, settings, due, now).await.context("the stale-plan job failed"),
+        Job::ManagerDigest => manager_digest::run(conn, settings, due, now).await.context("the manager digest job failed"),
         Job::IntelPoll => unreachable!("intel polling runs outside the tick's transaction"),
     }
 }

@@ -108,7 +108,7 @@ impl Application {
         let tasks = TaskTracker::new();
         let background = Background { tasks: tasks.clone(), shutdown: shutdown.clone() };
         let state = AppState {
-            app: App::new(pool.clone(), slack.clone(), slack_args.admins.iter().cloned(), background),
+            app: App::new(pool.clone(), slack.clone(), slack_args.admins.iter().cloned(), background).with_key_tiers(&args.schedule.key_tiers),
             pool,
             slack,
             settings: Arc::new(settings),

@@ -31,8 +31,17 @@ impl App {
                 .and_then(|l| since::last_look(now, Some(l.viewed_at), l.previous_viewed_at)),
             _ => None,
         };
-        // No QBR is recorded anywhere yet: `Since::LastQbr` falls back and says so.
-        let period = since.period(now, caller.tz(), None, last_looked);
+        // The last QBR recorded (`/plan qbr Acme held`), from the start of its day;
+        // without one, `Since::LastQbr` falls back and says so.
+        let last_qbr = match since {
+            Since::LastQbr => crate::store::review::last_qbr(&self.pool, account.account_id)
+                .await?
+                .and_then(|q| q.held_on.and_hms_opt(0, 0, 0))
+                .and_then(|t| t.and_local_timezone(caller.tz()).earliest())
+                .map(|t| t.with_timezone(&Utc)),
+            _ => None,
+        };
+        let period = since.period(now, caller.tz(), last_qbr, last_looked);
         let history = changes::history(&self.pool, account.account_id, period.from, HISTORY_ROWS).await?;
         let moves = changes::sponsor_moves(&self.pool, account.account_id, period.from, 50).await?;
         let (news, news_total) = changes::news(&self.pool, account.account_id, period.from, now, 3).await?;

@@ -48,6 +48,10 @@ impl App {
             Topic::MyAccounts => self.my_accounts_view(caller, place, now).await,
             Topic::TeamOverdue => self.overdue_view(caller, now).await,
             Topic::AtRisk => self.at_risk(caller, now).await,
+            Topic::Coverage => self.coverage(caller).await,
+            Topic::Review | Topic::QbrPrep if matches!(question.account, None | Some(AccountSlot::Mine)) => {
+                self.about_my_only_account(caller, place, &question, &text, now).await
+            }
             Topic::Next => self.what_next(caller, now).await,
             Topic::AddItem => self.add_from_message(caller, place, &question, now).await,
             Topic::Unclear => self.not_understood(caller, place, &question, now).await,
@@ -66,6 +70,19 @@ impl App {
                     question.topic.example()
                 ))),
             },
+        }
+    }
+
+    /// "review my plan" without an account: the caller's only account, or
+    /// the question of which.
+    async fn about_my_only_account(&self, caller: &Caller, place: &Place, question: &Question, text: &str, now: DateTime<Utc>) -> anyhow::Result<Reply> {
+        let mine = crate::store::accounts::overview_for_member(&self.pool, caller.user.user_id, caller.today(now)).await?;
+        match mine.as_slice() {
+            [only] => match crate::store::accounts::visible_by_id(&self.pool, caller.viewer(), only.account_id).await? {
+                Some(account) => self.answer_topic(caller, place, question, &account, text, now).await,
+                None => Ok(Reply::note(super::NOT_VISIBLE)),
+            },
+            _ => Ok(Reply::note(format!("Which account do you mean? Name it, like `{}`.", question.topic.example()))),
         }
     }
 
@@ -110,6 +127,8 @@ impl App {
     ) -> anyhow::Result<Reply> {
         match question.topic {
             Topic::FullPlan => self.full_plan(caller, place, account, now).await,
+            Topic::Review => self.review_plan(caller, place, account).await,
+            Topic::QbrPrep => self.qbr_prep(caller, place, account, now).await,
             Topic::Renewal => self.renewal(caller, place, account, now).await,
             Topic::People => {
                 let champions_only = question.person.is_none() && asked_for_champions(text);

@@ -1100,6 +1100,10 @@ impl App {
     /// transport and the demo both press buttons here.
     pub async fn press(&self, caller: &Caller, channel: Option<String>, action_id: &str, value: &str, now: DateTime<Utc>) -> anyhow::Result<Option<Outcome>> {
         use view::action_ids as ids;
+        let place = match &channel {
+            Some(c) if !c.starts_with('D') => Place::Channel(c.clone()),
+            _ => Place::Direct,
+        };
         let number = || value.parse::<i64>().ok();
         let pair = || -> Option<(i64, i64)> {
             let (a, b) = value.split_once(':').unwrap_or((value, "0"));
@@ -1143,6 +1147,20 @@ impl App {
                 let Some((account_id, page)) = pair() else { return Ok(None) };
                 self.map_by_id(caller, account_id, action_id == ids::PEOPLE_PAGE, page.max(0) as usize, now).await?
             }
+            crate::render::review::action_ids::REVIEW => {
+                let Some(account_id) = number() else { return Ok(None) };
+                self.review_by_id(caller, &place, account_id).await?
+            }
+            crate::render::review::action_ids::QBR_PREP => match value.strip_prefix("held:").and_then(|id| id.parse::<i64>().ok()) {
+                Some(account_id) => match accounts::visible_by_id(&self.pool, caller.viewer(), account_id).await? {
+                    Some(account) => self.qbr_held(caller, &account, None, now).await?,
+                    None => Reply::note(NOT_VISIBLE),
+                },
+                None => {
+                    let Some(account_id) = number() else { return Ok(None) };
+                    self.qbr_prep_by_id(caller, &place, account_id, now).await?
+                }
+            },
             _ => return Ok(None),
         };
         Ok(Some(Outcome::Reply(reply)))

@@ -23,6 +23,7 @@ pub mod item_writer;
 pub mod items;
 pub mod slack_api;
 mod plan_command;
+mod review;
 mod team;
 
 pub use answers::{AccountItems, AccountPart, NOT_VISIBLE};
@@ -67,6 +68,8 @@ pub struct App {
     /// Work that outlives a request (batches in flight, Slack look-ups);
     /// shutdown waits for it.
     tasks: TaskTracker,
+    /// Account tiers that are key besides rank 1 (`PLANBOT_KEY_TIERS`).
+    key_tiers: Arc<Vec<String>>,
 }
 
 /// Where the app runs work that must finish before the process exits, and
@@ -198,7 +201,14 @@ impl App {
             tz_hints: Arc::default(),
             slack_sync: Arc::default(),
             tasks: background.tasks,
+            key_tiers: Arc::default(),
         }
+    }
+
+    /// The account tiers that are key besides rank 1: key accounts should have a plan.
+    pub fn with_key_tiers(mut self, tiers: &[String]) -> Self {
+        self.key_tiers = Arc::new(tiers.iter().map(|t| t.trim().to_lowercase()).filter(|t| !t.is_empty()).collect());
+        self
     }
 
     fn caller_from(&self, user: User) -> Caller {

@@ -110,6 +110,19 @@ impl App {
                 Found::It(account) => self.share(caller, place, &account, now).await?,
                 Found::Answer(reply) => reply,
             },
+            PlanCommand::Review { account } => match self.account_for_command(caller, &account, "/plan review {account}").await? {
+                Found::It(account) => self.review_plan(caller, place, &account).await?,
+                Found::Answer(reply) => reply,
+            },
+            PlanCommand::Qbr { account, held } => match self.account_for_command(caller, &account, "/plan qbr {account}").await? {
+                Found::It(account) => match held {
+                    None => self.qbr_prep(caller, place, &account, now).await?,
+                    Some(command::Held::Today) => self.qbr_held(caller, &account, None, now).await?,
+                    Some(command::Held::On(day)) => self.qbr_held(caller, &account, Some(day), now).await?,
+                },
+                Found::Answer(reply) => reply,
+            },
+            PlanCommand::Coverage => self.coverage(caller).await?,
         };
         Ok(Outcome::Reply(reply))
     }

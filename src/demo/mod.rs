@@ -67,7 +67,7 @@ async fn play(db: &Database, args: &DemoArgs) -> anyhow::Result<()> {
     }
 
     let slack = Arc::new(ConsoleSlack::default());
-    let assistant = App::new(db.pool.clone(), slack.clone(), Vec::new(), Background::default());
+    let assistant = App::new(db.pool.clone(), slack.clone(), Vec::new(), Background::default()).with_key_tiers(&args.schedule.key_tiers);
     let email = args.user.as_deref().unwrap_or(DEFAULT_USER);
     let person = data::people()
         .iter()

@@ -39,6 +39,9 @@ pub const USAGE: &str = "*How to use `/plan`*
 • `/plan people Acme` — the relationship map as a reports-to tree, to edit and add contacts
 • `/plan whitespace Acme` — the whitespace map by stage, to edit and add rows
 • `/plan share Acme` — post Acme's summary to its linked channel (or this one)
+• `/plan review Acme` — what the plan answers of the handbook's questions, its health, and the gaps worth fixing
+• `/plan qbr Acme` — QBR prep: what changed since the last QBR, items, news, health, next steps; `/plan qbr Acme held` records that the QBR happened (today, or `held 2026-11-30`)
+• `/plan coverage` — which key accounts have no active plan
 • `/plan settings` — your planbot settings
 • `/plan help` — this message
 Dates can be `2026-12-15`, `12/15`, `Dec 15`, `today`, `tomorrow`, a weekday like `friday`, `next week`, `in 3 days`, `in 2 weeks` or `end of month`.";
@@ -120,6 +123,19 @@ pub enum PlanCommand {
     Whitespace { account: String },
     /// `share <account>`: post the summary to the account's channel.
     Share { account: String },
+    /// `review <account>`: the plan review.
+    Review { account: String },
+    /// `qbr <account>`: QBR prep; `qbr <account> held [day]` records one.
+    Qbr { account: String, held: Option<Held> },
+    /// `coverage`: key accounts without a plan.
+    Coverage,
+}
+
+/// When a QBR was held, as `/plan qbr Acme held [day]` says.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Held {
+    Today,
+    On(NaiveDate),
 }
 
 /// Which action items `/plan actions` lists.
@@ -180,7 +196,10 @@ impl std::error::Error for UsageError {}
 /// Every word that starts a subcommand, so typos can be matched against the
 /// word the user most likely meant. `?` is left out: any one-letter word
 /// would be a single edit away from it.
-const SUBCOMMAND_WORDS: [&str; 25] = [
+const SUBCOMMAND_WORDS: [&str; 28] = [
+    "review",
+    "qbr",
+    "coverage",
     "new",
     "plans",
     "activate",
@@ -270,6 +289,9 @@ pub fn parse_plan_command(text: &str, today: NaiveDate) -> Result<PlanCommand, U
         "people" | "contacts" => Ok(PlanCommand::People { account: required_account(rest, "people")? }),
         "whitespace" => Ok(PlanCommand::Whitespace { account: required_account(rest, "whitespace")? }),
         "share" => Ok(PlanCommand::Share { account: required_account(rest, "share")? }),
+        "review" => Ok(PlanCommand::Review { account: required_account(rest, "review")? }),
+        "qbr" => parse_qbr(rest, today),
+        "coverage" => Ok(PlanCommand::Coverage),
         unknown => Err(unknown_subcommand(word, unknown, text)),
     }
 }
@@ -637,6 +659,55 @@ fn item_number(word: &str, example: &str) -> Result<i64, UsageError> {
             word.replace('`', "'")
         ))
     })
+}
+
+/// `qbr Acme`, `qbr Acme held`, `qbr Acme held 2026-11-30` (also
+/// `yesterday`, `Nov 30`, `11/30`: the last such day, never a future one).
+fn parse_qbr(rest: &str, today: NaiveDate) -> Result<PlanCommand, UsageError> {
+    let words: Vec<&str> = rest.split_whitespace().collect();
+    let Some(at) = words.iter().rposition(|w| w.eq_ignore_ascii_case("held")) else {
+        return Ok(PlanCommand::Qbr { account: required_account(rest, "qbr")?, held: None });
+    };
+    let account = words[..at].join(" ");
+    let day = words[at + 1..].join(" ");
+    let held = if day.is_empty() || day.eq_ignore_ascii_case("today") {
+        Held::Today
+    } else {
+        match past_day(&day, today) {
+            Some(date) if date > today => {
+                return Err(UsageError::new(format!(
+                    "{} hasn't come yet: record a QBR once it is held, like `/plan qbr {} held` (today) or `/plan qbr {} held {}`.",
+                    date.format("%b %-d, %Y"),
+                    if account.is_empty() { "Acme" } else { &account },
+                    if account.is_empty() { "Acme" } else { &account },
+                    today.format("%Y-%m-%d")
+                )));
+            }
+            Some(date) => Held::On(date),
+            None => {
+                return Err(UsageError::new(format!(
+                    "I can't read “{day}” as the day the QBR was held. Write it like `/plan qbr Acme held 2026-11-30`, `held yesterday` or `held Nov 30`, or `held` alone for today."
+                )));
+            }
+        }
+    };
+    Ok(PlanCommand::Qbr { account: required_account(&account, "qbr")?, held: Some(held) })
+}
+
+/// A day in the past as people write it: an ISO date, `yesterday`, or a
+/// month and day (`Nov 30`, `11/30`) meaning the last one on or before `today`.
+fn past_day(text: &str, today: NaiveDate) -> Option<NaiveDate> {
+    let text = text.trim().trim_end_matches('.');
+    if text.eq_ignore_ascii_case("yesterday") {
+        return today.pred_opt();
+    }
+    if let Ok(date) = NaiveDate::parse_from_str(text, "%Y-%m-%d") {
+        return Some(date);
+    }
+    use chrono::Datelike;
+    let this_year = |format: &str| NaiveDate::parse_from_str(&format!("{text} {}", today.year()), format).ok();
+    let date = this_year("%b %d %Y").or_else(|| this_year("%B %d %Y")).or_else(|| this_year("%m/%d %Y"))?;
+    if date > today { date.with_year(today.year() - 1) } else { Some(date) }
 }
 
 /// `Acme gtm` → (`Acme`, go-to-market); the part may be one or two words
@@ -1266,6 +1337,31 @@ mod tests {
         assert_eq!(parse("share Acme"), Ok(PlanCommand::Share { account: "Acme".into() }));
         assert!(parse("new").unwrap_err().message().contains("`/plan new Acme`"));
         assert!(parse("neww Acme").unwrap_err().message().contains("Did you mean `/plan new`?"));
+    }
+
+    #[test]
+    fn qbr_is_prepped_or_recorded_as_held_on_a_past_day() {
+        let parse = |text: &str| parse_plan_command(text, today());
+        assert_eq!(parse("qbr Acme Corp"), Ok(PlanCommand::Qbr { account: "Acme Corp".into(), held: None }));
+        assert_eq!(parse("qbr Acme held"), Ok(PlanCommand::Qbr { account: "Acme".into(), held: Some(Held::Today) }));
+        assert_eq!(
+            parse("qbr Acme held 2026-06-01"),
+            Ok(PlanCommand::Qbr { account: "Acme".into(), held: Some(Held::On(NaiveDate::from_ymd_opt(2026, 6, 1).unwrap())) })
+        );
+        assert_eq!(
+            parse("qbr Acme held yesterday"),
+            Ok(PlanCommand::Qbr { account: "Acme".into(), held: Some(Held::On(NaiveDate::from_ymd_opt(2026, 6, 16).unwrap())) })
+        );
+        // A month and day later in the year is last year's.
+        assert_eq!(
+            parse("qbr Acme held Dec 3"),
+            Ok(PlanCommand::Qbr { account: "Acme".into(), held: Some(Held::On(NaiveDate::from_ymd_opt(2025, 12, 3).unwrap())) })
+        );
+        assert!(parse("qbr Acme held 2027-01-01").unwrap_err().message().contains("hasn't come yet"));
+        assert!(parse("qbr Acme held whenever").unwrap_err().message().contains("can't read “whenever”"));
+        assert!(parse("qbr").unwrap_err().message().contains("`/plan qbr Acme`"));
+        assert_eq!(parse("review Acme"), Ok(PlanCommand::Review { account: "Acme".into() }));
+        assert_eq!(parse("coverage"), Ok(PlanCommand::Coverage));
     }
 
     #[test]

@@ -375,6 +375,43 @@ impl<'a> Review<'a> {
     }
 }
 
+/// A plan's health as the summary, the App Home and account lists show it:
+/// explained, never a bare number, with its trend since the last QBR.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct HealthLine {
+    pub health: u32,
+    /// "62 — no champion identified, single-threaded, …".
+    pub explained: String,
+    /// The last QBR's date and the health recorded then.
+    pub at_last_qbr: Option<(chrono::NaiveDate, u32)>,
+}
+
+impl HealthLine {
+    pub fn of(review: &Review<'_>, gaps: usize, at_last_qbr: Option<(chrono::NaiveDate, u32)>) -> Self {
+        HealthLine { health: review.health, explained: review.explained(gaps), at_last_qbr }
+    }
+
+    /// "▲ 8 since the QBR on Nov 3".
+    pub fn trend(&self) -> Option<String> {
+        let (held_on, then) = self.at_last_qbr?;
+        let when = held_on.format("%b %-d");
+        let delta = self.health as i64 - then as i64;
+        Some(match delta {
+            0 => format!("unchanged since the QBR on {when}"),
+            d if d > 0 => format!("▲ {d} since the QBR on {when}"),
+            d => format!("▼ {} since the QBR on {when}", -d),
+        })
+    }
+
+    /// "Plan health: 62 — no champion identified · ▲ 8 since the QBR on Nov 3".
+    pub fn text(&self) -> String {
+        match self.trend() {
+            Some(trend) => format!("Plan health: {} · {trend}", self.explained),
+            None => format!("Plan health: {}", self.explained),
+        }
+    }
+}
+
 /// Reviews a plan's facts against `rules`.
 pub fn review<'a>(rules: &'a [Rule], facts: &PlanFacts) -> Review<'a> {
     let findings: Vec<Finding<'a>> = rules.iter().map(|rule| Finding { rule, verdict: rule.check.apply(facts) }).collect();

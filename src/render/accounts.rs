@@ -43,6 +43,9 @@ pub fn account_line(account: &AccountOverview, today: NaiveDate) -> SlackBlock {
     if !account.has_active_plan {
         line.push_str(" · :warning: no active plan");
     }
+    if let Some(health) = &account.health {
+        line.push_str(&format!("\n{}", escape(&health.text())));
+    }
     section_with_button(&line, button("Summary", action_ids::SHOW_SUMMARY, &account.account_id.to_string()))
 }
 

@@ -79,6 +79,9 @@ pub fn summary_lines(data: &AccountData, today: NaiveDate, tz: Tz) -> Vec<String
         Some(plan) => format!("*Plan:* {}", plan_phrase(plan, today)),
         None => ":warning: *Plan:* no active plan".into(),
     });
+    if let Some(health) = &data.health {
+        lines.push(escape(&health.text()).replacen("Plan health:", "*Plan health:*", 1));
+    }
 
     let most_overdue = data.open_items.first().filter(|i| i.is_overdue(today));
     lines.push(match (data.overdue_total, most_overdue) {

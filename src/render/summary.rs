@@ -47,7 +47,11 @@ pub fn render(data: &AccountData, now: DateTime<Utc>, tz: Tz) -> Vec<SlackBlock>
         out.push(context(&team));
     }
     out.push(divider());
-    out.push(section(&plan_text(data.plan.as_ref(), today)));
+    let mut plan = plan_text(data.plan.as_ref(), today);
+    if let Some(health) = &data.health {
+        plan.push_str(&format!("\n{}", escape(&health.text()).replacen("Plan health:", "*Plan health:*", 1)));
+    }
+    out.push(section(&plan));
     if let Some(plan) = &data.plan {
         out.extend(plan_brief(plan));
     }

@@ -201,7 +201,7 @@ async fn route_click(state: &AppState, click: &Click, now: DateTime<Utc>) -> any
                 None => answer(state, click, reply).await,
             }
         }
-        id if id.starts_with("plan.") => {
+        id if id.starts_with("plan.") || id.starts_with("review.") => {
             let channel = click.channel.clone().filter(|_| !click.in_home);
             match state.app.press(&click.caller, channel, id, &click.value, now).await? {
                 Some(Outcome::OpenForm(form)) => state.slack.open_view(&click.trigger_id, &form.view()).await.context("views.open failed"),

@@ -298,11 +298,25 @@ pub struct AccountOverview {
     pub open_total: i64,
     pub overdue_total: i64,
     pub has_active_plan: bool,
+    /// The active plan's health, explained (filled by [`overview_for_member`]).
+    #[sqlx(skip)]
+    pub health: Option<crate::domain::review::HealthLine>,
 }
 
 /// The accounts whose team the person is on, most strategic first, with
 /// their open and overdue counts on `today`.
 pub async fn overview_for_member(pool: &PgPool, user_id: i64, today: NaiveDate) -> sqlx::Result<Vec<AccountOverview>> {
+    let mut accounts: Vec<AccountOverview> = overview_rows(pool, user_id, today).await?;
+    let ids: Vec<i64> = accounts.iter().map(|a| a.account_id).collect();
+    let mut conn = pool.acquire().await?;
+    let mut health = super::review::health_lines(&mut conn, &ids, 2).await?;
+    for account in &mut accounts {
+        account.health = health.remove(&account.account_id);
+    }
+    Ok(accounts)
+}
+
+async fn overview_rows(pool: &PgPool, user_id: i64, today: NaiveDate) -> sqlx::Result<Vec<AccountOverview>> {
     sqlx::query_as(
         "select a.account_id, a.name, a.rank, a.renewal_date, \
                 count(i.action_item_id) as open_total, \

@@ -498,3 +498,13 @@ pub async fn restore(
     .await?;
     by_id(pool, id).await
 }
+
+/// An account's items done after `since`, newest first (a page), and how many.
+pub async fn done_since(pool: &PgPool, account_id: i64, since: DateTime<Utc>, limit: i64) -> sqlx::Result<(Vec<ActionItem>, i64)> {
+    let mut query = sqlx::QueryBuilder::new(format!("{SELECT_COLUMNS}, count(*) over () as total {FROM_JOINS} where i.status = 'done'"));
+    query.push(" and i.account_id = ").push_bind(account_id).push(" and i.completed_at > ").push_bind(since);
+    query.push(" order by i.completed_at desc, i.action_item_id limit ").push_bind(limit);
+    let rows: Vec<CountedItem> = query.build_query_as().fetch_all(pool).await?;
+    let total = rows.first().map_or(0, |row| row.total);
+    Ok((rows.into_iter().map(|row| row.item).collect(), total))
+}

@@ -7,7 +7,7 @@ use chrono::{DateTime, NaiveDate, Utc};
 use sqlx::{PgConnection, PgPool};
 
 use crate::domain::plan::SECTIONS;
-use crate::domain::review::{PlanFacts, names_resources, risks_named};
+use crate::domain::review::{self, HealthLine, PlanFacts, names_resources, risks_named};
 
 /// An active plan and what the review reads of it.
 #[derive(Debug, Clone, PartialEq)]
@@ -269,4 +269,18 @@ pub async fn due_managers(conn: &mut PgConnection, zones: &[String], days: &[Nai
     .bind(skip_days_off)
     .fetch_all(conn)
     .await
+}
+
+/// The health line of each of these accounts' active plans (accounts
+/// without one are left out): `gaps` of the biggest gaps named.
+pub async fn health_lines(conn: &mut PgConnection, account_ids: &[i64], gaps: usize) -> sqlx::Result<std::collections::HashMap<i64, HealthLine>> {
+    let reviewed = facts(conn, account_ids).await?;
+    let qbrs = last_qbrs(conn, account_ids).await?;
+    Ok(reviewed
+        .into_iter()
+        .map(|r| {
+            let qbr = qbrs.iter().find(|q| q.account_id == r.account_id).and_then(|q| Some((q.held_on, q.health? as u32)));
+            (r.account_id, HealthLine::of(&review::review(review::rules(), &r.facts), gaps, qbr))
+        })
+        .collect())
 }

@@ -36,6 +36,8 @@ pub struct AccountData {
     pub whitespace_ending_total: i64,
     pub whitespace_total: i64,
     pub intel: Vec<IntelBrief>,
+    /// The active plan's health, explained (none without an active plan).
+    pub health: Option<crate::domain::review::HealthLine>,
 }
 
 /// The relationship map in numbers, and the contacts worth naming.
@@ -105,6 +107,10 @@ pub async fn gather(pool: &PgPool, account_id: i64, today: NaiveDate) -> sqlx::R
         latest_intel(pool, account_id),
     )?;
     let Some(account) = account else { return Ok(None) };
+    let health = {
+        let mut conn = pool.acquire().await?;
+        super::review::health_lines(&mut conn, &[account_id], 3).await?.remove(&account_id)
+    };
     let (open_items, open_total, overdue_total) = items;
     let (whitespace_ending, whitespace_ending_total, whitespace_total) = whitespace;
     Ok(Some(AccountData {
@@ -120,6 +126,7 @@ pub async fn gather(pool: &PgPool, account_id: i64, today: NaiveDate) -> sqlx::R
         whitespace_ending_total,
         whitespace_total,
         intel,
+        health,
     }))
 }
 

@@ -112,6 +112,12 @@ pub enum Topic {
     TeamOverdue,
     /// Accounts at risk, with reasons (a manager's view).
     AtRisk,
+    /// The plan review: questions answered, health, gaps.
+    Review,
+    /// QBR prep: what changed since the last QBR and next steps.
+    QbrPrep,
+    /// Key accounts without a plan (a manager's view).
+    Coverage,
     /// Create an action item from a sentence.
     AddItem,
     /// "hi", "hello planbot".
@@ -145,6 +151,9 @@ impl Topic {
             Topic::MyAccounts => "my accounts",
             Topic::TeamOverdue => "what's overdue on my team?",
             Topic::AtRisk => "which accounts are at risk?",
+            Topic::Review => "review my plan for acme",
+            Topic::QbrPrep => "prep my QBR for acme",
+            Topic::Coverage => "which key accounts have no plan?",
             Topic::AddItem => "add an action item for acme: call Hannah",
             Topic::Greeting => "hi",
             Topic::Thanks => "thanks",
@@ -168,6 +177,9 @@ impl Topic {
             "changes" => Topic::Changes,
             "next" => Topic::Next,
             "atrisk" => Topic::AtRisk,
+            "review" => Topic::Review,
+            "qbrprep" => Topic::QbrPrep,
+            "coverage" => Topic::Coverage,
             _ => return None,
         })
     }
@@ -261,14 +273,23 @@ const TOPIC_CUES: &str = "
     next: what should i do, whats next, what next, do next, did i miss, i miss, i missed, \
         have i missed, my day, plan my day, focus on, where should i start, should i work on, \
         my priorities
-    atrisk: atrisk, risky accounts, accounts in trouble, in trouble";
+    atrisk: atrisk, risky accounts, accounts in trouble, in trouble
+    review: review my plan, review the plan, review our plan, plan review, review, plan health, health, \
+        health score, how good is the plan, how good is my plan, gaps in the plan, plan gaps, coach me, coaching
+    qbrprep: prep my qbr, prep the qbr, prep for the qbr, qbr prep, prepare the qbr, prepare my qbr, \
+        prepare for the qbr, get ready for the qbr, qbr, quarterly business review, business review
+    coverage: have no plan, have no plans, without a plan, without plans, no plan, no plans, coverage, \
+        plan coverage, need a plan, need plans, missing plans, missing a plan";
 
 /// The order in which topics win when cues of several appear: the more
 /// specific question first ("what changed in acme's risks" is Changes).
 const TOPIC_PRIORITY: &[Topic] = &[
     Topic::Next,
     Topic::AtRisk,
+    Topic::Coverage,
     Topic::Changes,
+    Topic::QbrPrep,
+    Topic::Review,
     Topic::FullPlan,
     Topic::Renewal,
     Topic::People,
@@ -426,7 +447,7 @@ pub fn understand(text: &str, today: NaiveDate) -> Question {
             topic = Topic::Risks;
             question.account = account;
         }
-        Topic::AtRisk | Topic::Next => {}
+        Topic::AtRisk | Topic::Next | Topic::Coverage => {}
         Topic::News => {
             question.filter = news_category(core).map(Filter::News);
             question.account = account;
@@ -656,6 +677,9 @@ const SUGGESTED_BY_DEFAULT: &[Topic] = &[
     Topic::MyAccounts,
     Topic::TeamOverdue,
     Topic::AtRisk,
+    Topic::Review,
+    Topic::QbrPrep,
+    Topic::Coverage,
     Topic::AddItem,
 ];
 

@@ -522,6 +522,17 @@ fn understand_fills_the_slots_of_what_people_type() {
             None,
             None,
         ),
+        // Coaching: reviews, QBR prep, coverage.
+        ("review my plan for acme", T::Review, "acme", None, None),
+        ("review the plan for Acme Corp", T::Review, "Acme Corp", None, None),
+        ("acme plan health", T::Review, "acme", None, None),
+        ("what are the gaps in the plan for globex?", T::Review, "globex", None, None),
+        ("prep my QBR for acme", T::QbrPrep, "acme", None, None),
+        ("QBR prep for Globex", T::QbrPrep, "Globex", None, None),
+        ("help me prepare for the qbr with initech", T::QbrPrep, "initech", None, None),
+        ("which key accounts have no plan?", T::Coverage, "", None, None),
+        ("key accounts without a plan", T::Coverage, "", None, None),
+        ("plan coverage", T::Coverage, "", None, None),
         // Greetings, thanks, help.
         ("hi", T::Greeting, "", None, None),
         ("hello planbot", T::Greeting, "", None, None),

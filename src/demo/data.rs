@@ -371,7 +371,12 @@ mod tests {
             assert!(PLAN_TYPES.contains(&p["type"].as_str()), "{name}: {}", p["type"]);
             assert!(PLAN_STATUSES.contains(&p["status"].as_str()), "{name}: {}", p["status"]);
             let actions = own_actions(name);
-            if p["status"] == "active" {
+            if p["status"] == "active" && name == "Wayne Enterprises" {
+                // The demo's weak plan, for "review my plan for wayne": written in a hurry.
+                let empty = sections.iter().filter(|s| p[**s].trim().is_empty()).count();
+                assert!(empty >= 4, "{name}: only {empty} sections empty");
+                assert_eq!(p["threats_risks"].lines().count(), 1, "{name}");
+            } else if p["status"] == "active" {
                 for (i, s) in sections.iter().enumerate() {
                     assert!(!p[*s].trim().is_empty(), "{name}: section {i} empty");
                 }

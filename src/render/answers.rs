@@ -80,7 +80,10 @@ pub fn summary_lines(data: &AccountData, today: NaiveDate, tz: Tz) -> Vec<String
         None => ":warning: *Plan:* no active plan".into(),
     });
     if let Some(health) = &data.health {
-        lines.push(escape(&health.text()).replacen("Plan health:", "*Plan health:*", 1));
+        // The health and its trend, then as many of its reasons as fit a line.
+        let trend = health.trend().map(|t| format!(" · {t}")).unwrap_or_default();
+        let explained = brief(&health.explained, 200 - trend.chars().count());
+        lines.push(format!("*Plan health:* {}{}", escape(&explained), escape(&trend)));
     }
 
     let most_overdue = data.open_items.first().filter(|i| i.is_overdue(today));
@@ -555,6 +558,11 @@ mod tests {
                 category: "funding".into(),
                 published_at: Utc::now(),
             }],
+            health: Some(crate::domain::review::HealthLine {
+                health: 12,
+                explained: format!("12 — {}", "no champion identified, ".repeat(40)),
+                at_last_qbr: Some((today - chrono::Duration::days(30), 40)),
+            }),
         }
     }
 

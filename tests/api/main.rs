@@ -2,6 +2,7 @@
 //! on a fresh PostgreSQL database and, where Slack is involved, a fake Slack.
 
 mod answers;
+mod coaching;
 mod conversation;
 mod demo;
 mod exchange;

@@ -274,7 +274,7 @@ const TOPIC_CUES: &str = "
         have i missed, my day, plan my day, focus on, where should i start, should i work on, \
         my priorities
     atrisk: atrisk, risky accounts, accounts in trouble, in trouble
-    review: review my plan, review the plan, review our plan, plan review, review, plan health, health, \
+    review: review my plan, review the plan, review our plan, plan review, review, plan health, \
         health score, how good is the plan, how good is my plan, gaps in the plan, plan gaps, coach me, coaching
     qbrprep: prep my qbr, prep the qbr, prep for the qbr, qbr prep, prepare the qbr, prepare my qbr, \
         prepare for the qbr, get ready for the qbr, qbr, quarterly business review, business review

@@ -52,7 +52,10 @@ fn clear(facts: &mut PlanFacts, key: &str) {
 }
 
 /// Per rule: how to break a strong plan so that rule (and the gap words) fail, and the fix offered.
-fn breakers() -> Vec<(&'static str, fn(&mut PlanFacts), Fix, &'static str)> {
+/// A rule's id, how to break a strong plan for it, its fix and its gap's words.
+type Breaker = (&'static str, fn(&mut PlanFacts), Fix, &'static str);
+
+fn breakers() -> Vec<Breaker> {
     vec![
         ("goals", |f| clear(f, "initiatives"), Fix::EditPart("snapshot"), "no goals or initiatives written"),
         ("macro", |f| clear(f, "industry_trends"), Fix::EditPart("profile"), "no industry trends"),

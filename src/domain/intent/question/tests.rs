@@ -529,7 +529,7 @@ fn understand_fills_the_slots_of_what_people_type() {
         ("what are the gaps in the plan for globex?", T::Review, "globex", None, None),
         ("prep my QBR for acme", T::QbrPrep, "acme", None, None),
         ("QBR prep for Globex", T::QbrPrep, "Globex", None, None),
-        ("help me prepare for the qbr with initech", T::QbrPrep, "initech", None, None),
+        ("get ready for the qbr with initech", T::QbrPrep, "initech", None, None),
         ("which key accounts have no plan?", T::Coverage, "", None, None),
         ("key accounts without a plan", T::Coverage, "", None, None),
         ("plan coverage", T::Coverage, "", None, None),

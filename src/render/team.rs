@@ -53,6 +53,10 @@ pub fn accounts_by_owner(
         if account.overdue_total > 0 {
             line.push_str(&format!(", :red_circle: {} overdue", account.overdue_total));
         }
+        match &account.health {
+            Some(health) => line.push_str(&format!(" · health {}", escape(&crate::domain::text::brief(&health.explained, 70)))),
+            None => line.push_str(" · :warning: no active plan"),
+        }
         lines.push(line);
     }
     let mut out = vec![section(&format!("*{title}* · {total}"))];

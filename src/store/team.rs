@@ -27,6 +27,9 @@ pub struct OwnedAccount {
     pub owner_name: Option<String>,
     pub open_total: i64,
     pub overdue_total: i64,
+    /// The active plan's health, explained (none without an active plan).
+    #[sqlx(skip)]
+    pub health: Option<crate::domain::review::HealthLine>,
 }
 
 /// A page of the accounts the viewer may see, by owner (name), then rank
@@ -71,7 +74,14 @@ pub async fn accounts_by_owner(
         None if offset > 0 => Box::pin(accounts_by_owner(pool, viewer, today, 0, 1)).await?.1,
         None => 0,
     };
-    Ok((rows.into_iter().map(|row| row.account).collect(), total))
+    let mut accounts: Vec<OwnedAccount> = rows.into_iter().map(|row| row.account).collect();
+    let ids: Vec<i64> = accounts.iter().map(|a| a.account_id).collect();
+    let mut conn = pool.acquire().await?;
+    let mut health = super::review::health_lines(&mut conn, &ids, 1).await?;
+    for account in &mut accounts {
+        account.health = health.remove(&account.account_id);
+    }
+    Ok((accounts, total))
 }
 
 /// An overdue item, with how many overdue items its owner has in all.

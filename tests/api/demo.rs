@@ -120,3 +120,20 @@ async fn a_newcomer_starts_a_plan_from_a_template_and_edits_a_section_in_the_dem
     .unwrap();
     assert_eq!(manager, "Samantha Cole");
 }
+
+#[tokio::test]
+async fn in_the_demo_the_weak_plans_review_shows_its_gaps_and_the_strong_one_few() {
+    let db = TestDb::new().await;
+    let out = run_demo(&db, "review my plan for wayne\nreview my plan for acme\nwhich key accounts have no plan?\n", &["--user", "marcus"]);
+    let wayne = out.split("Marcus> review my plan for acme").next().unwrap();
+    let health = |text: &str| -> u32 {
+        let at = text.find("Plan health: ").expect("a health line") + "Plan health: ".len();
+        text[at..].split_whitespace().next().unwrap().parse().unwrap()
+    };
+    assert!(wayne.contains("PLAN REVIEW: WAYNE ENTERPRISES"), "{out}");
+    assert!(wayne.contains("No champion identified") && wayne.contains("[ Add contact ]"), "{out}");
+    assert!(wayne.contains("The most valuable gaps · 5 of"), "{out}");
+    let acme = out.split("Marcus> review my plan for acme").nth(1).unwrap();
+    assert!(health(wayne) < 60 && health(acme) > 90, "weak {} strong {}: {out}", health(wayne), health(acme));
+    assert!(out.contains("KEY ACCOUNTS WITHOUT A PLAN"), "{out}");
+}

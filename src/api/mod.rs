@@ -112,9 +112,35 @@ impl FromRequest<AppState> for JsonBody {
         if bytes.iter().all(u8::is_ascii_whitespace) {
             return Err(ApiError::MalformedJson("the body is empty; send a JSON object".into()));
         }
-        serde_json::from_slice(&bytes)
-            .map(JsonBody)
-            .map_err(|err| ApiError::MalformedJson(format!("the body is not valid JSON: {err}")))
+        let body: Value =
+            serde_json::from_slice(&bytes).map_err(|err| ApiError::MalformedJson(format!("the body is not valid JSON: {err}")))?;
+        let unstorable = unstorable_paths(&body, "");
+        if !unstorable.is_empty() {
+            return Err(ApiError::invalid(
+                "the body contains a character planbot can't store (NUL, \\u0000); remove it and send the request again",
+                unstorable.into_iter().map(|path| format!("{path}: contains \\u0000")).collect(),
+            ));
+        }
+        Ok(JsonBody(body))
+    }
+}
+
+/// The paths of the strings (and keys) in `value` that PostgreSQL could not store.
+fn unstorable_paths(value: &Value, path: &str) -> Vec<String> {
+    use crate::domain::validate::storable;
+    match value {
+        Value::String(text) if !storable(text) => vec![if path.is_empty() { "(the body)".to_string() } else { path.to_string() }],
+        Value::Array(items) => items.iter().enumerate().flat_map(|(i, item)| unstorable_paths(item, &format!("{path}[{i}]"))).collect(),
+        Value::Object(map) => map
+            .iter()
+            .flat_map(|(key, item)| {
+                let here = if path.is_empty() { key.replace('\0', "\\u0000") } else { format!("{path}.{}", key.replace('\0', "\\u0000")) };
+                let mut found = if storable(key) { Vec::new() } else { vec![here.clone()] };
+                found.extend(unstorable_paths(item, &here));
+                found
+            })
+            .collect(),
+        _ => Vec::new(),
     }
 }
 

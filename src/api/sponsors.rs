@@ -9,8 +9,9 @@
 //!   "source": "profile-sync",                 // optional (default "api")
 //!   "observations": [
 //!     {
-//!       "contact_email": "jane.doe@acme.com", // or "contact_id": 42,
-//!                                             // or "account"/"external_id" + "name"
+//!       "contact_email": "jane.doe@acme.com", // or "email" (the contact's own field name),
+//!                                             // or "contact_id": 42, or "profile_url" (the
+//!                                             // tracked profile), or "account"/"external_id" + "name"
 //!       "title": "Chief Technology Officer",  // each of title, company, location
 //!       "company": "Initech",                 // is optional; at least one is needed
 //!       "location": "Austin, TX",
@@ -53,6 +54,9 @@ use crate::store::{self, Actor};
 struct ObservationIn {
     contact_id: Option<i64>,
     contact_email: Option<String>,
+    /// The contact's own field name for `contact_email`.
+    email: Option<String>,
+    profile_url: Option<String>,
     account: Option<String>,
     external_id: Option<String>,
     name: Option<String>,
@@ -82,7 +86,7 @@ pub async fn observe(_: Authorized, State(state): State<AppState>, JsonBody(body
     let selectors: Vec<AccountSelector> = parsed
         .iter()
         .map(|(_, o)| {
-            if o.contact_id.is_none() && o.contact_email.is_none() {
+            if o.contact_id.is_none() && o.contact_email.is_none() && o.email.is_none() && o.profile_url.is_none() {
                 AccountSelector { name: o.account.clone(), external_id: o.external_id.clone() }
             } else {
                 AccountSelector::default()
@@ -153,11 +157,26 @@ fn validate(
     now: chrono::DateTime<Utc>,
 ) -> Result<Observation, Vec<String>> {
     let mut problems = Vec::new();
-    let email = item.contact_email.as_deref().map(str::trim).filter(|e| !e.is_empty());
+    let mut problems_early = Vec::new();
+    if let (Some(a), Some(b)) = (item.contact_email.as_deref(), item.email.as_deref())
+        && !a.trim().eq_ignore_ascii_case(b.trim())
+    {
+        problems_early.push(format!("{}: `contact_email` and `email` differ; send one", at(path, "email")));
+    }
+    let email = item.contact_email.as_deref().or(item.email.as_deref()).map(str::trim).filter(|e| !e.is_empty());
+    let profile = item.profile_url.as_deref().map(str::trim).filter(|u| !u.is_empty());
     let name = item.name.as_deref().map(str::trim).filter(|n| !n.is_empty());
+    problems.extend(problems_early);
     let contact = match (item.contact_id, email, account) {
         (Some(id), _, _) => Some(ContactRef::Id(id)),
         (None, Some(email), _) => Some(ContactRef::Email(email.to_string())),
+        (None, None, _) if profile.is_some() => match crate::domain::validate::web_link(profile.unwrap_or_default()) {
+            Ok(url) => Some(ContactRef::ProfileUrl(url)),
+            Err(reason) => {
+                problems.push(format!("{}: {}", at(path, "profile_url"), reason.replace('`', "")));
+                None
+            }
+        },
         (None, None, Ok(account)) => match name {
             Some(name) => Some(ContactRef::Named { account_id: account.account_id, name: name.to_string() }),
             None => {
@@ -171,7 +190,7 @@ fn validate(
         }
         (None, None, _) => {
             problems.push(format!(
-                "{}: name the contact with `contact_id`, `contact_email`, or `account` and `name`",
+                "{}: name the contact with `contact_id`, `email` (or `contact_email`), `profile_url`, or `account` and `name`",
                 if path.is_empty() { "observation" } else { path }
             ));
             None

@@ -36,6 +36,9 @@ Or use `/plan`:\n\
 impl App {
     /// Answers a message written to planbot in plain language.
     pub async fn converse(&self, caller: &Caller, place: &Place, text: &str, now: DateTime<Utc>) -> anyhow::Result<Reply> {
+        if !crate::domain::validate::storable(text) {
+            return Ok(Reply::note(crate::domain::validate::UNSTORABLE));
+        }
         let (text, _mentioned) = strip_mentions(text);
         let question = question::understand(&text, caller.today(now));
         match question.topic {

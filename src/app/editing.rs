@@ -281,6 +281,14 @@ impl App {
 
     /// Saves a submitted form, or says why not.
     pub async fn submit_form(&self, caller: &Caller, state: &FormState, values: &FormValues, now: DateTime<Utc>) -> anyhow::Result<FormOutcome> {
+        let unstorable: FieldErrors = values
+            .iter()
+            .filter(|(_, value)| !validate::storable(value))
+            .map(|(field, _)| (field.clone(), validate::UNSTORABLE.to_string()))
+            .collect();
+        if !unstorable.is_empty() {
+            return Ok(FormOutcome::Invalid(unstorable));
+        }
         match &state.kind {
             FormKind::NewPlan { account_id } => self.submit_new_plan(caller, *account_id, state, values, now).await,
             FormKind::Sections { plan_id, part } => match SectionGroup::parse(part) {

@@ -61,6 +61,14 @@ impl App {
     pub async fn submit_add_item(&self, caller: &Caller, form: &AddItemForm, now: DateTime<Utc>) -> anyhow::Result<Submitted<Reply>> {
         let today = caller.today(now);
         let mut errors = FieldErrors::new();
+        for (field, value) in [(add_fields::ACCOUNT, &form.account), (add_fields::TITLE, &form.title), (add_fields::DUE, &form.due)] {
+            if value.as_deref().is_some_and(|v| !validate::storable(v)) {
+                problem(&mut errors, field, validate::UNSTORABLE);
+            }
+        }
+        if !errors.is_empty() {
+            return Ok(Submitted::Invalid(errors));
+        }
         if form.account.is_none() {
             problem(&mut errors, add_fields::ACCOUNT, "Type the account's name, like Acme Corp.");
         }
@@ -113,6 +121,10 @@ impl App {
     /// field passes; the caller, as they now are, comes back.
     pub async fn submit_settings(&self, caller: &Caller, form: &SettingsForm) -> anyhow::Result<Submitted<Caller>> {
         let mut errors = FieldErrors::new();
+        if !validate::storable(&form.tz) {
+            problem(&mut errors, settings_fields::TZ, validate::UNSTORABLE);
+            return Ok(Submitted::Invalid(errors));
+        }
         if form.tz.parse::<chrono_tz::Tz>().is_err() {
             problem(&mut errors, settings_fields::TZ, "Use a time zone name like Europe/Berlin or America/New_York.");
         }

@@ -26,6 +26,9 @@ impl App {
     /// Runs `/plan <text>` for the caller. Every mistake is answered with what
     /// was wrong and how to write it, and changes nothing.
     pub async fn plan_command(&self, caller: &Caller, place: &Place, text: &str, now: DateTime<Utc>) -> anyhow::Result<Outcome> {
+        if !crate::domain::validate::storable(text) {
+            return Ok(Outcome::Reply(Reply::note(crate::domain::validate::UNSTORABLE)));
+        }
         let today = caller.today(now);
         let command = match command::parse_plan_command(text, today) {
             Ok(command) => command,
@@ -182,6 +185,10 @@ impl App {
     /// needs the forgiving search): the general path then answers.
     pub async fn quick_add(&self, slack_user_id: &str, text: &str, now: DateTime<Utc>) -> anyhow::Result<Option<(Caller, Reply)>> {
         let Some(hint) = self.tz_hint(slack_user_id) else { return Ok(None) };
+        if !crate::domain::validate::storable(text) {
+            // The general path answers it as a mistake.
+            return Ok(None);
+        }
         let parse = |tz: chrono_tz::Tz| match command::parse_plan_command(text, now.with_timezone(&tz).date_naive()) {
             Ok(PlanCommand::Add(Some(item))) => Some(item),
             _ => None,

@@ -41,6 +41,14 @@ impl std::fmt::Display for TitleProblem {
     }
 }
 
+/// What planbot says of text PostgreSQL cannot store (a NUL character).
+pub const UNSTORABLE: &str = "That text contains a character planbot can't store (a NUL, \\0). Remove it and send it again.";
+
+/// Whether PostgreSQL can store this text: everything but NUL.
+pub fn storable(text: &str) -> bool {
+    !text.contains('\0')
+}
+
 /// A required name (account, plan, contact), trimmed, or why not.
 pub fn name(text: &str) -> Result<String, String> {
     let name = text.trim();
@@ -136,6 +144,13 @@ mod tests {
         assert_eq!(item_title(&"é".repeat(LONGEST_TITLE)).map(|t| t.chars().count()), Ok(LONGEST_TITLE));
         assert_eq!(item_title(&"x".repeat(LONGEST_TITLE + 1)), Err(TitleProblem::TooLong { length: LONGEST_TITLE + 1 }));
         assert!(TitleProblem::TooLong { length: 201 }.to_string().contains("200"));
+    }
+
+    #[test]
+    fn nul_is_the_one_character_that_cannot_be_stored() {
+        assert!(storable("Acme — ünïcode ✓ \u{1F600}"));
+        assert!(!storable("Acme\0"));
+        assert!(UNSTORABLE.contains("can't store"));
     }
 
     #[test]

@@ -67,6 +67,12 @@ fn bad_request(what: &str, err: impl std::fmt::Display) -> Response {
 async fn events(State(state): State<AppState>, Signed(body): Signed) -> Response {
     let event: SlackPushEvent = match serde_json::from_slice(&body) {
         Ok(event) => event,
+        // A lone surrogate escape (`\ud800`) is JSON text no string can hold:
+        // Slack would retry anything but a 200, so it is acknowledged and dropped.
+        Err(err) if err.to_string().contains("surrogate") || err.to_string().contains("end of hex escape") => {
+            tracing::warn!(error = %err, "ignored an event whose text holds a lone surrogate escape");
+            return StatusCode::OK.into_response();
+        }
         Err(err) => return bad_request("Events API payload", err),
     };
     match event {

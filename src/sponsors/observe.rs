@@ -43,6 +43,8 @@ pub const FOLLOWUP_DAYS: i64 = 14;
 pub enum ContactRef {
     Id(i64),
     Email(String),
+    /// The contact's tracked profile link (as the handbook's tool tracks a LinkedIn URL).
+    ProfileUrl(String),
     /// A name at an account (any case).
     Named { account_id: i64, name: String },
 }
@@ -167,6 +169,14 @@ async fn resolve(conn: &mut PgConnection, observations: &[Observation]) -> Resul
                 [one] => Ok(one.clone()),
                 several => Err(format!(
                     "{email} is a contact at {}; name the contact by contact_id",
+                    several.iter().map(|s| s.account_name.as_str()).collect::<Vec<_>>().join(" and ")
+                )),
+            },
+            ContactRef::ProfileUrl(url) => match sponsors::by_profile_url(conn, url).await?.as_slice() {
+                [] => Err(format!("there is no contact with profile_url {url}")),
+                [one] => Ok(one.clone()),
+                several => Err(format!(
+                    "{url} is the profile of contacts at {}; name the contact by contact_id",
                     several.iter().map(|s| s.account_name.as_str()).collect::<Vec<_>>().join(" and ")
                 )),
             },

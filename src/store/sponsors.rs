@@ -125,6 +125,17 @@ pub async fn by_email(conn: &mut PgConnection, email: &str) -> sqlx::Result<Vec<
         .await
 }
 
+/// Contacts whose tracked profile is this link (trailing slash and case of
+/// the host ignored).
+pub async fn by_profile_url(conn: &mut PgConnection, url: &str) -> sqlx::Result<Vec<Sponsor>> {
+    sqlx::query_as(&format!(
+        "{SPONSOR_SELECT} where lower(rtrim(c.profile_url, '/')) = lower(rtrim($1, '/')) order by c.contact_id"
+    ))
+    .bind(url.trim())
+    .fetch_all(conn)
+    .await
+}
+
 /// The contact with this name (any case) at an account.
 pub async fn by_name(conn: &mut PgConnection, account_id: i64, name: &str) -> sqlx::Result<Option<Sponsor>> {
     sqlx::query_as(&format!("{SPONSOR_SELECT} where c.account_id = $1 and lower(c.name) = lower($2)"))

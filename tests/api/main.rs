@@ -16,6 +16,7 @@ mod manifest;
 mod outbox;
 mod plan_writing;
 mod questions;
+mod rough_edges;
 mod safer_writes;
 mod slack;
 mod sponsors;

@@ -297,3 +297,26 @@ async fn a_late_observation_does_not_undo_a_newer_one() {
     assert_eq!(title, "Chief Technology Officer");
     assert_eq!(count(pool, "sponsor_observation").await, 3);
 }
+
+#[tokio::test]
+async fn an_observation_names_its_contact_by_email_or_by_profile_url_as_the_contact_records_them() {
+    let app = spawn_app().await;
+    let acme = acme(&app).await;
+    sqlx::query("update contact set profile_url = 'https://www.linkedin.com/in/carl-ito/' where name = 'Carl Ito'")
+        .execute(&app.db.pool)
+        .await
+        .unwrap();
+    let (status, answer) = observe(&app, json!({"email": "jane.doe@acme.com", "title": "CTO"})).await;
+    assert_eq!(status, StatusCode::OK, "{answer}");
+    assert_eq!(answer["results"][0]["contact"], "Jane Doe");
+    let (status, answer) = observe(&app, json!({"profile_url": "https://www.linkedin.com/in/carl-ito", "title": "VP Platform"})).await;
+    assert_eq!(status, StatusCode::OK, "{answer}");
+    assert_eq!(answer["results"][0]["contact"], "Carl Ito");
+    // An unknown profile, or two names for the email that disagree, are refused and nothing is written.
+    let (status, answer) = observe(&app, json!({"profile_url": "https://www.linkedin.com/in/nobody", "title": "CEO"})).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{answer}");
+    assert!(answer.to_string().contains("no contact with profile_url"), "{answer}");
+    let (status, answer) = observe(&app, json!({"email": "jane.doe@acme.com", "contact_email": "bob@acme.com", "title": "CEO"})).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{answer}");
+    let _ = acme.sam;
+}

@@ -18,6 +18,12 @@
 //! cores, where 64 leaves it waiting on round trips. `BENCH_SECONDS` (default 10) sets each phase's length;
 //! with `BENCH_SLOW` set, every open-loop request slower than 10 ms is
 //! printed with when it was due, to find what stalls.
+//!
+//! Overload (a load script, not a test): `BENCH_OVERLOAD=3000` opens that
+//! many connections at once, each sending `/plan add` as fast as it is
+//! answered, far beyond capacity, and prints how many were answered, how
+//! many shed (503), the server's peak memory, and how `/healthz` answered
+//! meanwhile. `BENCH_ONLY_OVERLOAD` skips the other phases.
 
 mod support;
 
@@ -205,6 +211,81 @@ impl DiskProbe {
     }
 }
 
+/// Far beyond capacity: `connections` connections at once, each sending
+/// requests as fast as they are answered, while `/healthz` is asked every
+/// 100 ms on its own connection.
+async fn overload_phase(load: &Load, base: &str, pid: u32, connections: usize, seconds: u64) -> anyhow::Result<()> {
+    let (_, peak_before) = memory_mib(pid);
+    let deadline = Instant::now() + Duration::from_secs(seconds);
+    let answered = Arc::new(AtomicUsize::new(0));
+    let shed = Arc::new(AtomicUsize::new(0));
+    let other = Arc::new(AtomicUsize::new(0));
+    let mut workers = Vec::with_capacity(connections);
+    for c in 0..connections {
+        let (load, answered, shed, other) = (load.clone(), answered.clone(), shed.clone(), other.clone());
+        workers.push(tokio::spawn(async move {
+            // A client of its own: its own connection.
+            let Ok(client) = reqwest::Client::builder().pool_max_idle_per_host(1).build() else { return };
+            let mut i = c * 7;
+            while Instant::now() < deadline {
+                i = (i + connections) % load.requests.len();
+                let (body, signature) = &load.requests[i];
+                let response = client
+                    .post(&load.endpoint)
+                    .header("content-type", "application/x-www-form-urlencoded")
+                    .header("x-slack-request-timestamp", &load.timestamp)
+                    .header("x-slack-signature", signature)
+                    .body(body.clone())
+                    .timeout(Duration::from_secs(10))
+                    .send()
+                    .await;
+                match response.map(|r| r.status().as_u16()) {
+                    Ok(200) => answered.fetch_add(1, Ordering::Relaxed),
+                    Ok(503) => shed.fetch_add(1, Ordering::Relaxed),
+                    _ => other.fetch_add(1, Ordering::Relaxed),
+                };
+            }
+        }));
+    }
+    let health = reqwest::Client::new();
+    let mut health_times = Vec::new();
+    let mut health_failed = 0;
+    let mut peak_rss: f64 = 0.0;
+    while Instant::now() < deadline {
+        let asked = Instant::now();
+        match health.get(format!("{base}/healthz")).timeout(Duration::from_secs(5)).send().await {
+            Ok(r) if r.status() == 200 => health_times.push(asked.elapsed()),
+            _ => health_failed += 1,
+        }
+        peak_rss = peak_rss.max(memory_mib(pid).0);
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    for worker in workers {
+        let _ = worker.await;
+    }
+    health_times.sort();
+    let (_, peak) = memory_mib(pid);
+    println!("overload, {connections} connections sending /plan add as fast as answered for {seconds} s:");
+    println!(
+        "  {} answered, {} shed with 503, {} other (refused or timed out); memory {peak_rss:.1} MiB at most while sampled, peak {peak:.1} MiB (was {peak_before:.1})",
+        answered.load(Ordering::Relaxed),
+        shed.load(Ordering::Relaxed),
+        other.load(Ordering::Relaxed)
+    );
+    if health_times.is_empty() {
+        println!("  /healthz never answered ({health_failed} failed)");
+    } else {
+        println!(
+            "  /healthz: {} answered, {health_failed} failed; p50 {:.1} ms, p99 {:.1} ms, max {:.1} ms",
+            health_times.len(),
+            percentile(&health_times, 0.5),
+            percentile(&health_times, 0.99),
+            percentile(&health_times, 1.0)
+        );
+    }
+    Ok(())
+}
+
 fn percentile(sorted: &[Duration], p: f64) -> f64 {
     sorted[((sorted.len() as f64 - 1.0) * p).round() as usize].as_secs_f64() * 1e3
 }
@@ -295,6 +376,15 @@ async fn main() -> anyhow::Result<()> {
     let lanes = Arc::new(tokio::sync::Semaphore::new(concurrency));
     let next = Arc::new(AtomicUsize::new(ACCOUNTS));
 
+    let overload: usize = std::env::var("BENCH_OVERLOAD").ok().and_then(|s| s.parse().ok()).unwrap_or(0);
+    if std::env::var_os("BENCH_ONLY_OVERLOAD").is_some() {
+        overload_phase(&load, &base, pid, overload.max(1), seconds).await?;
+        pool.close().await;
+        drop(_server);
+        db.remove().await?;
+        return Ok(());
+    }
+
     // Latency in steady use: an open loop at 500 requests per second. Every
     // answer waits for its commit to reach the disk, so the disk's own
     // flush times are measured beside it, where the server can be reached.
@@ -342,6 +432,10 @@ async fn main() -> anyhow::Result<()> {
     // Is 5,000 per second sustained? Every request answered, and the last
     // answer soon after the last request.
     open_loop(&load, &lanes, &next, 5_000, seconds).await?;
+
+    if overload > 0 {
+        overload_phase(&load, &base, pid, overload, seconds).await?;
+    }
 
     let (rss, peak) = memory_mib(pid);
     println!(

@@ -153,6 +153,12 @@ pub struct ServeArgs {
     #[arg(long, env = "PLANBOT_API_TOKEN", hide_env_values = true)]
     pub api_token: Option<Secret>,
 
+    /// Slack and API requests handled at once; beyond it a request is
+    /// answered 503 at once (Slack retries events), keeping memory bounded.
+    /// `/healthz`, `/readyz` and `/metrics` are outside the bound.
+    #[arg(long, env = "PLANBOT_MAX_IN_FLIGHT", default_value_t = 256)]
+    pub max_in_flight: usize,
+
     /// Seconds to let in-flight work finish after SIGTERM before exiting.
     #[arg(long, env = "PLANBOT_SHUTDOWN_GRACE", default_value_t = 20)]
     pub shutdown_grace_secs: u64,

@@ -28,12 +28,27 @@ use crate::state::{AppState, Settings};
 
 /// All of planbot's HTTP routes.
 pub fn router(state: AppState) -> Router {
+    // Slack's and the API's requests are bounded: beyond `max_in_flight` at
+    // once, a request is answered 503 at once (Slack retries events) rather
+    // than queued, so memory stays bounded under any load. The health and
+    // metrics endpoints stay outside the bound and always answer.
+    let bounded = Router::new()
+        .merge(crate::slack::http::routes())
+        .merge(crate::api::router())
+        .layer(
+            tower::ServiceBuilder::new()
+                .layer(axum::error_handling::HandleErrorLayer::new(|_: tower::BoxError| async {
+                    metrics::counter!("planbot_requests_shed_total").increment(1);
+                    (StatusCode::SERVICE_UNAVAILABLE, [(axum::http::header::RETRY_AFTER, "1")], "planbot is busy; try again in a moment")
+                }))
+                .load_shed()
+                .concurrency_limit(state.settings.max_in_flight),
+        );
     Router::new()
         .route("/healthz", get(healthz))
         .route("/readyz", get(readyz))
         .route("/metrics", get(metrics))
-        .merge(crate::slack::http::routes())
-        .merge(crate::api::router())
+        .merge(bounded)
         .with_state(state)
 }
 
@@ -104,7 +119,13 @@ impl Application {
         let listener = TcpListener::bind(args.listen)
             .await
             .with_context(|| format!("could not listen on {}", args.listen))?;
-        let settings = Settings { signing_secret, team_id, api_token: args.api_token.clone(), replica: args.outbox.replica_name() };
+        let settings = Settings {
+            signing_secret,
+            team_id,
+            api_token: args.api_token.clone(),
+            replica: args.outbox.replica_name(),
+            max_in_flight: args.max_in_flight.max(1),
+        };
         let tasks = TaskTracker::new();
         let background = Background { tasks: tasks.clone(), shutdown: shutdown.clone() };
         let state = AppState {

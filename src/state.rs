@@ -43,4 +43,6 @@ pub struct Settings {
     pub api_token: Option<Secret>,
     /// This process's name in job runs and outbox leases.
     pub replica: String,
+    /// Slack and API requests handled at once; more are answered 503 at once.
+    pub max_in_flight: usize,
 }

@@ -177,6 +177,7 @@ async fn a_missing_or_wrong_token_is_refused_before_anything_is_read() {
         team_id: state.settings.team_id.clone(),
         api_token: None,
         replica: state.settings.replica.clone(),
+        max_in_flight: state.settings.max_in_flight,
     });
     let request = axum::http::Request::post("/api/v1/intel")
         .header("authorization", "Bearer ")

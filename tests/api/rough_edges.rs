@@ -86,3 +86,24 @@ async fn an_event_with_a_lone_surrogate_escape_is_acknowledged_and_ignored() {
     tokio::time::sleep(std::time::Duration::from_millis(300)).await;
     assert!(app.slack.calls_of("chat.postMessage").is_empty());
 }
+
+#[tokio::test]
+async fn beyond_its_bound_planbot_sheds_requests_at_once_and_healthz_still_answers() {
+    let app = crate::helpers::spawn_app_with(&["--max-in-flight", "1"]).await;
+    slack_person(&app, DANA, "dana@example.com", None).await;
+    // Opening a form waits for Slack's views.open: a slow Slack holds the one slot.
+    app.slack.set_delay(std::time::Duration::from_millis(1500));
+    let first = app.command(DANA, "D0DANA", "add");
+    let second = async {
+        tokio::time::sleep(std::time::Duration::from_millis(300)).await;
+        let started = std::time::Instant::now();
+        let response = app.command(DANA, "D0DANA", "add").await;
+        let health = app.http.get(format!("{}/healthz", app.url)).send().await.unwrap();
+        (response.status(), started.elapsed(), health.status())
+    };
+    let (first, (second, waited, health)) = tokio::join!(first, second);
+    assert_eq!(first.status(), 200);
+    assert_eq!(second, 503, "the second request is shed");
+    assert!(waited < std::time::Duration::from_millis(1000), "at once, not after the first: {waited:?}");
+    assert_eq!(health, 200, "/healthz is outside the bound");
+}

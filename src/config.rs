@@ -159,6 +159,12 @@ pub struct ServeArgs {
     #[arg(long, env = "PLANBOT_MAX_IN_FLIGHT", default_value_t = 256)]
     pub max_in_flight: usize,
 
+    /// Open HTTP connections served in full at once. A connection beyond it
+    /// is answered once (`/healthz` 200, anything else 503) and closed, so
+    /// memory stays bounded however many connections are opened.
+    #[arg(long, env = "PLANBOT_MAX_CONNECTIONS", default_value_t = 512)]
+    pub max_connections: usize,
+
     /// Seconds to let in-flight work finish after SIGTERM before exiting.
     #[arg(long, env = "PLANBOT_SHUTDOWN_GRACE", default_value_t = 20)]
     pub shutdown_grace_secs: u64,
@@ -256,6 +262,8 @@ pub enum JobCommand {
     IntelPoll,
     /// Managers' weekly digests of their reports' plans.
     ManagerDigest,
+    /// Delete what is past its retention (sent messages, job runs, event ids, ledgers, old audit).
+    Prune,
     /// Print the outbox: waiting, held, in flight, sent today, dead letters.
     OutboxStatus,
     /// Give every dead-lettered message a fresh start (after fixing the cause).
@@ -297,6 +305,37 @@ pub struct ScheduleArgs {
     /// nothing to say).
     #[arg(long, env = "PLANBOT_MANAGER_DIGEST_CRON", default_value = "0 8 * * 1")]
     pub manager_digest_cron: Schedule,
+
+    /// When old rows are pruned (cron, in UTC): sent messages, job runs,
+    /// Slack event ids and ledgers past their retention, and audit history
+    /// past `PLANBOT_KEEP_AUDIT_DAYS`.
+    #[arg(long, env = "PLANBOT_PRUNE_CRON", default_value = "30 3 * * *")]
+    pub prune_cron: Schedule,
+
+    /// Days sent messages are kept in the outbox.
+    #[arg(long, env = "PLANBOT_KEEP_SENT_DAYS", default_value_t = 30, value_parser = clap::value_parser!(u32).range(2..))]
+    pub keep_sent_days: u32,
+
+    /// Days dead-lettered messages are kept, for operators to look at.
+    #[arg(long, env = "PLANBOT_KEEP_DEAD_DAYS", default_value_t = 90, value_parser = clap::value_parser!(u32).range(1..))]
+    pub keep_dead_days: u32,
+
+    /// Days finished job runs are kept.
+    #[arg(long, env = "PLANBOT_KEEP_JOB_RUNS_DAYS", default_value_t = 90, value_parser = clap::value_parser!(u32).range(2..))]
+    pub keep_job_runs_days: u32,
+
+    /// Days Slack event ids are kept (Slack redelivers within minutes).
+    #[arg(long, env = "PLANBOT_KEEP_EVENT_IDS_DAYS", default_value_t = 7, value_parser = clap::value_parser!(u32).range(1..))]
+    pub keep_event_ids_days: u32,
+
+    /// Days the ledgers of announcements and nudges are kept (longer than
+    /// any deadline or renewal horizon, so nothing is announced twice).
+    #[arg(long, env = "PLANBOT_KEEP_LEDGERS_DAYS", default_value_t = 400, value_parser = clap::value_parser!(u32).range(100..))]
+    pub keep_ledgers_days: u32,
+
+    /// Days of audit history kept: "what changed" and QBR prep read it.
+    #[arg(long, env = "PLANBOT_KEEP_AUDIT_DAYS", default_value_t = 1095, value_parser = clap::value_parser!(u32).range(366..))]
+    pub keep_audit_days: u32,
 
     /// Account tiers that are key, comma-separated (rank 1 accounts always
     /// are): key accounts should have a plan.

@@ -52,6 +52,54 @@ pub fn router(state: AppState) -> Router {
         .with_state(state)
 }
 
+/// Which service each new connection gets: the full router while fewer than
+/// `max_connections` are open (the connection holds a slot until it
+/// closes), else a one-answer service (`/healthz` 200, anything else 503,
+/// `Connection: close`). However many connections a flood opens, only the
+/// slots cost memory, and a health probe is still answered.
+#[derive(Clone)]
+pub struct Admission {
+    full: Router,
+    overflow: Router,
+    slots: Arc<tokio::sync::Semaphore>,
+}
+
+impl Admission {
+    pub fn new(full: Router, max_connections: usize) -> Self {
+        let close = [(axum::http::header::CONNECTION, "close")];
+        let overflow = Router::new()
+            .route("/healthz", get(move || async move { (close, "ok") }))
+            .fallback(move || async move {
+                metrics::counter!("planbot_connections_turned_away_total").increment(1);
+                (
+                    StatusCode::SERVICE_UNAVAILABLE,
+                    [(axum::http::header::CONNECTION, "close"), (axum::http::header::RETRY_AFTER, "1")],
+                    "planbot is busy; try again in a moment",
+                )
+            });
+        Admission { full, overflow, slots: Arc::new(tokio::sync::Semaphore::new(max_connections)) }
+    }
+}
+
+impl<'a> tower::Service<axum::serve::IncomingStream<'a, TcpListener>> for Admission {
+    type Response = Router;
+    type Error = std::convert::Infallible;
+    type Future = std::future::Ready<Result<Router, std::convert::Infallible>>;
+
+    fn poll_ready(&mut self, _: &mut std::task::Context<'_>) -> std::task::Poll<Result<(), Self::Error>> {
+        std::task::Poll::Ready(Ok(()))
+    }
+
+    fn call(&mut self, _: axum::serve::IncomingStream<'a, TcpListener>) -> Self::Future {
+        let service = match self.slots.clone().try_acquire_owned() {
+            // The slot is released when the connection's router is dropped.
+            Ok(slot) => self.full.clone().layer(axum::Extension(Arc::new(slot))),
+            Err(_) => self.overflow.clone(),
+        };
+        std::future::ready(Ok(service))
+    }
+}
+
 /// The process is alive.
 async fn healthz() -> &'static str {
     "ok"
@@ -125,6 +173,7 @@ impl Application {
             api_token: args.api_token.clone(),
             replica: args.outbox.replica_name(),
             max_in_flight: args.max_in_flight.max(1),
+            max_connections: args.max_connections.max(1),
         };
         let tasks = TaskTracker::new();
         let background = Background { tasks: tasks.clone(), shutdown: shutdown.clone() };
@@ -180,7 +229,8 @@ impl Application {
             });
         }
         crate::jobs::spawn_background(&self.state, self.jobs, self.delivery, self.scheduler);
-        axum::serve(self.listener, router(self.state))
+        let admission = Admission::new(router(self.state.clone()), self.state.settings.max_connections);
+        axum::serve(self.listener, admission)
             .with_graceful_shutdown(async move { shutdown.cancelled().await })
             .await
             .context("the HTTP server failed")?;

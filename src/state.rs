@@ -45,4 +45,6 @@ pub struct Settings {
     pub replica: String,
     /// Slack and API requests handled at once; more are answered 503 at once.
     pub max_in_flight: usize,
+    /// Connections served in full at once (see [`crate::startup::Admission`]).
+    pub max_connections: usize,
 }

@@ -60,10 +60,11 @@ pub enum Job {
     StalePlans,
     IntelPoll,
     ManagerDigest,
+    Prune,
 }
 
 impl Job {
-    pub const ALL: [Job; 6] = [Job::Nudges, Job::Deadlines, Job::Digest, Job::StalePlans, Job::IntelPoll, Job::ManagerDigest];
+    pub const ALL: [Job; 7] = [Job::Nudges, Job::Deadlines, Job::Digest, Job::StalePlans, Job::IntelPoll, Job::ManagerDigest, Job::Prune];
 
     /// The name in `job_run`, logs and metrics.
     pub fn name(self) -> &'static str {
@@ -74,6 +75,7 @@ impl Job {
             Job::StalePlans => "stale-plans",
             Job::IntelPoll => "intel-poll",
             Job::ManagerDigest => "manager-digest",
+            Job::Prune => "prune",
         }
     }
 }
@@ -92,6 +94,8 @@ pub struct JobSettings {
     pub stale_schedule: Schedule,
     pub intel_poll_schedule: Schedule,
     pub manager_digest_schedule: Schedule,
+    pub prune_schedule: Schedule,
+    pub retention: crate::store::prune::Retention,
     /// The account tiers that are key, besides rank 1 (lowercase).
     pub key_tiers: Vec<String>,
     /// Ignored nudges in a row before the manager is told (0: never).
@@ -111,6 +115,15 @@ impl From<&ScheduleArgs> for JobSettings {
             stale_schedule: args.stale_cron.clone(),
             intel_poll_schedule: args.intel_poll_cron.clone(),
             manager_digest_schedule: args.manager_digest_cron.clone(),
+            prune_schedule: args.prune_cron.clone(),
+            retention: crate::store::prune::Retention {
+                sent_messages: Duration::days(i64::from(args.keep_sent_days)),
+                dead_messages: Duration::days(i64::from(args.keep_dead_days)),
+                job_runs: Duration::days(i64::from(args.keep_job_runs_days)),
+                event_ids: Duration::days(i64::from(args.keep_event_ids_days)),
+                ledgers: Duration::days(i64::from(args.keep_ledgers_days)),
+                audit: Duration::days(i64::from(args.keep_audit_days)),
+            },
             key_tiers: args.key_tiers.iter().map(|t| t.trim().to_lowercase()).filter(|t| !t.is_empty()).collect(),
             escalate_after: i32::try_from(args.escalate_after).unwrap_or(i32::MAX),
             stale_days: i64::from(args.stale_days.max(1)),
@@ -129,6 +142,7 @@ impl JobSettings {
             Job::StalePlans => Some(&self.stale_schedule),
             Job::IntelPoll => Some(&self.intel_poll_schedule),
             Job::ManagerDigest => Some(&self.manager_digest_schedule),
+            Job::Prune => Some(&self.prune_schedule),
             Job::Digest => None,
         }
     }
@@ -342,6 +356,10 @@ impl Scheduler {
             // Feeds are the company's, not a person's: polled on UTC's clock.
             return Ok(vec![(self.settings.intel_poll_schedule.clone(), chrono_tz::UTC)]);
         }
+        if job == Job::Prune {
+            // Housekeeping is nobody's: on UTC's clock.
+            return Ok(vec![(self.settings.prune_schedule.clone(), chrono_tz::UTC)]);
+        }
         let mut calendars: Vec<(Schedule, Tz)> = match self.settings.schedule(job) {
             Some(schedule) => job_store::time_zones(&mut conn)
                 .await?
@@ -434,6 +452,20 @@ async fn execute(job: Job, conn: &mut PgConnection, settings: &JobSettings, due:
         Job::Digest => digest::run(conn, due, now).await.context("the digest job failed"),
         Job::StalePlans => stale::run(conn, settings, due, now).await.context("the stale-plan job failed"),
         Job::ManagerDigest => manager_digest::run(conn, settings, due, now).await.context("the manager digest job failed"),
+        Job::Prune => {
+            let pruned = crate::store::prune::prune(conn, &settings.retention, now).await.context("pruning failed")?;
+            tracing::info!(
+                sent = pruned.sent_messages,
+                dead = pruned.dead_messages,
+                job_runs = pruned.job_runs,
+                event_ids = pruned.event_ids,
+                ledgers = pruned.ledgers,
+                audit = pruned.audit,
+                "pruned rows past their retention"
+            );
+            metrics::counter!("planbot_pruned_rows_total").increment(pruned.total());
+            Ok(Report::default())
+        }
         Job::IntelPoll => unreachable!("intel polling runs outside the tick's transaction"),
     }
 }

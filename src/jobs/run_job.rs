@@ -33,6 +33,7 @@ async fn run_on(db: &Database, args: &RunJobArgs) -> anyhow::Result<()> {
         JobCommand::StalePlans => Job::StalePlans,
         JobCommand::IntelPoll => Job::IntelPoll,
         JobCommand::ManagerDigest => Job::ManagerDigest,
+        JobCommand::Prune => Job::Prune,
         JobCommand::OutboxStatus => {
             let status = outbox::status(&db.pool, now, 20).await.context("could not read the outbox")?;
             print!("{}", describe_status(&status, now));

@@ -26,6 +26,7 @@ pub mod notices;
 pub mod nudges;
 pub mod outbox;
 pub mod plans;
+pub mod prune;
 pub mod review;
 pub mod sponsors;
 pub mod subscriptions;

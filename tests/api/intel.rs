@@ -178,6 +178,7 @@ async fn a_missing_or_wrong_token_is_refused_before_anything_is_read() {
         api_token: None,
         replica: state.settings.replica.clone(),
         max_in_flight: state.settings.max_in_flight,
+        max_connections: state.settings.max_connections,
     });
     let request = axum::http::Request::post("/api/v1/intel")
         .header("authorization", "Bearer ")

@@ -107,3 +107,80 @@ async fn beyond_its_bound_planbot_sheds_requests_at_once_and_healthz_still_answe
     assert!(waited < std::time::Duration::from_millis(1000), "at once, not after the first: {waited:?}");
     assert_eq!(health, 200, "/healthz is outside the bound");
 }
+
+#[tokio::test]
+async fn connections_beyond_the_cap_get_one_answer_and_healthz_still_says_ok() {
+    let app = crate::helpers::spawn_app_with(&["--max-connections", "2"]).await;
+    // Two clients hold their keep-alive connections: the cap is reached.
+    let holders: Vec<reqwest::Client> = (0..2).map(|_| reqwest::Client::new()).collect();
+    for client in &holders {
+        assert_eq!(client.get(format!("{}/readyz", app.url)).send().await.unwrap().status(), 200);
+    }
+    let newcomer = reqwest::Client::new();
+    let health = newcomer.get(format!("{}/healthz", app.url)).send().await.unwrap();
+    assert_eq!(health.status(), 200);
+    assert_eq!(health.text().await.unwrap(), "ok");
+    let busy = reqwest::Client::new().get(format!("{}/readyz", app.url)).send().await.unwrap();
+    assert_eq!(busy.status(), 503);
+    assert_eq!(busy.headers()["connection"], "close");
+    // Once a holder goes, a new connection is served in full again.
+    drop(holders);
+    tokio::time::sleep(std::time::Duration::from_millis(300)).await;
+    let served = reqwest::Client::new().get(format!("{}/readyz", app.url)).send().await.unwrap();
+    assert_eq!(served.status(), 200);
+}
+
+#[tokio::test]
+async fn old_rows_are_pruned_by_their_retention_and_the_audit_history_is_kept_longest() {
+    let db = crate::helpers::TestDb::new().await;
+    let pool = &db.pool;
+    let dana = crate::helpers::person(pool, "dana@example.com", None).await;
+    let (acme, _) = account_with_plan(pool, "Acme", &dana).await;
+    let now = chrono::Utc::now();
+    for (key, sent_days_ago) in [("old-sent", 40), ("new-sent", 5)] {
+        sqlx::query(
+            "insert into outbox (kind, target_channel, payload, dedupe_key, sent_at) \
+             values ('reply', 'C1', '{\"text\": \"x\"}', $1, now() - make_interval(days => $2))",
+        )
+        .bind(key)
+        .bind(sent_days_ago)
+        .execute(pool)
+        .await
+        .unwrap();
+    }
+    sqlx::query("insert into outbox (kind, target_channel, payload, dedupe_key) values ('reply', 'C1', '{\"text\": \"x\"}', 'unsent-old')")
+        .execute(pool)
+        .await
+        .unwrap();
+    sqlx::query("update outbox set created_at = now() - interval '400 days' where dedupe_key = 'unsent-old'").execute(pool).await.unwrap();
+    sqlx::query("insert into slack_event (event_id, received_at) values ('Ev-old', now() - interval '8 days'), ('Ev-new', now())")
+        .execute(pool)
+        .await
+        .unwrap();
+    sqlx::query(
+        "insert into audit (account_id, entity, entity_id, action, field, new_value, changed_at) \
+         values ($1, 'plan', 1, 'update', 'goals', 'ancient', now() - interval '4 years'), \
+                ($1, 'plan', 1, 'update', 'goals', 'last year', now() - interval '400 days')",
+    )
+    .bind(acme.account_id)
+    .execute(pool)
+    .await
+    .unwrap();
+    sqlx::query("insert into notice (notice_key, created_at) values ('old-notice', now() - interval '500 days'), ('new-notice', now())")
+        .execute(pool)
+        .await
+        .unwrap();
+
+    let scheduler = crate::helpers::scheduler(pool, "replica-a", &[]);
+    scheduler.run_now(planbot::jobs::Job::Prune, now).await.unwrap();
+
+    let keys: Vec<String> = sqlx::query_scalar("select dedupe_key from outbox order by dedupe_key").fetch_all(pool).await.unwrap();
+    assert_eq!(keys, ["new-sent", "unsent-old"], "sent messages go after 30 days; unsent ones never");
+    let events: Vec<String> = sqlx::query_scalar("select event_id from slack_event").fetch_all(pool).await.unwrap();
+    assert_eq!(events, ["Ev-new"]);
+    let notices: Vec<String> = sqlx::query_scalar("select notice_key from notice").fetch_all(pool).await.unwrap();
+    assert_eq!(notices, ["new-notice"]);
+    let audit: Vec<String> =
+        sqlx::query_scalar("select new_value from audit where field = 'goals' and entity_id = 1").fetch_all(pool).await.unwrap();
+    assert_eq!(audit, ["last year"], "three years of audit history are kept");
+}

@@ -217,8 +217,20 @@ pub struct DemoArgs {
     pub user: Option<String>,
 
     /// The database the demo seeds (dropped and created afresh unless --keep).
+    /// Two demos never share one: a second demo on the same database says
+    /// so and stops.
     #[arg(long, env = "PLANBOT_DEMO_DATABASE", default_value = "planbot_demo")]
     pub database: String,
+
+    /// When the demo ends, write its data as the seven CSV files into DIR
+    /// (what `planbot import` reads back).
+    #[arg(long, value_name = "DIR")]
+    pub export: Option<std::path::PathBuf>,
+
+    /// Show every message of the scheduled pass before the prompt, not just
+    /// who got what.
+    #[arg(long)]
+    pub verbose: bool,
 
     /// The settings of the scheduled jobs the demo runs once before the prompt.
     #[command(flatten)]

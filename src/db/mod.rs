@@ -27,6 +27,9 @@ pub static MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!();
 pub struct Database {
     pub pool: PgPool,
     embedded: Option<EmbeddedPostgres>,
+    /// For a scratch database: the session holding its advisory lock, so a
+    /// second process never drops it from under the first.
+    lock: Option<PgConnection>,
 }
 
 impl Database {
@@ -46,20 +49,35 @@ impl Database {
             .connect_with(session_options(options))
             .await
             .context("could not connect to PostgreSQL")?;
-        Ok(Database { pool, embedded })
+        Ok(Database { pool, embedded, lock: None })
     }
 
     /// Like [`Database::open`], but on a database named `name` next to the
     /// configured one, dropped and created afresh (unless `keep`): the demo's
     /// own playground, which never touches real data.
+    /// One process at a time per scratch database: a second one is refused
+    /// with what to do instead, and nothing is dropped.
     pub async fn open_scratch(args: &DatabaseArgs, name: &str, keep: bool) -> anyhow::Result<Self> {
         let (server, embedded) = server(args).await?;
+        let mut lock = PgConnection::connect_with(&server.clone().database("postgres"))
+            .await
+            .context("could not connect to PostgreSQL")?;
+        let free: bool = sqlx::query_scalar("select pg_try_advisory_lock(hashtextextended('planbot scratch ' || $1, 0))")
+            .bind(name)
+            .fetch_one(&mut lock)
+            .await?;
+        if !free {
+            anyhow::bail!(
+                "another planbot demo is running on the database `{name}`; wait for it to end, \
+                 or give this one a database of its own: planbot demo --database {name}_2"
+            );
+        }
         let scratch = Scratch::named(name)
             .keep_existing(keep)
             .pool(pool_options(args.db_connections))
             .create_on(&server.database("postgres"))
             .await?;
-        Ok(Database { pool: scratch.pool, embedded })
+        Ok(Database { pool: scratch.pool, embedded, lock: Some(lock) })
     }
 
     pub async fn migrate(&self) -> anyhow::Result<()> {
@@ -70,6 +88,10 @@ impl Database {
     /// process still uses it.
     pub async fn close(self) {
         self.pool.close().await;
+        if let Some(lock) = self.lock {
+            // Closing the session releases its advisory lock.
+            let _ = lock.close().await;
+        }
         if let Some(cluster) = self.embedded
             && let Err(err) = cluster.release().await {
                 tracing::warn!(error = %crate::telemetry::ErrorChain(&err), "could not stop the embedded PostgreSQL");

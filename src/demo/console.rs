@@ -17,6 +17,8 @@ pub struct ConsoleSlack {
     focus: Option<String>,
     /// Prints nothing: for what was sent before the demo begins.
     unseen: bool,
+    /// Counts messages by where they went instead of printing them.
+    tally: Option<std::sync::Mutex<std::collections::BTreeMap<String, usize>>>,
 }
 
 impl Default for ConsoleSlack {
@@ -25,6 +27,7 @@ impl Default for ConsoleSlack {
             names: people().iter().map(|p| (p.slack_id.clone(), p.name.clone())).collect(),
             focus: None,
             unseen: false,
+            tally: None,
         }
     }
 }
@@ -33,6 +36,19 @@ impl ConsoleSlack {
     /// Shows DMs to `slack_id` and channel messages in full, others in brief.
     pub fn focused_on(slack_id: &str) -> Self {
         ConsoleSlack { focus: Some(slack_id.to_string()), ..ConsoleSlack::default() }
+    }
+
+    /// Counts the messages it is sent by where they went ([`ConsoleSlack::counted`]).
+    pub fn counting() -> Self {
+        ConsoleSlack { tally: Some(Default::default()), ..ConsoleSlack::default() }
+    }
+
+    /// Where the messages went and how many, when counting.
+    pub fn counted(&self) -> Vec<(String, usize)> {
+        match &self.tally {
+            Some(tally) => tally.lock().unwrap_or_else(|p| p.into_inner()).iter().map(|(k, v)| (k.clone(), *v)).collect(),
+            None => Vec::new(),
+        }
     }
 
     /// Takes the messages it is sent and shows none of them.
@@ -82,7 +98,9 @@ pub const DEMO_TEAM: &str = "T0DEMO";
 #[async_trait]
 impl SlackApi for ConsoleSlack {
     async fn post_message(&self, channel: &str, content: &MessageContent) -> Result<Posted, SlackError> {
-        if self.unseen {
+        if let Some(tally) = &self.tally {
+            *tally.lock().unwrap_or_else(|p| p.into_inner()).entry(self.where_to(channel)).or_default() += 1;
+        } else if self.unseen {
             // Sent before the demo began.
         } else if self.in_brief(channel) {
             println!("── planbot → {}: {}", self.where_to(channel), content.text);

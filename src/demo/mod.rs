@@ -91,20 +91,39 @@ async fn play(db: &Database, args: &DemoArgs) -> anyhow::Result<()> {
          \x20 /plan done <id>    /plan snooze <id> next week    /plan help\n\
          \x20 exit"
     );
-    converse_loop(&assistant, &slack, &caller).await
+    converse_loop(&assistant, &slack, &caller).await?;
+    match &args.export {
+        Some(dir) => {
+            println!("\nExporting the demo's workspace:");
+            for (kind, rows) in crate::exchange::export_dir(&db.pool, dir).await.context("could not export the demo's data")? {
+                println!("  {}: {rows} rows", dir.join(kind.file_name()).display());
+            }
+        }
+        None => println!(
+            "\n(This demo's workspace stays in the database `{}` until the next demo. \
+             To export it as CSV: planbot demo --keep --export DIR)",
+            args.database
+        ),
+    }
+    Ok(())
 }
 
 /// One pass of the scheduled jobs at `now`, delivered through the console
 /// as Slack would show it: the demo person's DMs and the channel alerts in
 /// full, everyone else's DMs in a line each.
 async fn scheduled_pass(pool: &sqlx::PgPool, args: &DemoArgs, you: &str, you_tz: &str, now: DateTime<Utc>) -> anyhow::Result<()> {
-    println!("\nFirst, one pass of the scheduled jobs (nudges, deadline alerts, digests, stale plans), as Slack shows it:");
+    if args.verbose {
+        println!("\nFirst, one pass of the scheduled jobs (nudges, deadline alerts, digests, stale plans), as Slack shows it:");
+    } else {
+        println!("\nFirst, one pass of the scheduled jobs (nudges, deadline alerts, digests, stale plans):");
+    }
     let settings = Arc::new(JobSettings::from(&args.schedule));
     let scheduler = Scheduler::new(pool.clone(), "demo", settings, Arc::new(tokio::sync::Notify::new()));
     for job in Job::ALL {
         scheduler.run_now(job, now).await?;
     }
-    let worker = OutboxWorker::new(pool.clone(), Arc::new(ConsoleSlack::focused_on(you)), "demo", unpaced());
+    let console = Arc::new(if args.verbose { ConsoleSlack::focused_on(you) } else { ConsoleSlack::counting() });
+    let worker = OutboxWorker::new(pool.clone(), console.clone(), "demo", unpaced());
     let sent_now = deliver_all(&worker, Utc::now()).await?;
     // What waits for a working day or the end of quiet hours, shown as it
     // will arrive (the demo database is a playground: its clock may jump).
@@ -113,7 +132,7 @@ async fn scheduled_pass(pool: &sqlx::PgPool, args: &DemoArgs, you: &str, you_tz:
     let mut steps = 0;
     while let Some(next) = status.next_held.filter(|_| steps < 50) {
         steps += 1;
-        if sent_later == 0 {
+        if sent_later == 0 && args.verbose {
             let tz = crate::jobs::zone(you_tz);
             println!(
                 "\nHeld for working hours, delivered later (the first at {}):",
@@ -125,6 +144,11 @@ async fn scheduled_pass(pool: &sqlx::PgPool, args: &DemoArgs, you: &str, you_tz:
     }
     if sent_now + sent_later == 0 {
         println!("(Nothing new: the jobs already ran today in this database.)");
+    } else if !args.verbose {
+        let counted = console.counted();
+        let lines: Vec<String> = counted.iter().map(|(to, n)| format!("{to} ({n})")).collect();
+        println!("Sent {} messages: {}.", sent_now + sent_later, lines.join(", "));
+        println!("(`planbot demo --keep --verbose` shows each of them.)");
     }
     Ok(())
 }

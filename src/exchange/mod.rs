@@ -365,6 +365,14 @@ pub async fn run_export(pool: &PgPool, args: &crate::config::ExportArgs, now: Da
         }
         (ExportFormat::Csv, None, None) => anyhow::bail!("name the directory to write into: planbot export DIR"),
         (ExportFormat::Csv, None, Some(dir)) => {
+            if !crate::store::has_accounts(pool).await? {
+                // Most likely the demo's data was meant: it lives in a database of its own.
+                anyhow::bail!(
+                    "this database holds no accounts, so there is nothing to export. \
+                     The demo keeps its workspace in a database of its own: export it with `planbot demo --keep --export {}`",
+                    dir.display()
+                );
+            }
             for (kind, rows) in export_dir(pool, dir).await? {
                 println!("{}: {rows} rows", dir.join(kind.file_name()).display());
             }

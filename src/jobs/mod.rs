@@ -24,6 +24,7 @@
 //! `render/`, the features and the app state. Only `startup` and `lib.rs`
 //! (for `run-job`) call it.
 
+pub mod arrival;
 pub mod deadlines;
 pub mod digest;
 pub mod manager_digest;

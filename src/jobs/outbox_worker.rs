@@ -157,6 +157,8 @@ pub struct Delivered {
     pub retried: usize,
     pub rate_limited: usize,
     pub dead_lettered: usize,
+    /// Not sent: nothing left to say by send time.
+    pub dropped: usize,
 }
 
 impl Delivered {
@@ -166,11 +168,12 @@ impl Delivered {
             Outcome::RateLimited => self.rate_limited += 1,
             Outcome::Retry { .. } => self.retried += 1,
             Outcome::Dead { .. } => self.dead_lettered += 1,
+            Outcome::Dropped { .. } => self.dropped += 1,
         }
     }
 
     pub fn total(&self) -> usize {
-        self.sent + self.retried + self.rate_limited + self.dead_lettered
+        self.sent + self.retried + self.rate_limited + self.dead_lettered + self.dropped
     }
 }
 
@@ -272,7 +275,21 @@ impl OutboxWorker {
     /// the claim's clock.
     async fn send(&self, message: Claimed, clock: Clock) -> Outcome {
         let result = match serde_json::from_value::<Payload>(message.payload.clone()) {
-            Ok(payload) => self.attempt(&message, &payload).await,
+            // A nudge or digest that waited is checked against the items as they are now.
+            Ok(payload) => match super::arrival::check(&self.pool, &message, payload.clone(), clock.now()).await {
+                Ok(super::arrival::AtSend::Send(payload)) => self.attempt(&message, &payload).await,
+                Ok(super::arrival::AtSend::Drop(reason)) => {
+                    let outcome = Outcome::Dropped { reason };
+                    let finished = clock.now();
+                    self.observe(&message, &outcome);
+                    self.record(&message, finished, &outcome, finished).await;
+                    return outcome;
+                }
+                Err(err) => {
+                    tracing::warn!(outbox_id = message.outbox_id, error = %crate::telemetry::ErrorChain(&err), "could not check a message against its items; sending it as written");
+                    self.attempt(&message, &payload).await
+                }
+            },
             Err(err) => Err(Failure::Undeliverable(format!("the stored message could not be read: {err}"))),
         };
         let finished = clock.now();
@@ -341,6 +358,10 @@ impl OutboxWorker {
                     outbox_id = message.outbox_id, dedupe_key = %message.dedupe_key, attempts = message.attempts,
                     %run_at, error = %error, "a send failed; it will be retried"
                 );
+            }
+            Outcome::Dropped { reason } => {
+                metrics::counter!("planbot_outbox_dropped_total", "kind" => kind).increment(1);
+                tracing::info!(outbox_id = message.outbox_id, dedupe_key = %message.dedupe_key, reason = %reason, "did not send a message with nothing left to say");
             }
             Outcome::Dead { error } => {
                 metrics::counter!("planbot_outbox_dead_lettered_total", "kind" => kind).increment(1);

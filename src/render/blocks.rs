@@ -241,9 +241,10 @@ fn strip_emphasis(text: &str) -> String {
 const EMOJI: &[(&str, &str)] = &[
     (":warning:", "⚠"),
     (":white_check_mark:", "✔"),
+    // Overdue, due soon and on track read apart where colour is lost.
     (":red_circle:", "●"),
-    (":large_yellow_circle:", "●"),
-    (":large_green_circle:", "●"),
+    (":large_yellow_circle:", "◐"),
+    (":large_green_circle:", "○"),
     (":calendar:", "📅"),
     (":alarm_clock:", "⏰"),
     (":busts_in_silhouette:", "👥"),

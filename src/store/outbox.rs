@@ -311,6 +311,8 @@ pub enum Outcome {
     Retry { run_at: DateTime<Utc>, error: String },
     /// Given up on: a permanent error, or too many attempts.
     Dead { error: String },
+    /// Not sent, on purpose: by send time it had nothing left to say.
+    Dropped { reason: String },
 }
 
 /// Records the outcome of a send by `replica`, and when the message's channel
@@ -338,6 +340,20 @@ pub async fn record(
             .bind(now)
             .bind(channel)
             .bind(ts)
+            .bind(replica)
+            .fetch_optional(&mut *tx)
+            .await?
+        }
+        Outcome::Dropped { reason } => {
+            // Done with, like a sent message, with no Slack message behind it.
+            sqlx::query_scalar(
+                "update outbox set sent_at = $2, last_error = $3, leased_until = null, leased_by = null \
+                 where outbox_id = $1 and leased_by = $4 and sent_at is null \
+                 returning true",
+            )
+            .bind(message.outbox_id)
+            .bind(now)
+            .bind(reason)
             .bind(replica)
             .fetch_optional(&mut *tx)
             .await?

@@ -75,7 +75,17 @@ async fn demo_pool(db: &TestDb) -> sqlx::PgPool {
 #[tokio::test]
 async fn the_demo_runs_the_scheduled_jobs_once_before_the_prompt() {
     let db = TestDb::new().await;
+    // By default, a few lines: who got how many.
     let out = run_demo(&db, "exit\n", &[]);
+    let pass = out.find("one pass of the scheduled jobs").expect("the scheduled pass is shown");
+    let prompt = out.find("Type as you would in Slack").unwrap();
+    let jobs = &out[pass..prompt];
+    assert!(jobs.lines().count() <= 6, "a few lines: {jobs}");
+    assert!(jobs.contains("Sent ") && jobs.contains("DM to Dana Reyes (") && jobs.contains("--verbose"), "{jobs}");
+    assert!(out.contains("To export it as CSV: planbot demo --keep --export DIR"), "{out}");
+
+    // In full with --verbose.
+    let out = run_demo(&db, "exit\n", &["--verbose"]);
     let pass = out.find("one pass of the scheduled jobs").expect("the scheduled pass is shown");
     let prompt = out.find("Type as you would in Slack").unwrap();
     assert!(pass < prompt, "{out}");
@@ -136,4 +146,55 @@ async fn in_the_demo_the_weak_plans_review_shows_its_gaps_and_the_strong_one_few
     let acme = out.split("Marcus> review my plan for acme").nth(1).unwrap();
     assert!(health(wayne) < 60 && health(acme) > 90, "weak {} strong {}: {out}", health(wayne), health(acme));
     assert!(out.contains("KEY ACCOUNTS WITHOUT A PLAN"), "{out}");
+}
+
+#[tokio::test]
+async fn the_demo_exports_its_workspace_and_a_second_demo_on_the_same_database_is_refused() {
+    let db = TestDb::new().await;
+    let dir = std::env::temp_dir().join(format!("planbot-demo-export-{}", std::process::id()));
+    let out = run_demo(&db, "exit\n", &["--export", dir.to_str().unwrap()]);
+    assert!(out.contains("Exporting the demo's workspace:"), "{out}");
+    let accounts = std::fs::read_to_string(dir.join("accounts.csv")).unwrap();
+    assert!(accounts.contains("Acme Corporation") && accounts.contains("Wayne Enterprises"), "{accounts}");
+    std::fs::remove_dir_all(&dir).ok();
+
+    // While one demo runs (its prompt waits for input), a second is refused and drops nothing.
+    let host = db.options.get_host().to_string();
+    let port = db.options.get_port();
+    let url = if host.starts_with('/') {
+        format!("postgres://postgres@localhost/postgres?host={host}&port={port}")
+    } else {
+        format!("postgres://postgres@{host}:{port}/postgres")
+    };
+    let spawn = || {
+        Command::new(env!("CARGO_BIN_EXE_planbot"))
+            .args(["demo", "--keep"])
+            .env("DATABASE_URL", &url)
+            .env("PLANBOT_DEMO_DATABASE", &db.name)
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap()
+    };
+    let mut first = spawn();
+    // Wait until the first is at its prompt.
+    let mut first_out = first.stdout.take().unwrap();
+    let mut seen = Vec::new();
+    let mut buf = [0u8; 4096];
+    while !String::from_utf8_lossy(&seen).contains("Type as you would in Slack") {
+        let n = std::io::Read::read(&mut first_out, &mut buf).unwrap();
+        assert!(n > 0, "the first demo ended early: {}", String::from_utf8_lossy(&seen));
+        seen.extend_from_slice(&buf[..n]);
+    }
+    let second = spawn().wait_with_output().unwrap();
+    assert!(!second.status.success());
+    let said = String::from_utf8_lossy(&second.stderr);
+    assert!(said.contains("another planbot demo is running"), "{said}");
+    // The first still has its workspace.
+    first.stdin.take().unwrap().write_all(b"summarize my account\nexit\n").unwrap();
+    let mut rest = String::new();
+    std::io::Read::read_to_string(&mut first_out, &mut rest).unwrap();
+    assert!(first.wait().unwrap().success());
+    assert!(rest.contains("ACME CORPORATION"), "{rest}");
 }

@@ -184,3 +184,56 @@ async fn old_rows_are_pruned_by_their_retention_and_the_audit_history_is_kept_lo
         sqlx::query_scalar("select new_value from audit where field = 'goals' and entity_id = 1").fetch_all(pool).await.unwrap();
     assert_eq!(audit, ["last year"], "three years of audit history are kept");
 }
+
+#[tokio::test]
+async fn a_nudge_held_for_quiet_hours_leaves_out_what_was_done_meanwhile_and_one_with_nothing_left_is_not_sent() {
+    use chrono::Duration;
+    use planbot::store::actions::{self, NewAction};
+    let db = crate::helpers::TestDb::new().await;
+    let slack = crate::fake_slack::FakeSlack::start().await;
+    let dana = crate::helpers::person(&db.pool, "dana@example.com", None).await;
+    let sam = crate::helpers::person(&db.pool, "sam@example.com", None).await;
+    // Quiet until 11:00 in New York: the 09:00 nudge waits for it.
+    sqlx::query("update app_user set quiet_start = '06:00', quiet_end = '11:00'").execute(&db.pool).await.unwrap();
+    let (acme, _) = account_with_plan(&db.pool, "Acme", &dana).await;
+    let add = |title: &'static str, owner: i64| {
+        let pool = db.pool.clone();
+        let account_id = acme.account_id;
+        async move {
+            let new = NewAction { account_id, title: title.into(), owner_id: owner, due_date: Some(crate::helpers::day(2026, 11, 20)) };
+            actions::add(&pool, &new, planbot::store::Actor::source("test")).await.unwrap().action_item_id
+        }
+    };
+    let (done, handed, kept) = (add("Send the deck", dana.user_id).await, add("Book the QBR", dana.user_id).await, add("Call Hannah", dana.user_id).await);
+    let scheduler = crate::helpers::scheduler(&db.pool, "replica-a", &[]);
+    let worker = crate::helpers::worker(&db.pool, &slack, "replica-a", &[]);
+    // Tuesday Nov 24, 09:00 in New York.
+    scheduler.run_now(planbot::jobs::Job::Nudges, crate::helpers::utc("2026-11-24T14:00:00Z")).await.unwrap();
+    assert_eq!(worker.deliver_ready(crate::helpers::utc("2026-11-24T14:30:00Z")).await.unwrap().sent, 0, "held");
+
+    // Meanwhile one item is done and another handed to Sam.
+    sqlx::query("update action_item set status = 'done', completed_at = now() where action_item_id = $1").bind(done).execute(&db.pool).await.unwrap();
+    sqlx::query("update action_item set owner_id = $2 where action_item_id = $1").bind(handed).bind(sam.user_id).execute(&db.pool).await.unwrap();
+    assert_eq!(worker.deliver_ready(crate::helpers::utc("2026-11-24T16:00:00Z")).await.unwrap().sent, 1);
+    let posted = slack.calls_of("chat.postMessage");
+    assert_eq!(posted[0].body["text"], "You have 1 overdue action item", "{}", posted[0].body);
+    let shown = posted[0].body["blocks"].to_string();
+    assert!(shown.contains(&format!("item:{kept}")) && !shown.contains(&format!("item:{done}")) && !shown.contains(&format!("item:{handed}")), "{shown}");
+
+    // The next day's nudge waits too; the last item is done before it ends: nothing is sent.
+    scheduler.run_now(planbot::jobs::Job::Nudges, crate::helpers::utc("2026-11-25T14:00:00Z")).await.unwrap();
+    sqlx::query("update action_item set status = 'done', completed_at = now() where action_item_id = $1").bind(kept).execute(&db.pool).await.unwrap();
+    let delivered = worker.deliver_ready(crate::helpers::utc("2026-11-25T16:00:00Z")).await.unwrap();
+    assert_eq!(delivered.dropped, 1, "Dana's second nudge");
+    let to_dana = slack.calls_of("chat.postMessage").iter().filter(|c| c.body["channel"] == "UDANA").count();
+    assert_eq!(to_dana, 1, "only the first nudge reached Dana (Sam got his own for the item handed to him)");
+    let left: Option<String> = sqlx::query_scalar(
+        "select last_error from outbox where kind = 'nudge' and target_user_id = $1 order by outbox_id desc limit 1",
+    )
+    .bind(dana.user_id)
+    .fetch_one(&db.pool)
+        .await
+        .unwrap();
+    assert!(left.unwrap_or_default().contains("dropped"), "the outbox says why");
+    let _ = Duration::zero();
+}

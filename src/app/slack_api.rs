@@ -97,4 +97,22 @@ pub trait SlackApi: Send + Sync {
     async fn lookup_by_email(&self, email: &str) -> Result<Option<SlackPerson>, SlackError>;
     /// `auth.test`.
     async fn auth_test(&self) -> Result<BotIdentity, SlackError>;
+
+    /// `chat.postMessage` carrying `key` in the message's metadata, so the
+    /// message can be found again ([`SlackApi::find_posted`]).
+    async fn post_message_keyed(&self, channel: &str, content: &MessageContent, key: &str) -> Result<Posted, SlackError> {
+        let _ = key;
+        self.post_message(channel, content).await
+    }
+
+    /// The message carrying `key` in its metadata among those planbot posted
+    /// in `channel` (a user id: planbot's DM with them) since `since`, if
+    /// Slack has it (`conversations.history` with `include_all_metadata`).
+    async fn find_posted(&self, channel: &str, key: &str, since: chrono::DateTime<chrono::Utc>) -> Result<Option<Posted>, SlackError> {
+        let _ = (channel, key, since);
+        Ok(None)
+    }
 }
+
+/// The metadata event type of planbot's messages; the payload holds `dedupe_key`.
+pub const METADATA_EVENT: &str = "planbot_message";

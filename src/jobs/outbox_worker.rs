@@ -309,7 +309,25 @@ impl OutboxWorker {
         let call = async {
             match &payload.delivery {
                 Delivery::Post => {
-                    let posted = self.slack.post_message(&channel, &payload.content).await?;
+                    // A message tried before may have reached Slack although
+                    // its sender never heard back (it died, or the answer was
+                    // lost): look for it by its key before sending it again.
+                    if message.attempts > 1 {
+                        let since = chrono::Utc::now() - Duration::days(2);
+                        match self.slack.find_posted(&channel, &message.dedupe_key, since).await {
+                            Ok(Some(posted)) => {
+                                metrics::counter!("planbot_outbox_found_sent_total").increment(1);
+                                tracing::info!(outbox_id = message.outbox_id, dedupe_key = %message.dedupe_key, "found the message already in Slack; not sending it again");
+                                return Ok((posted.channel, Some(posted.ts)));
+                            }
+                            Ok(None) => {}
+                            Err(err) => tracing::warn!(
+                                outbox_id = message.outbox_id, error = %err,
+                                "could not look in Slack for an earlier send of this message; sending it"
+                            ),
+                        }
+                    }
+                    let posted = self.slack.post_message_keyed(&channel, &payload.content, &message.dedupe_key).await?;
                     Ok((posted.channel, Some(posted.ts)))
                 }
                 Delivery::Ephemeral { user } => {

@@ -111,6 +111,44 @@ impl SlackApi for SlackHttp {
         Ok(Posted { channel: posted.channel.to_string(), ts: posted.ts.to_string() })
     }
 
+    async fn post_message_keyed(&self, channel: &str, message: &MessageContent, key: &str) -> Result<Posted, SlackError> {
+        let metadata = SlackMessageMetadata {
+            event_type: crate::app::slack_api::METADATA_EVENT.to_string(),
+            event_payload: Some(std::collections::HashMap::from([("dedupe_key".to_string(), key.to_string())])),
+        };
+        let request = SlackApiChatPostMessageRequest::new(channel.into(), content(message).with_metadata(metadata));
+        let posted = observed("chat.postMessage", self.session().chat_post_message(&request)).await?;
+        Ok(Posted { channel: posted.channel.to_string(), ts: posted.ts.to_string() })
+    }
+
+    async fn find_posted(&self, channel: &str, key: &str, since: chrono::DateTime<chrono::Utc>) -> Result<Option<Posted>, SlackError> {
+        // A user id stands for planbot's DM with them: its history is the IM's.
+        let conversation = if channel.starts_with(['U', 'W']) {
+            let request = SlackApiConversationsOpenRequest::new().with_users(vec![channel.into()]).with_return_im(true);
+            let opened = observed("conversations.open", self.session().conversations_open(&request)).await?;
+            opened.channel.id.to_string()
+        } else {
+            channel.to_string()
+        };
+        let oldest = format!("{}.000000", since.timestamp());
+        let request = SlackApiConversationsHistoryRequest::new()
+            .with_channel(conversation.clone().into())
+            .with_oldest(oldest.into())
+            .with_limit(200)
+            .with_include_all_metadata(true);
+        let history = observed("conversations.history", self.session().conversations_history(&request)).await?;
+        Ok(history
+            .messages
+            .iter()
+            .find(|m| {
+                m.content.metadata.as_ref().is_some_and(|meta| {
+                    meta.event_type == crate::app::slack_api::METADATA_EVENT
+                        && meta.event_payload.as_ref().and_then(|p| p.get("dedupe_key")).is_some_and(|k| k == key)
+                })
+            })
+            .map(|m| Posted { channel: conversation.clone(), ts: m.origin.ts.to_string() }))
+    }
+
     async fn update_message(&self, channel: &str, ts: &str, message: &MessageContent) -> Result<(), SlackError> {
         let request = SlackApiChatUpdateRequest::new(channel.into(), content(message), ts.into());
         observed("chat.update", self.session().chat_update(&request)).await.map(|_| ())

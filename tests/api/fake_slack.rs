@@ -41,6 +41,9 @@ struct Inner {
     failing_channels: HashMap<String, String>,
     /// Slow answers, to test the 3-second ack.
     delay: Option<Duration>,
+    /// Slow answers given after the call is recorded (and a message kept):
+    /// a client that dies meanwhile has reached Slack without hearing back.
+    answer_delay: Option<Duration>,
     /// Socket Mode envelopes waiting for a connected client.
     socket_queue: Vec<String>,
     next_ts: u64,
@@ -95,6 +98,12 @@ impl FakeSlack {
     }
 
     /// Every answer waits this long.
+    /// Answers each call `delay` after taking it in: Slack has the message
+    /// before its sender hears back.
+    pub fn set_answer_delay(&self, delay: Duration) {
+        self.inner.lock().unwrap().answer_delay = Some(delay);
+    }
+
     pub fn set_delay(&self, delay: Duration) {
         self.inner.lock().unwrap().delay = Some(delay);
     }
@@ -159,10 +168,21 @@ async fn web_api(
     if let Some(delay) = delay {
         tokio::time::sleep(delay).await;
     }
+    let response = take_call(&inner, &method, &query, &headers, &body);
+    let answer_delay = inner.lock().unwrap().answer_delay;
+    if let Some(delay) = answer_delay {
+        tokio::time::sleep(delay).await;
+    }
+    response
+}
+
+/// Records a call and makes Slack's answer to it.
+fn take_call(inner: &Arc<Mutex<Inner>>, method: &str, query: &HashMap<String, String>, headers: &HeaderMap, body: &Bytes) -> Response {
+    let method = method.to_string();
     let token = if method == "apps.connections.open" { APP_TOKEN } else { BOT_TOKEN };
     let authorized = headers.get("authorization").and_then(|v| v.to_str().ok()) == Some(&format!("Bearer {token}"));
     let host = headers.get("host").and_then(|v| v.to_str().ok()).unwrap_or("127.0.0.1").to_string();
-    let body = parse_body(&headers, &query, &body);
+    let body = parse_body(headers, query, body);
     let mut state = inner.lock().unwrap();
     state.calls.push(Call { method: method.clone(), body: body.clone(), at: Instant::now() });
     if !authorized {
@@ -190,6 +210,11 @@ async fn web_api(
     }
     state.next_ts += 1;
     let ts = format!("{}.000100", state.next_ts);
+    if method == "chat.postMessage"
+        && let Some(call) = state.calls.last_mut()
+    {
+        call.body["recorded_ts"] = json!(ts);
+    }
     let answer = match method.as_str() {
         "apps.connections.open" => json!({"ok": true, "url": format!("ws://{host}/socket")}),
         "auth.test" => json!({"ok": true, "team_id": TEAM_ID, "team": "Test", "user_id": "U0BOT", "user": "planbot",
@@ -212,6 +237,35 @@ async fn web_api(
                 Some(user) => json!({"ok": true, "user": user}),
                 None => return ok_false("user_not_found"),
             }
+        }
+        // A user id stands for planbot's DM with them (the fake keeps a DM's
+        // messages under the id they were posted to).
+        "conversations.open" => {
+            let user = match body.get("users") {
+                Some(Value::Array(users)) => users.first().and_then(Value::as_str).unwrap_or("").to_string(),
+                Some(Value::String(users)) => users.split(',').next().unwrap_or("").to_string(),
+                _ => String::new(),
+            };
+            json!({"ok": true, "channel": {"id": user}})
+        }
+        "conversations.history" => {
+            let with_metadata = body.get("include_all_metadata").and_then(Value::as_str) == Some("true");
+            let messages: Vec<Value> = state
+                .calls
+                .iter()
+                .filter(|c| c.method == "chat.postMessage" && c.body.get("channel").and_then(Value::as_str) == Some(channel.as_str()))
+                .rev()
+                .take(200)
+                .map(|c| {
+                    let mut message = json!({"type": "message", "ts": c.body.get("recorded_ts").cloned().unwrap_or(json!("1.000000")),
+                                             "text": c.body.get("text"), "bot_id": "B0BOT"});
+                    if with_metadata && let Some(metadata) = c.body.get("metadata") {
+                        message["metadata"] = metadata.clone();
+                    }
+                    message
+                })
+                .collect();
+            json!({"ok": true, "messages": messages, "has_more": false})
         }
         "users.lookupByEmail" => {
             let email = body.get("email").and_then(Value::as_str).unwrap_or("");

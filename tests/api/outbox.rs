@@ -5,6 +5,7 @@ use chrono::{DateTime, Duration, Utc};
 use planbot::render::MessageContent;
 use planbot::store::outbox::{self, Delivery, NewMessage, Pacing, Payload, Target};
 use planbot::store::users::{self, NewUser};
+use serde_json::Value;
 use sqlx::PgPool;
 
 use crate::fake_slack::FakeSlack;
@@ -274,4 +275,91 @@ async fn a_dm_to_someone_planbot_knows_only_by_email_finds_them_on_slack_or_says
     worker.deliver_ready(utc(NOW) + Duration::seconds(5)).await.unwrap();
     assert_eq!(slack.calls_of("users.lookupByEmail").len(), 2);
     assert_eq!(posted(&slack, "U777"), ["hello Sam", "again"]);
+}
+
+/// `planbot serve` as its own process, one replica of several.
+struct Replica(std::process::Child);
+
+impl Drop for Replica {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
+#[tokio::test]
+async fn a_replica_killed_while_its_sends_are_in_flight_leaves_every_message_delivered_exactly_once() {
+    let db = TestDb::new().await;
+    let slack = FakeSlack::start().await;
+    // Slack takes each message in at once and answers 300 ms later: a
+    // replica killed meanwhile has reached Slack without hearing back.
+    slack.set_answer_delay(std::time::Duration::from_millis(300));
+    let messages = 400;
+    let mut conn = db.pool.acquire().await.unwrap();
+    for i in 0..messages {
+        let message = NewMessage {
+            kind: "reply",
+            target: Target::Channel(format!("C{i:04}")),
+            payload: Payload { content: MessageContent::plain(format!("Message {i}")), delivery: Delivery::Post },
+            dedupe_key: format!("kill-test:{i}"),
+            run_at: Utc::now(),
+        };
+        outbox::enqueue(&mut conn, &message).await.unwrap();
+    }
+    drop(conn);
+    let url = match db.options.get_host() {
+        host if host.starts_with('/') => db.url(),
+        _ => format!("{}?sslmode=disable", db.url()),
+    };
+    let replica = |n: usize| {
+        Replica(
+            std::process::Command::new(env!("CARGO_BIN_EXE_planbot"))
+                .arg("serve")
+                .env("DATABASE_URL", &url)
+                .env("SLACK_SIGNING_SECRET", crate::helpers::SIGNING_SECRET)
+                .env("SLACK_BOT_TOKEN", crate::fake_slack::BOT_TOKEN)
+                .env("SLACK_TEAM_ID", crate::fake_slack::TEAM_ID)
+                .env("SLACK_API_URL", &slack.api_url)
+                .env("PLANBOT_LISTEN", "127.0.0.1:0")
+                .env("PLANBOT_REPLICA", format!("replica-{n}"))
+                .env("PLANBOT_OUTBOX_LEASE_SECS", "5")
+                .env("PLANBOT_OUTBOX_PER_SECOND", "300")
+                .env("RUST_LOG", "warn")
+                .stdout(std::process::Stdio::null())
+                .stderr(std::process::Stdio::null())
+                .spawn()
+                .expect("planbot serve starts"),
+        )
+    };
+    let mut doomed = replica(0);
+    let _survivors = (replica(1), replica(2));
+    // Kill the first while messages are in flight.
+    let started = std::time::Instant::now();
+    while slack.calls_of("chat.postMessage").len() < 60 {
+        assert!(started.elapsed() < std::time::Duration::from_secs(30), "the replicas did not start sending");
+        tokio::time::sleep(std::time::Duration::from_millis(10)).await;
+    }
+    doomed.0.kill().unwrap();
+    doomed.0.wait().unwrap();
+
+    // Everything is marked sent in the end (the dead replica's leases run out after 5 s).
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(60);
+    loop {
+        let unsent: i64 = sqlx::query_scalar("select count(*) from outbox where sent_at is null").fetch_one(&db.pool).await.unwrap();
+        if unsent == 0 {
+            break;
+        }
+        assert!(std::time::Instant::now() < deadline, "{unsent} messages never marked sent");
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+    let mut received: std::collections::HashMap<String, usize> = std::collections::HashMap::new();
+    for call in slack.calls_of("chat.postMessage") {
+        let key = call.body.pointer("/metadata/event_payload/dedupe_key").and_then(Value::as_str).expect("every message carries its key");
+        *received.entry(key.to_string()).or_default() += 1;
+    }
+    let twice: Vec<(&String, &usize)> = received.iter().filter(|(_, n)| **n > 1).collect();
+    assert_eq!(received.len(), messages, "every message reached Slack");
+    assert!(twice.is_empty(), "sent more than once: {twice:?}");
+    let found: i64 = sqlx::query_scalar("select count(*) from outbox where attempts > 1").fetch_one(&db.pool).await.unwrap();
+    assert!(found > 0, "the dead replica's messages were taken over (and found in Slack, not resent)");
 }

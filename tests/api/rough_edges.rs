@@ -237,3 +237,33 @@ async fn a_nudge_held_for_quiet_hours_leaves_out_what_was_done_meanwhile_and_one
     assert!(left.unwrap_or_default().contains("dropped"), "the outbox says why");
     let _ = Duration::zero();
 }
+
+#[tokio::test]
+async fn a_nudge_held_over_the_weekend_leaves_out_the_item_done_on_saturday() {
+    use planbot::store::actions::{self, NewAction};
+    let db = crate::helpers::TestDb::new().await;
+    let slack = crate::fake_slack::FakeSlack::start().await;
+    let dana = crate::helpers::person(&db.pool, "dana@example.com", None).await;
+    // Quiet from 08:00 to 07:00 the next day, Monday to Friday: Friday's 09:00 nudge waits for Monday 07:00.
+    sqlx::query("update app_user set quiet_start = '08:00', quiet_end = '07:00'").execute(&db.pool).await.unwrap();
+    let (acme, _) = account_with_plan(&db.pool, "Acme", &dana).await;
+    let mut ids = Vec::new();
+    for title in ["Send the deck", "Call Hannah"] {
+        let new = NewAction { account_id: acme.account_id, title: title.into(), owner_id: dana.user_id, due_date: Some(crate::helpers::day(2026, 11, 20)) };
+        ids.push(actions::add(&db.pool, &new, planbot::store::Actor::source("test")).await.unwrap().action_item_id);
+    }
+    let scheduler = crate::helpers::scheduler(&db.pool, "replica-a", &[]);
+    let worker = crate::helpers::worker(&db.pool, &slack, "replica-a", &[]);
+    // Friday Nov 27, 09:00 in New York.
+    scheduler.run_now(planbot::jobs::Job::Nudges, crate::helpers::utc("2026-11-27T14:00:00Z")).await.unwrap();
+    let run_at: chrono::DateTime<chrono::Utc> =
+        sqlx::query_scalar("select run_at from outbox where kind = 'nudge'").fetch_one(&db.pool).await.unwrap();
+    assert_eq!(run_at, crate::helpers::utc("2026-11-30T12:00:00Z"), "held until Monday 07:00 in New York");
+    // Saturday: one item is done.
+    sqlx::query("update action_item set status = 'done', completed_at = now() where action_item_id = $1").bind(ids[0]).execute(&db.pool).await.unwrap();
+    assert_eq!(worker.deliver_ready(crate::helpers::utc("2026-11-30T12:00:01Z")).await.unwrap().sent, 1);
+    let posted = slack.calls_of("chat.postMessage");
+    let shown = posted[0].body["blocks"].to_string();
+    assert!(!shown.contains(&format!("item:{}", ids[0])) && shown.contains(&format!("item:{}", ids[1])), "{shown}");
+    assert_eq!(posted[0].body["text"], "You have 1 overdue action item");
+}

@@ -291,9 +291,12 @@ async fn what_next_puts_overdue_items_first_then_what_the_accounts_need() {
     overdue_item(&db.pool, acme.account_id, &dana, "Prepare the deck", -3).await;
     overdue_item(&db.pool, wayne.account_id, &olive, "Olive's item", 2).await;
     sqlx::query("update plan set status = 'closed' where plan_id = $1").bind(globex_plan.plan_id).execute(&db.pool).await.unwrap();
-    sqlx::query("update account set renewal_date = current_date + 20 where account_id in ($1, $2)")
+    // Twenty days from Dana's today (New York's), whatever the server's date.
+    let dana_today = Utc::now().with_timezone(&chrono_tz::America::New_York).date_naive();
+    sqlx::query("update account set renewal_date = $3 where account_id in ($1, $2)")
         .bind(globex.account_id)
         .bind(wayne.account_id)
+        .bind(dana_today + Duration::days(20))
         .execute(&db.pool)
         .await
         .unwrap();
@@ -323,13 +326,17 @@ async fn in_the_demo_marcus_sees_his_teams_overdue_items_and_at_risk_accounts() 
     let db = TestDb::new().await;
     let slack = FakeSlack::start().await;
     let now = Utc::now();
-    let seeded = planbot::demo::seed(&db.pool, now).await.unwrap();
+    planbot::demo::seed(&db.pool, now).await.unwrap();
     let app = app(&db.pool, &slack, &[]).await;
     let marcus = app.caller("U0DEMO001").await.unwrap();
+    // Overdue as of Marcus's own today (the seed counts by the server's date).
+    let mut conn = db.pool.acquire().await.unwrap();
+    let (_, overdue) = actions::count_with_overdue(&mut conn, marcus.today(now)).await.unwrap();
+    drop(conn);
     let reply = app.overdue_view(&marcus, now).await.unwrap();
     let said = text(&reply);
     assert!(!said.contains("Nothing overdue"), "{said}");
-    assert!(said.contains(&format!("Overdue for you and your team · {}", seeded.overdue)), "{said}");
+    assert!(said.contains(&format!("Overdue for you and your team · {overdue}")), "{said}");
     assert!(said.contains("Dana Reyes ·"), "{said}");
     within_slack_limits(&reply);
     let reply = app.at_risk(&marcus, now).await.unwrap();

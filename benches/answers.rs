@@ -17,9 +17,7 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
 
-use async_trait::async_trait;
 use chrono::Utc;
-use planbot::app::slack_api::{BotIdentity, MessageContent, Posted, SlackApi, SlackError, SlackPerson};
 use planbot::app::{AccountItems, App, Background, Place};
 use planbot::domain::enums::{IntelCategory, PlanStatus, PlanType, UserRole};
 use planbot::domain::since::Since;
@@ -27,7 +25,6 @@ use planbot::store::accounts::{self, NewAccount};
 use planbot::store::plans::{self, NewPlan};
 use planbot::store::users::{self, NewUser};
 use planbot::store::{self, Actor};
-use slack_morphism::prelude::SlackView;
 use tracing_subscriber::Layer;
 use tracing_subscriber::layer::SubscriberExt;
 
@@ -52,40 +49,6 @@ impl<S: tracing::Subscriber> Layer<S> for QueryCounter {
     }
 }
 
-/// A Slack that is never called: every answer measured here reads the
-/// database only, and the callers are seeded with their Slack ids.
-struct NoSlack;
-
-#[async_trait]
-impl SlackApi for NoSlack {
-    async fn post_message(&self, _: &str, _: &MessageContent) -> Result<Posted, SlackError> {
-        unreachable!("the benchmark posts nothing")
-    }
-    async fn update_message(&self, _: &str, _: &str, _: &MessageContent) -> Result<(), SlackError> {
-        unreachable!("the benchmark edits nothing")
-    }
-    async fn post_ephemeral(&self, _: &str, _: &str, _: &MessageContent) -> Result<(), SlackError> {
-        unreachable!("the benchmark posts nothing")
-    }
-    async fn respond(&self, _: &str, _: &MessageContent, _: bool) -> Result<(), SlackError> {
-        unreachable!("the benchmark responds to nothing")
-    }
-    async fn open_view(&self, _: &str, _: &SlackView) -> Result<(), SlackError> {
-        unreachable!("the benchmark opens no view")
-    }
-    async fn publish_home(&self, _: &str, _: &SlackView) -> Result<(), SlackError> {
-        unreachable!("the benchmark publishes no home")
-    }
-    async fn user_info(&self, _: &str) -> Result<SlackPerson, SlackError> {
-        unreachable!("the benchmark's callers are seeded")
-    }
-    async fn lookup_by_email(&self, _: &str) -> Result<Option<SlackPerson>, SlackError> {
-        unreachable!("the benchmark's callers are seeded")
-    }
-    async fn auth_test(&self) -> Result<BotIdentity, SlackError> {
-        unreachable!("the benchmark never asks who planbot is")
-    }
-}
 
 fn percentile(sorted: &[Duration], p: f64) -> Duration {
     sorted[((sorted.len() as f64 - 1.0) * p).round() as usize]
@@ -344,7 +307,7 @@ async fn main() -> anyhow::Result<()> {
         seeding.elapsed().as_secs_f64()
     );
 
-    let app = App::new(pool.clone(), Arc::new(NoSlack), Vec::<String>::new(), Background::default());
+    let app = App::new(pool.clone(), Arc::new(support::NoSlack), Vec::<String>::new(), Background::default());
     let member = app.caller("U0OWNER").await?;
     let admin = app.caller("U0ADMIN").await?;
     assert!(admin.is_admin, "the admin is an admin");

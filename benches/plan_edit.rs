@@ -20,10 +20,8 @@ mod support;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use async_trait::async_trait;
 use chrono::Utc;
 use planbot::app::editing::{FormOutcome, FormRequest};
-use planbot::app::slack_api::{BotIdentity, MessageContent, Posted, SlackApi, SlackError, SlackPerson};
 use planbot::app::{App, Background};
 use planbot::domain::enums::{PlanStatus, PlanType};
 use planbot::domain::plan::SectionGroup;
@@ -31,45 +29,11 @@ use planbot::store::accounts::{self, NewAccount};
 use planbot::store::plans::{self, NewPlan};
 use planbot::store::users::{self, NewUser};
 use planbot::store::{self, Actor};
-use slack_morphism::prelude::SlackView;
 
 /// Plans the saves are spread over (`BENCH_PLANS`): each is saved every `PLANS / rate` seconds.
 const PLANS: usize = 200;
 const TARGET_P99_MS: f64 = 10.0;
 
-/// A Slack that is never called: saving a form reads and writes the database only.
-struct NoSlack;
-
-#[async_trait]
-impl SlackApi for NoSlack {
-    async fn post_message(&self, _: &str, _: &MessageContent) -> Result<Posted, SlackError> {
-        unreachable!("the benchmark posts nothing")
-    }
-    async fn update_message(&self, _: &str, _: &str, _: &MessageContent) -> Result<(), SlackError> {
-        unreachable!("the benchmark edits nothing")
-    }
-    async fn post_ephemeral(&self, _: &str, _: &str, _: &MessageContent) -> Result<(), SlackError> {
-        unreachable!("the benchmark posts nothing")
-    }
-    async fn respond(&self, _: &str, _: &MessageContent, _: bool) -> Result<(), SlackError> {
-        unreachable!("the benchmark responds to nothing")
-    }
-    async fn open_view(&self, _: &str, _: &SlackView) -> Result<(), SlackError> {
-        unreachable!("the benchmark opens no view")
-    }
-    async fn publish_home(&self, _: &str, _: &SlackView) -> Result<(), SlackError> {
-        unreachable!("the benchmark publishes no home")
-    }
-    async fn user_info(&self, _: &str) -> Result<SlackPerson, SlackError> {
-        unreachable!("the benchmark's caller is seeded")
-    }
-    async fn lookup_by_email(&self, _: &str) -> Result<Option<SlackPerson>, SlackError> {
-        unreachable!("the benchmark's caller is seeded")
-    }
-    async fn auth_test(&self) -> Result<BotIdentity, SlackError> {
-        unreachable!("the benchmark never asks who planbot is")
-    }
-}
 
 fn percentile(sorted: &[Duration], p: f64) -> Duration {
     sorted[((sorted.len() as f64 - 1.0) * p).round() as usize]
@@ -114,7 +78,7 @@ async fn main() -> anyhow::Result<()> {
     }
     tx.commit().await?;
 
-    let app = App::new(pool.clone(), Arc::new(NoSlack), Vec::new(), Background::default());
+    let app = App::new(pool.clone(), Arc::new(support::NoSlack), Vec::new(), Background::default());
     let caller = app.caller("U0OWNER").await?;
     let total = (rate * seconds).round() as usize;
     println!("{plan_count} plans; {total} saves of the Go-to-Market part at {rate} per second, open loop");

@@ -15,51 +15,15 @@ mod support;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use async_trait::async_trait;
-use planbot::app::slack_api::{BotIdentity, MessageContent, Posted, SlackApi, SlackError, SlackPerson};
 use planbot::app::{App, Background, Place};
 use planbot::domain::review::{review, rules};
 use planbot::store::{self, Actor};
-use slack_morphism::prelude::SlackView;
 
 const ACCOUNTS: i64 = 10_000;
 const RUNS: usize = 1000;
 const HEALTH_TARGET_S: f64 = 2.0;
 const REVIEW_TARGET_MS: f64 = 10.0;
 
-/// A Slack that is never called: saving a form reads and writes the database only.
-struct NoSlack;
-
-#[async_trait]
-impl SlackApi for NoSlack {
-    async fn post_message(&self, _: &str, _: &MessageContent) -> Result<Posted, SlackError> {
-        unreachable!("the benchmark posts nothing")
-    }
-    async fn update_message(&self, _: &str, _: &str, _: &MessageContent) -> Result<(), SlackError> {
-        unreachable!("the benchmark edits nothing")
-    }
-    async fn post_ephemeral(&self, _: &str, _: &str, _: &MessageContent) -> Result<(), SlackError> {
-        unreachable!("the benchmark posts nothing")
-    }
-    async fn respond(&self, _: &str, _: &MessageContent, _: bool) -> Result<(), SlackError> {
-        unreachable!("the benchmark responds to nothing")
-    }
-    async fn open_view(&self, _: &str, _: &SlackView) -> Result<(), SlackError> {
-        unreachable!("the benchmark opens no view")
-    }
-    async fn publish_home(&self, _: &str, _: &SlackView) -> Result<(), SlackError> {
-        unreachable!("the benchmark publishes no home")
-    }
-    async fn user_info(&self, _: &str) -> Result<SlackPerson, SlackError> {
-        unreachable!("the benchmark's caller is seeded")
-    }
-    async fn lookup_by_email(&self, _: &str) -> Result<Option<SlackPerson>, SlackError> {
-        unreachable!("the benchmark's caller is seeded")
-    }
-    async fn auth_test(&self) -> Result<BotIdentity, SlackError> {
-        unreachable!("the benchmark never asks who planbot is")
-    }
-}
 
 fn percentile(sorted: &[Duration], p: f64) -> Duration {
     sorted[((sorted.len() as f64 - 1.0) * p).round() as usize]
@@ -172,7 +136,7 @@ async fn main() -> anyhow::Result<()> {
     .bind(ids[0])
     .fetch_one(&pool)
     .await?;
-    let app = App::new(pool.clone(), Arc::new(NoSlack), Vec::new(), Background::default());
+    let app = App::new(pool.clone(), Arc::new(support::NoSlack), Vec::new(), Background::default());
     let caller = app.caller(&owner).await?;
     for _ in 0..20 {
         app.review_by_id(&caller, &Place::Direct, ids[0]).await?;

@@ -36,3 +36,38 @@ pub fn job_args(extra: &[&str]) -> planbot::config::RunJobArgs {
         _ => unreachable!(),
     }
 }
+
+/// A Slack that is never called: what these benchmarks measure reads and
+/// writes the database only, and their callers are seeded with Slack ids.
+pub struct NoSlack;
+
+#[async_trait::async_trait]
+impl planbot::app::slack_api::SlackApi for NoSlack {
+    async fn post_message(&self, _: &str, _: &planbot::app::slack_api::MessageContent) -> Result<planbot::app::slack_api::Posted, planbot::app::slack_api::SlackError> {
+        unreachable!("the benchmark posts nothing")
+    }
+    async fn update_message(&self, _: &str, _: &str, _: &planbot::app::slack_api::MessageContent) -> Result<(), planbot::app::slack_api::SlackError> {
+        unreachable!("the benchmark edits nothing")
+    }
+    async fn post_ephemeral(&self, _: &str, _: &str, _: &planbot::app::slack_api::MessageContent) -> Result<(), planbot::app::slack_api::SlackError> {
+        unreachable!("the benchmark posts nothing")
+    }
+    async fn respond(&self, _: &str, _: &planbot::app::slack_api::MessageContent, _: bool) -> Result<(), planbot::app::slack_api::SlackError> {
+        unreachable!("the benchmark responds to nothing")
+    }
+    async fn open_view(&self, _: &str, _: &slack_morphism::prelude::SlackView) -> Result<(), planbot::app::slack_api::SlackError> {
+        unreachable!("the benchmark opens no view")
+    }
+    async fn publish_home(&self, _: &str, _: &slack_morphism::prelude::SlackView) -> Result<(), planbot::app::slack_api::SlackError> {
+        unreachable!("the benchmark publishes no home")
+    }
+    async fn user_info(&self, _: &str) -> Result<planbot::app::slack_api::SlackPerson, planbot::app::slack_api::SlackError> {
+        unreachable!("the benchmark's callers are seeded")
+    }
+    async fn lookup_by_email(&self, _: &str) -> Result<Option<planbot::app::slack_api::SlackPerson>, planbot::app::slack_api::SlackError> {
+        unreachable!("the benchmark's callers are seeded")
+    }
+    async fn auth_test(&self) -> Result<planbot::app::slack_api::BotIdentity, planbot::app::slack_api::SlackError> {
+        unreachable!("the benchmark never asks who planbot is")
+    }
+}

@@ -236,6 +236,28 @@ fn merged(values: &FormValues, seen: &BTreeMap<String, String>, stored_now: &[(&
     out
 }
 
+/// A contact or row form shown again after someone else's change: their
+/// change named at the top, the user's own changes kept, and a removal asked
+/// again rather than carried out.
+fn asked_again(
+    form: Form,
+    values: &FormValues,
+    state: &FormState,
+    stored_now: &[(&str, String)],
+    history: &[AuditEntry],
+    caller: &Caller,
+    remove: bool,
+) -> FormOutcome {
+    let advice = if remove {
+        "If it should still go, tick Remove again and save."
+    } else {
+        "Your changes are still below, beside theirs: check them and save again."
+    };
+    let mut form = form.with_values(&merged(values, &state.seen, stored_now));
+    form.notes.insert(0, view::conflict_note(history, caller.tz(), advice));
+    FormOutcome::Again(Box::new(form))
+}
+
 /// A typed value, or the stored one when the form could not show it and
 /// nothing was typed in its place.
 fn kept(typed: String, stored: &str, max: usize) -> String {
@@ -664,15 +686,8 @@ impl App {
                 tx.rollback().await?;
                 let mut history = self.changes_since(&[("contact", current.contact_id)], state.opened, &[]).await?;
                 self.name_ids(&mut history, &all).await?;
-                let advice = if remove {
-                    "If it should still go, tick Remove again and save."
-                } else {
-                    "Your changes are still below, beside theirs: check them and save again."
-                };
-                let shown = merged(values, &state.seen, &stored_now);
-                let mut form = contact_form(&account, Some(current), &all, state.channel.clone(), now).with_values(&shown);
-                form.notes.insert(0, view::conflict_note(&history, caller.tz(), advice));
-                return Ok(FormOutcome::Again(Box::new(form)));
+                let form = contact_form(&account, Some(current), &all, state.channel.clone(), now);
+                return Ok(asked_again(form, values, state, &stored_now, &history, caller, remove));
             }
         }
         if remove {
@@ -862,15 +877,8 @@ impl App {
             if !changed_meanwhile.is_empty() {
                 tx.rollback().await?;
                 let history = self.changes_since(&[("whitespace", current.whitespace_id)], state.opened, &[]).await?;
-                let advice = if remove {
-                    "If it should still go, tick Remove again and save."
-                } else {
-                    "Your changes are still below, beside theirs: check them and save again."
-                };
-                let shown = merged(values, &state.seen, &stored_now);
-                let mut form = whitespace_form(&account, Some(current), state.channel.clone(), now).with_values(&shown);
-                form.notes.insert(0, view::conflict_note(&history, caller.tz(), advice));
-                return Ok(FormOutcome::Again(Box::new(form)));
+                let form = whitespace_form(&account, Some(current), state.channel.clone(), now);
+                return Ok(asked_again(form, values, state, &stored_now, &history, caller, remove));
             }
         }
         if remove {

@@ -2,27 +2,20 @@
 //! and the managers' weekly digest.
 
 use chrono::{DateTime, Duration, Utc};
-use planbot::domain::enums::TeamRole;
+
 use planbot::jobs::Job;
 use planbot::store::{self, Actor, audit, plans};
 use serde_json::Value;
 use sqlx::PgPool;
 
-use crate::helpers::{TestApp, TestDb, account_with_plan, join_team, person, scheduler, slack_person, spawn_app, utc, visible_text};
+use crate::helpers::{TestApp, TestDb, account_with_plan, person, scheduler, slack_person, spawn_app, utc, visible_text};
 
 const DANA: &str = "U0DANA";
 const SAM: &str = "U0SAM";
 const EVE: &str = "U0EVE";
 
-/// Dana owns Acme (an active plan with nothing written yet), Sam is its SA, Eve is elsewhere.
 async fn acme_app() -> (TestApp, i64, i64) {
-    let app = spawn_app().await;
-    let dana = slack_person(&app, DANA, "dana@example.com", None).await;
-    let sam = slack_person(&app, SAM, "sam@example.com", None).await;
-    slack_person(&app, EVE, "eve@example.com", None).await;
-    let (acme, plan) = account_with_plan(&app.db.pool, "Acme Corporation", &dana).await;
-    join_team(&app.db.pool, &acme, &sam, TeamRole::Sa).await;
-    (app, acme.account_id, plan.plan_id)
+    crate::helpers::acme_team_app().await
 }
 
 /// Every button of a message: (action id, value).

@@ -406,3 +406,16 @@ pub fn shown_lines(message: &serde_json::Value) -> Vec<String> {
     let text = visible_text(&serde_json::json!({"blocks": without_buttons}));
     text.lines().map(str::to_string).filter(|l| !l.trim().is_empty()).collect()
 }
+
+/// The app with Dana (`U0DANA`) owning Acme Corporation (an active plan with
+/// nothing written yet), Sam (`U0SAM`) its SA, and Eve (`U0EVE`) on no team:
+/// the account id and the plan id.
+pub async fn acme_team_app() -> (TestApp, i64, i64) {
+    let app = spawn_app().await;
+    let dana = slack_person(&app, "U0DANA", "dana@example.com", None).await;
+    let sam = slack_person(&app, "U0SAM", "sam@example.com", None).await;
+    slack_person(&app, "U0EVE", "eve@example.com", None).await;
+    let (acme, plan) = account_with_plan(&app.db.pool, "Acme Corporation", &dana).await;
+    join_team(&app.db.pool, &acme, &sam, TeamRole::Sa).await;
+    (app, acme.account_id, plan.plan_id)
+}

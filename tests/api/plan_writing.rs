@@ -9,21 +9,14 @@ use planbot::store::{audit, plans};
 use serde_json::{Value, json};
 
 use crate::fake_slack::TEAM_ID;
-use crate::helpers::{TestApp, account_with_plan, join_team, slack_person, spawn_app, visible_text};
+use crate::helpers::{TestApp, join_team, slack_person, spawn_app, visible_text};
 
 const DANA: &str = "U0DANA";
 const SAM: &str = "U0SAM";
 const EVE: &str = "U0EVE";
 
-/// Dana owns Acme (an active plan "Expand FY27"), Sam is its SA, Eve is elsewhere.
 async fn acme_app() -> (TestApp, i64, i64) {
-    let app = spawn_app().await;
-    let dana = slack_person(&app, DANA, "dana@example.com", None).await;
-    let sam = slack_person(&app, SAM, "sam@example.com", None).await;
-    slack_person(&app, EVE, "eve@example.com", None).await;
-    let (acme, plan) = account_with_plan(&app.db.pool, "Acme Corporation", &dana).await;
-    join_team(&app.db.pool, &acme, &sam, TeamRole::Sa).await;
-    (app, acme.account_id, plan.plan_id)
+    crate::helpers::acme_team_app().await
 }
 
 fn today() -> chrono::NaiveDate {

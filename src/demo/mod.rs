@@ -86,6 +86,7 @@ async fn play(db: &Database, args: &DemoArgs) -> anyhow::Result<()> {
          \x20 how is acme doing?\n\
          \x20 what's overdue?\n\
          \x20 /plan add Acme: Run a security workshop @sam due friday\n\
+         \x20 review my plan for acme    prep my QBR for acme\n\
          \x20 /plan new Initech    /plan edit Acme gtm    /plan people Acme    /plan whitespace Acme\n\
          \x20 click Edit 2        (presses the second [ Edit ] button of the last answer)\n\
          \x20 /plan done <id>    /plan snooze <id> next week    /plan help\n\
@@ -148,7 +149,7 @@ async fn scheduled_pass(pool: &sqlx::PgPool, args: &DemoArgs, you: &str, you_tz:
         let counted = console.counted();
         let lines: Vec<String> = counted.iter().map(|(to, n)| format!("{to} ({n})")).collect();
         println!("Sent {} messages: {}.", sent_now + sent_later, lines.join(", "));
-        println!("(`planbot demo --keep --verbose` shows each of them.)");
+        println!("(`planbot demo --verbose` shows each of them.)");
     }
     Ok(())
 }

@@ -18,6 +18,7 @@ pub mod items;
 mod message;
 pub mod modals;
 pub mod notices;
+pub mod pictures;
 pub mod review;
 pub mod sponsors;
 pub mod summary;

@@ -133,9 +133,19 @@ pub struct ExportArgs {
     pub account: Option<String>,
 
     /// `csv`: the seven files into DIR. `markdown`: the plan of `--account`,
-    /// printed to standard output.
+    /// printed to standard output. `svg` or `png`: one picture of
+    /// `--account` (`--map`), into `--out`.
     #[arg(long, value_enum, default_value = "csv")]
     pub format: ExportFormat,
+
+    /// The picture `--format svg|png` draws.
+    #[arg(long, value_enum, default_value = "relationships")]
+    pub map: crate::domain::exchange::Picture,
+
+    /// The file a picture is written to (default: `<account>-<map>.svg|png`
+    /// in the current directory).
+    #[arg(long, value_name = "FILE")]
+    pub out: Option<PathBuf>,
 }
 
 

@@ -50,4 +50,17 @@ impl Kind {
 pub enum ExportFormat {
     Csv,
     Markdown,
+    /// One picture (`--map`), as SVG.
+    Svg,
+    /// One picture (`--map`), as PNG.
+    Png,
+}
+
+/// Which picture of an account `planbot export --format svg|png` draws.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum Picture {
+    /// The relationship and influence map.
+    Relationships,
+    /// The whitespace map.
+    Whitespace,
 }

@@ -290,12 +290,32 @@ pub async fn export_dir(pool: &PgPool, dir: &Path) -> anyhow::Result<Vec<(Kind, 
 /// One account's plan as Markdown; the account is named as people type it
 /// (a close misspelling finds it; a name that fits several is an error
 /// listing them).
-pub async fn plan_markdown(pool: &PgPool, asked: &str, now: DateTime<Utc>) -> anyhow::Result<String> {
+/// One picture of an account, as SVG text or PNG bytes, and the account's name.
+pub async fn picture(pool: &PgPool, asked: &str, map: crate::domain::exchange::Picture, png: bool, today: chrono::NaiveDate) -> anyhow::Result<(String, Vec<u8>)> {
+    let account_id = account_named(pool, asked).await?;
+    let account = store::accounts::by_id(pool, account_id).await?.context("the account vanished")?;
+    let mut conn = pool.acquire().await?;
+    let svg = match map {
+        crate::domain::exchange::Picture::Relationships => {
+            let contacts = store::contacts::for_account(&mut conn, account_id).await?;
+            crate::render::pictures::people_svg(&account.name, &contacts, today)
+        }
+        crate::domain::exchange::Picture::Whitespace => {
+            let rows = store::whitespace::for_account(&mut conn, account_id).await?;
+            crate::render::pictures::whitespace_svg(&account.name, &rows, today)
+        }
+    };
+    let bytes = if png { crate::render::pictures::png(&svg)? } else { svg.into_bytes() };
+    Ok((account.name, bytes))
+}
+
+/// The account a name means (exactly, forgivingly, or refused with the candidates).
+async fn account_named(pool: &PgPool, asked: &str) -> anyhow::Result<i64> {
     use crate::domain::names::{Candidate, NameMatch, resolve};
     let mut conn = pool.acquire().await?;
     let keys = store::accounts::all_keys(&mut conn).await?;
     let candidates: Vec<Candidate> = keys.iter().map(|k| Candidate { id: k.account_id, name: &k.name }).collect();
-    let account_id = match crate::domain::account_index::AccountIndex::new(keys.clone()).by_name(asked) {
+    Ok(match crate::domain::account_index::AccountIndex::new(keys.clone()).by_name(asked) {
         Ok(found) => found.account_id,
         Err(_) => match resolve(asked, &candidates) {
             NameMatch::One(id) => id,
@@ -305,8 +325,11 @@ pub async fn plan_markdown(pool: &PgPool, asked: &str, now: DateTime<Utc>) -> an
             }
             NameMatch::NoMatch => anyhow::bail!("there is no account called “{asked}”"),
         },
-    };
-    drop(conn);
+    })
+}
+
+pub async fn plan_markdown(pool: &PgPool, asked: &str, now: DateTime<Utc>) -> anyhow::Result<String> {
+    let account_id = account_named(pool, asked).await?;
     let account = store::accounts::by_id(pool, account_id).await?.context("the account vanished")?;
     let mut conn = pool.acquire().await?;
     let team = store::accounts::team(&mut *conn, account_id).await?;
@@ -362,6 +385,24 @@ pub async fn run_export(pool: &PgPool, args: &crate::config::ExportArgs, now: Da
         (ExportFormat::Markdown, None, _) => anyhow::bail!("name the account: planbot export --account NAME --format markdown"),
         (ExportFormat::Csv, Some(_), _) => {
             anyhow::bail!("--account prints one plan as Markdown: add --format markdown (CSV export writes every account)")
+        }
+        (ExportFormat::Svg | ExportFormat::Png, None, _) => {
+            anyhow::bail!("name the account: planbot export --account NAME --format {} --map relationships", if args.format == ExportFormat::Png { "png" } else { "svg" })
+        }
+        (ExportFormat::Svg | ExportFormat::Png, Some(account), _) => {
+            let png = args.format == ExportFormat::Png;
+            let (name, bytes) = picture(pool, account, args.map, png, now.date_naive()).await?;
+            let map = match args.map {
+                crate::domain::exchange::Picture::Relationships => "relationships",
+                crate::domain::exchange::Picture::Whitespace => "whitespace",
+            };
+            let file = args.out.clone().unwrap_or_else(|| {
+                let stem: String = name.chars().map(|c| if c.is_alphanumeric() { c.to_ascii_lowercase() } else { '-' }).collect();
+                std::path::PathBuf::from(format!("{stem}-{map}.{}", if png { "png" } else { "svg" }))
+            });
+            std::fs::write(&file, &bytes).with_context(|| format!("could not write {}", file.display()))?;
+            println!("{}: the {map} map of {name} ({} bytes)", file.display(), bytes.len());
+            Ok(())
         }
         (ExportFormat::Csv, None, None) => anyhow::bail!("name the directory to write into: planbot export DIR"),
         (ExportFormat::Csv, None, Some(dir)) => {

@@ -340,3 +340,18 @@ async fn the_command_line_imports_reports_rejected_files_and_prints_a_plan_as_ma
     assert!(stdout.contains("whitespace.csv: 3 rows"), "{stdout}");
     assert!(out.join("users.csv").is_file());
 }
+
+#[tokio::test]
+async fn an_accounts_maps_are_exported_as_png_and_svg_pictures() {
+    let db = crate::helpers::TestDb::new().await;
+    planbot::demo::seed(&db.pool, chrono::Utc::now()).await.unwrap();
+    let today = chrono::Utc::now().date_naive();
+    let (name, png) = planbot::exchange::picture(&db.pool, "acme", planbot::domain::exchange::Picture::Relationships, true, today).await.unwrap();
+    assert_eq!(name, "Acme Corporation");
+    assert_eq!(&png[1..4], b"PNG");
+    let (_, svg) = planbot::exchange::picture(&db.pool, "Stark Industries", planbot::domain::exchange::Picture::Whitespace, false, today).await.unwrap();
+    let svg = String::from_utf8(svg).unwrap();
+    assert!(svg.starts_with("<svg") && svg.contains("Stark Industries · whitespace map") && svg.contains(">open<"), "{svg}");
+    let unknown = planbot::exchange::picture(&db.pool, "Nonesuch", planbot::domain::exchange::Picture::Whitespace, false, today).await;
+    assert!(unknown.unwrap_err().to_string().contains("no account called “Nonesuch”"));
+}

@@ -247,8 +247,62 @@ fn card(out: &mut String, c: &Contact, x: f32, y: f32) {
     ));
 }
 
+/// Most cards a picture draws: beyond them it is no longer read at the size
+/// Slack shows it. The most influential are kept (with everyone above them,
+/// so the tree still reads) and the rest counted.
+pub const MOST_CARDS: usize = 60;
+
+/// Which contacts a picture draws: all of them up to [`MOST_CARDS`], else
+/// the most important first (high influence, champions and economic buyers,
+/// those with an owner on our team) with their managers.
+pub fn drawn(contacts: &[Contact]) -> Vec<usize> {
+    if contacts.len() <= MOST_CARDS {
+        return (0..contacts.len()).collect();
+    }
+    let weight = |c: &Contact| {
+        let influence = match c.influence {
+            Some(Influence::High) => 0,
+            Some(Influence::Medium) => 1,
+            _ => 2,
+        };
+        let role = usize::from(!matches!(c.buying_role, Some(BuyingRole::Champion | BuyingRole::EconomicBuyer | BuyingRole::Blocker)));
+        (c.departed_at.is_some(), influence, role, c.relationship_owner_id.is_none())
+    };
+    let mut order: Vec<usize> = (0..contacts.len()).collect();
+    order.sort_by_key(|i| weight(&contacts[*i]));
+    let mut keep = vec![false; contacts.len()];
+    let mut kept = 0;
+    for i in order {
+        // The contact and the managers above it, unless that would pass the cap.
+        let mut chain = vec![i];
+        let mut at = i;
+        while let Some(m) = contacts[at].reports_to_id.and_then(|id| contacts.iter().position(|c| c.contact_id == id)) {
+            if chain.contains(&m) || keep[m] {
+                break;
+            }
+            chain.push(m);
+            at = m;
+        }
+        let new = chain.iter().filter(|c| !keep[**c]).count();
+        if kept + new > MOST_CARDS {
+            continue;
+        }
+        for c in chain {
+            if !keep[c] {
+                keep[c] = true;
+                kept += 1;
+            }
+        }
+    }
+    (0..contacts.len()).filter(|i| keep[*i]).collect()
+}
+
 /// The relationship and influence map as SVG.
-pub fn people_svg(account: &str, contacts: &[Contact], today: NaiveDate) -> String {
+pub fn people_svg(account: &str, all: &[Contact], today: NaiveDate) -> String {
+    let picked = drawn(all);
+    let contacts: Vec<Contact> = picked.iter().map(|i| all[*i].clone()).collect();
+    let left_out = all.len() - contacts.len();
+    let contacts = contacts.as_slice();
     let index_of = |id: i64| contacts.iter().position(|c| c.contact_id == id);
     let managers: Vec<Option<usize>> = contacts.iter().map(|c| c.reports_to_id.and_then(index_of)).collect();
     let layout = layout(&managers);
@@ -287,9 +341,12 @@ pub fn people_svg(account: &str, contacts: &[Contact], today: NaiveDate) -> Stri
         card(&mut out, &contacts[placed.index], placed.x, placed.y);
     }
     let present = |c: &&Contact| c.departed_at.is_none() && c.influence == Some(Influence::High);
-    let high = contacts.iter().filter(present).count() as i64;
-    let owned = contacts.iter().filter(present).filter(|c| c.relationship_owner_id.is_some()).count() as i64;
-    let mut footer = format!("{} · {} contacts · {}", xml(account), contacts.len(), today.format("%b %-d, %Y"));
+    let high = all.iter().filter(present).count() as i64;
+    let owned = all.iter().filter(present).filter(|c| c.relationship_owner_id.is_some()).count() as i64;
+    let mut footer = format!("{} · {} contacts · {}", xml(account), all.len(), today.format("%b %-d, %Y"));
+    if left_out > 0 {
+        footer.push_str(&format!(" · the {} most influential drawn, {left_out} more listed in /plan people", contacts.len()));
+    }
     let warning = !crate::domain::review::multi_threaded(high, owned);
     if contacts.is_empty() {
         footer.push_str(" · no contacts mapped yet");

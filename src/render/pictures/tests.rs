@@ -121,7 +121,16 @@ fn two_hundred_contacts_still_make_a_picture() {
     let svg = people_svg("Big Account", &people, NaiveDate::from_ymd_opt(2026, 12, 7).unwrap());
     let png = png(&svg).expect("renders");
     let picture = resvg::tiny_skia::Pixmap::decode_png(&png).unwrap();
-    assert!(picture.width() <= MAX_WIDTH as u32 && picture.height() > 1000, "{}x{}", picture.width(), picture.height());
+    assert!(picture.width() <= MAX_WIDTH as u32 && picture.height() < 4000, "{}x{}", picture.width(), picture.height());
+    assert!(svg.contains("200 contacts") && svg.contains("140 more listed in /plan people"), "the rest is counted");
+    // What is drawn keeps each drawn contact's managers.
+    let picked = drawn(&people);
+    assert_eq!(picked.len(), MOST_CARDS);
+    for i in &picked {
+        if let Some(manager) = people[*i].reports_to_id {
+            assert!(picked.iter().any(|p| people[*p].contact_id == manager), "{}'s manager is drawn", people[*i].name);
+        }
+    }
 }
 
 /// The picture of [`sample`] matches the one in `tests/fixtures/golden`, to

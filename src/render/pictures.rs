@@ -411,7 +411,7 @@ pub fn whitespace_svg(account: &str, rows: &[Row], today: NaiveDate) -> String {
             let soon = row.contract_end.is_some_and(|end| (0..=180).contains(&(end - today).num_days()));
             let stroke = if soon { r##"stroke="#c2410c" stroke-width="3""## } else { r##"stroke="#475569" stroke-width="1""## };
             out.push_str(&format!(r##"<rect x="{}" y="{y}" width="{}" height="{CELL_H}" rx="6" fill="{fill}" {stroke}/>"##, x + 4.0, COL_W - 8.0));
-            let vendor = if row.vendor.trim().is_empty() { "(no vendor)".to_string() } else { clipped(&row.vendor, 14) };
+            let vendor = if row.vendor.trim().is_empty() { "(no vendor)".to_string() } else { clipped(&row.vendor, 12) };
             out.push_str(&format!(r##"<text x="{}" y="{}" font-size="11" font-weight="bold" fill="{ink}">{}</text>"##, x + 9.0, y + 17.0, xml(&vendor)));
             if let Some(spend) = row.annual_spend {
                 out.push_str(&format!(r##"<text x="{}" y="{}" font-size="10" fill="{ink}">{}/yr</text>"##, x + 9.0, y + 33.0, xml(&crate::render::summary::money(spend))));

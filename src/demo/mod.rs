@@ -79,6 +79,7 @@ async fn play(db: &Database, args: &DemoArgs) -> anyhow::Result<()> {
     let caller = assistant.caller(&person.slack_id).await?;
     println!("You are {} <{}>, in {}.", caller.user.display_name, caller.user.email, caller.user.tz);
     scheduled_pass(&db.pool, args, &person.slack_id, &caller.user.tz, now).await.context("the scheduled jobs failed")?;
+    draw_pictures(&db.pool, &caller, &args.database, now).await;
 
     println!(
         "\nType as you would in Slack, one message per line; for example:\n\
@@ -152,6 +153,36 @@ async fn scheduled_pass(pool: &sqlx::PgPool, args: &DemoArgs, you: &str, you_tz:
         println!("(`planbot demo --verbose` shows each of them.)");
     }
     Ok(())
+}
+
+/// Draws the pictures of the demo person's first account into a folder of
+/// the system's temporary directory, and says where (the maps are best
+/// seen, not printed).
+async fn draw_pictures(pool: &sqlx::PgPool, caller: &Caller, database: &str, now: DateTime<Utc>) {
+    let today = caller.today(now);
+    let Ok(mine) = crate::store::accounts::overview_for_member(pool, caller.user.user_id, today).await else { return };
+    let Some(account) = mine.first() else { return };
+    // One folder per demo database, as two demos never share one.
+    let dir = std::env::temp_dir().join(database.replace(['/', '\\', '.'], "_"));
+    if std::fs::create_dir_all(&dir).is_err() {
+        return;
+    }
+    let stem: String = account.name.chars().map(|c| if c.is_alphanumeric() { c.to_ascii_lowercase() } else { '-' }).collect();
+    let mut written = Vec::new();
+    for (map, name) in [(crate::domain::exchange::Picture::Relationships, "relationships"), (crate::domain::exchange::Picture::Whitespace, "whitespace")] {
+        match crate::exchange::picture(pool, &account.name, map, true, today).await {
+            Ok((_, png)) => {
+                let file = dir.join(format!("{stem}-{name}.png"));
+                if std::fs::write(&file, png).is_ok() {
+                    written.push(file.display().to_string());
+                }
+            }
+            Err(err) => println!("(could not draw the {name} map: {err:#})"),
+        }
+    }
+    if !written.is_empty() {
+        println!("\nThe maps of {} are drawn as pictures: {}", account.name, written.join(" and "));
+    }
 }
 
 /// Delivery to the console: it has no rate limits, and one message at a

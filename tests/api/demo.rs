@@ -83,6 +83,12 @@ async fn the_demo_runs_the_scheduled_jobs_once_before_the_prompt() {
     assert!(jobs.lines().count() <= 6, "a few lines: {jobs}");
     assert!(jobs.contains("Sent ") && jobs.contains("DM to Dana Reyes (") && jobs.contains("--verbose"), "{jobs}");
     assert!(out.contains("To export it as CSV: planbot demo --keep --export DIR"), "{out}");
+    // The demo account's two maps, drawn, and where they are.
+    let drawn = out.lines().find_map(|l| l.strip_prefix("The maps of Acme Corporation are drawn as pictures: ")).expect("the pictures are named");
+    for file in drawn.split(" and ") {
+        let bytes = std::fs::read(file).unwrap_or_else(|e| panic!("{file}: {e}"));
+        assert_eq!(&bytes[1..4], b"PNG", "{file}");
+    }
 
     // In full with --verbose.
     let out = run_demo(&db, "exit\n", &["--verbose"]);

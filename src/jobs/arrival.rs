@@ -54,12 +54,7 @@ pub async fn check(pool: &PgPool, message: &Claimed, payload: Payload, now: Date
     if ids.is_empty() {
         return Ok(AtSend::Send(payload));
     }
-    let mut items = Vec::with_capacity(ids.len());
-    for id in &ids {
-        if let Some(item) = actions::by_id(pool, *id).await? {
-            items.push(item);
-        }
-    }
+    let items = actions::by_ids(pool, &ids).await?;
     let Some(user) = users::by_id(pool, *user_id).await? else { return Ok(AtSend::Send(payload)) };
     let today = now.with_timezone(&user.time_zone()).date_naive();
     let keep: Vec<ActionItem> = items

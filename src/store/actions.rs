@@ -499,6 +499,14 @@ pub async fn restore(
     by_id(pool, id).await
 }
 
+/// These items (those that still exist), in one query.
+pub async fn by_ids(pool: &PgPool, ids: &[i64]) -> sqlx::Result<Vec<ActionItem>> {
+    sqlx::query_as(&format!("{SELECT_COLUMNS} {FROM_JOINS} where i.action_item_id = any($1)"))
+        .bind(ids)
+        .fetch_all(pool)
+        .await
+}
+
 /// An account's items done after `since`, newest first (a page), and how many.
 pub async fn done_since(pool: &PgPool, account_id: i64, since: DateTime<Utc>, limit: i64) -> sqlx::Result<(Vec<ActionItem>, i64)> {
     let mut query = sqlx::QueryBuilder::new(format!("{SELECT_COLUMNS}, count(*) over () as total {FROM_JOINS} where i.status = 'done'"));

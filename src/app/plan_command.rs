@@ -83,7 +83,18 @@ impl App {
             },
             PlanCommand::Edit { account, part } => match self.account_for_command(caller, &account, "/plan edit {account} gtm").await? {
                 Found::It(account) => return self.edit_command(place, &account, part, now).await,
-                Found::Answer(reply) => reply,
+                // "/plan edit Acme goals": an account, then a word that is no part of the plan.
+                Found::Answer(reply) => match account.rsplit_once(' ') {
+                    Some((name, word)) if part.is_none() => match self.find_account(caller, name).await? {
+                        super::AccountChoice::One(found) => Reply::note(format!(
+                            "“{word}” is not a part of the plan. Write `profile`, `snapshot` or `gtm`, like `/plan edit {} gtm`, \
+                             or leave it out for a button each.",
+                            found.name
+                        )),
+                        _ => reply,
+                    },
+                    _ => reply,
+                },
             },
             PlanCommand::Plans { account } => match self.account_for_command(caller, &account, "/plan plans {account}").await? {
                 Found::It(account) => self.plans_list(&account, today).await?,
@@ -114,7 +125,7 @@ impl App {
                 Found::Answer(reply) => reply,
             },
             PlanCommand::Review { account } => match self.account_for_command(caller, &account, "/plan review {account}").await? {
-                Found::It(account) => self.review_plan(caller, place, &account).await?,
+                Found::It(account) => self.review_plan(place, &account).await?,
                 Found::Answer(reply) => reply,
             },
             PlanCommand::Qbr { account, held } => match self.account_for_command(caller, &account, "/plan qbr {account}").await? {

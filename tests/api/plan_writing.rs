@@ -396,6 +396,8 @@ async fn someone_who_lost_access_while_editing_is_refused_and_outsiders_hear_unk
     let mut conn = app.db.pool.acquire().await.unwrap();
     assert_eq!(plans::by_id(&mut conn, plan_id).await.unwrap().unwrap().threats_risks, "");
 
+    let wrong_part = visible_text(&app.command_reply(DANA, "D0DANA", "edit Acme goals").await);
+    assert!(wrong_part.contains("“goals” is not a part of the plan") && wrong_part.contains("`gtm`"), "{wrong_part}");
     let outsider = visible_text(&app.command_reply(EVE, "D0EVE", "edit Acme gtm").await);
     let unknown = visible_text(&app.command_reply(EVE, "D0EVE", "edit Nonesuch gtm").await);
     assert_eq!(outsider.replace("Acme", "X"), unknown.replace("Nonesuch", "X"), "the same answer as for an unknown account");

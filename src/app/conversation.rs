@@ -130,7 +130,7 @@ impl App {
     ) -> anyhow::Result<Reply> {
         match question.topic {
             Topic::FullPlan => self.full_plan(caller, place, account, now).await,
-            Topic::Review => self.review_plan(caller, place, account).await,
+            Topic::Review => self.review_plan(place, account).await,
             Topic::QbrPrep => self.qbr_prep(caller, place, account, now).await,
             Topic::Renewal => self.renewal(caller, place, account, now).await,
             Topic::People => {

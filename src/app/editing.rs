@@ -478,7 +478,6 @@ impl App {
         };
         let items = plans::items_of(&mut tx, created.plan_id).await?;
         tx.commit().await?;
-        let _ = state;
         let text = view::plan_created_text(&account, &created, replaced.as_ref(), &items, today);
         Ok(FormOutcome::Saved(Reply::private(MessageContent::new(
             text.clone(),
@@ -568,7 +567,7 @@ impl App {
         } else {
             format!("Saved the {} of *{}*: {} changed.", part.label(), plan.name, changed.join(", "))
         };
-        Ok(FormOutcome::Saved(Reply::private(MessageContent::new(text.clone(), view::saved(&text, account.account_id, Some(plan_id))))))
+        Ok(FormOutcome::Saved(Reply::private(MessageContent::new(text.clone(), view::saved(&text, account.account_id, true)))))
     }
 
     /// The audit history of these rows since a form was opened, for the
@@ -1082,7 +1081,7 @@ impl App {
                 plan.name, account.name, account.name, account.name
             ),
         };
-        Ok(Reply::private(MessageContent::new(text.clone(), view::saved(&text, account_id, None))))
+        Ok(Reply::private(MessageContent::new(text.clone(), view::saved(&text, account_id, false))))
     }
 
     /// The editable relationship or whitespace map of an account picked by a button.
@@ -1125,16 +1124,15 @@ impl App {
             let (a, b) = value.split_once(':').unwrap_or((value, "0"));
             Some((a.parse().ok()?, b.parse().unwrap_or(0)))
         };
-        let form = |request: Option<FormRequest>| request;
         let request = match action_id {
-            ids::START_PLAN => form(number().map(|account_id| FormRequest::NewPlan { account_id })),
-            ids::EDIT_PART => form(value.split_once(':').and_then(|(plan, part)| {
+            ids::START_PLAN => number().map(|account_id| FormRequest::NewPlan { account_id }),
+            ids::EDIT_PART => value.split_once(':').and_then(|(plan, part)| {
                 Some(FormRequest::Sections { plan_id: plan.parse().ok()?, part: SectionGroup::parse(part)? })
-            })),
-            ids::ADD_CONTACT => form(number().map(|account_id| FormRequest::Contact { account_id, contact_id: None })),
-            ids::EDIT_CONTACT => form(number().map(|id| FormRequest::Contact { account_id: 0, contact_id: Some(id) })),
-            ids::ADD_WHITESPACE => form(number().map(|account_id| FormRequest::Whitespace { account_id, whitespace_id: None })),
-            ids::EDIT_WHITESPACE => form(number().map(|id| FormRequest::Whitespace { account_id: 0, whitespace_id: Some(id) })),
+            }),
+            ids::ADD_CONTACT => number().map(|account_id| FormRequest::Contact { account_id, contact_id: None }),
+            ids::EDIT_CONTACT => number().map(|id| FormRequest::Contact { account_id: 0, contact_id: Some(id) }),
+            ids::ADD_WHITESPACE => number().map(|account_id| FormRequest::Whitespace { account_id, whitespace_id: None }),
+            ids::EDIT_WHITESPACE => number().map(|id| FormRequest::Whitespace { account_id: 0, whitespace_id: Some(id) }),
             _ => None,
         };
         if let Some(request) = request {

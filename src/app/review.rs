@@ -16,7 +16,7 @@ use crate::store::{self, actions, changes, review as reviews};
 
 impl App {
     /// "review my plan for acme", `/plan review Acme`.
-    pub async fn review_plan(&self, caller: &Caller, place: &Place, account: &Account) -> anyhow::Result<Reply> {
+    pub async fn review_plan(&self, place: &Place, account: &Account) -> anyhow::Result<Reply> {
         let Some(reviewed) = reviews::facts_of(&self.pool, account.account_id).await? else {
             return Ok(no_active_plan(account));
         };
@@ -26,13 +26,12 @@ impl App {
             view::review_text(&account.name, &result),
             view::review(&account.name, &reviewed.plan_name, account.account_id, reviewed.plan_id, &result, qbr.as_ref()),
         );
-        let _ = caller;
         Ok(if answers::shared_in(place, account) { Reply::public(content) } else { Reply::private(content) })
     }
 
     pub async fn review_by_id(&self, caller: &Caller, place: &Place, account_id: i64) -> anyhow::Result<Reply> {
         match accounts::visible_by_id(&self.pool, caller.viewer(), account_id).await? {
-            Some(account) => self.review_plan(caller, place, &account).await,
+            Some(account) => self.review_plan(place, &account).await,
             None => Ok(Reply::note(NOT_VISIBLE)),
         }
     }
@@ -88,7 +87,7 @@ impl App {
         };
         let content = MessageContent::new(
             format!("QBR prep for {}: health {}, {} plan changes, {done_total} items done", account.name, result.health, plan_changes.len()),
-            view::qbr_prep(&prep, today, caller.tz()),
+            view::qbr_prep(&prep, caller.tz()),
         );
         Ok(if answers::shared_in(place, account) { Reply::public(content) } else { Reply::private(content) })
     }

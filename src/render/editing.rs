@@ -107,12 +107,12 @@ pub fn saved_on_map(text: &str, account_id: i64, map: Map) -> Vec<SlackBlock> {
     ]
 }
 
-/// A short confirmation of a save, with a way back to the summary.
-pub fn saved(text: &str, account_id: i64, plan_id: Option<i64>) -> Vec<SlackBlock> {
+/// A short confirmation of a save, with a way back to the summary (and to
+/// the full plan, after a plan was saved).
+pub fn saved(text: &str, account_id: i64, full_plan: bool) -> Vec<SlackBlock> {
     let mut buttons = vec![button("Summary", crate::render::accounts::action_ids::SHOW_SUMMARY, &account_id.to_string())];
-    if let Some(plan_id) = plan_id {
+    if full_plan {
         buttons.push(button("Full plan", crate::render::summary::action_ids::FULL_PLAN, &account_id.to_string()));
-        let _ = plan_id;
     }
     vec![section(text), actions(&format!("saved:{account_id}"), buttons)]
 }

@@ -1,14 +1,12 @@
 //! The plan review, the health line, QBR prep and the coverage of key
 //! accounts, as Slack shows them.
 
-use chrono::{DateTime, NaiveDate, Utc};
 use chrono_tz::Tz;
 use slack_morphism::prelude::*;
 
 use crate::domain::review::{Finding, Fix, Part, Review};
 use crate::render::blocks::{actions, button, context, escape, fit_message, header, line_sections, primary, section, section_with_button};
 use crate::render::editing::action_ids as editing;
-use crate::render::summary::due_phrase;
 use crate::store::actions::ActionItem;
 use crate::store::changes::NewsItem;
 use crate::store::review::Qbr;
@@ -24,27 +22,11 @@ pub mod action_ids {
 pub const TOP_GAPS: usize = 5;
 pub const LINE_GAPS: usize = 3;
 
-/// The health now against the last QBR's: "▲ 8 since the QBR on Nov 3".
-pub fn trend(health: u32, qbr: Option<&Qbr>) -> Option<String> {
-    let qbr = qbr?;
-    let then = qbr.health? as i64;
-    let delta = health as i64 - then;
-    let when = qbr.held_on.format("%b %-d");
-    Some(match delta {
-        0 => format!("unchanged since the QBR on {when}"),
-        d if d > 0 => format!("▲ {d} since the QBR on {when}"),
-        d => format!("▼ {} since the QBR on {when}", -d),
-    })
-}
-
 /// "Plan health: 62 — no champion identified, single-threaded, 3 team
 /// members without an item · ▲ 8 since the QBR on Nov 3".
 pub fn health_line(review: &Review<'_>, qbr: Option<&Qbr>) -> String {
-    let mut line = format!("Plan health: {}", review.explained(LINE_GAPS));
-    if let Some(trend) = trend(review.health, qbr) {
-        line.push_str(&format!(" · {trend}"));
-    }
-    line
+    let at_last_qbr = qbr.and_then(|q| Some((q.held_on, q.health? as u32)));
+    crate::domain::review::HealthLine::of(review, LINE_GAPS, at_last_qbr).text()
 }
 
 /// The button that fixes a gap.
@@ -149,7 +131,7 @@ pub struct QbrPrep<'a> {
 /// QBR prep: one message with what changed since the last QBR, items done
 /// and open, news and sponsor moves, health now and then, and the review's
 /// top gaps as proposed next steps.
-pub fn qbr_prep(p: &QbrPrep<'_>, today: NaiveDate, tz: Tz) -> Vec<SlackBlock> {
+pub fn qbr_prep(p: &QbrPrep<'_>, tz: Tz) -> Vec<SlackBlock> {
     let mut out = vec![header(&format!("QBR prep: {}", p.account_name)), context(&format!("_{}_", escape(p.period_label)))];
     let health = match p.qbr.and_then(|q| q.health) {
         Some(then) => format!("*Plan health:* {} now, {then} at the last QBR", p.review.health),
@@ -186,7 +168,6 @@ pub fn qbr_prep(p: &QbrPrep<'_>, today: NaiveDate, tz: Tz) -> Vec<SlackBlock> {
             out.push(section_with_button(&gap_line(gap), fix_button(gap.rule.fix, p.account_id, p.plan_id)));
         }
     }
-    let _ = today;
     out.push(actions(
         &format!("qbr:{}", p.account_id),
         vec![
@@ -212,15 +193,6 @@ pub fn coverage(accounts: &[(i64, String)], key_total: usize) -> Vec<SlackBlock>
         out.push(context(&format!("_…and {} more_", accounts.len() - 40)));
     }
     fit_message(out)
-}
-
-/// A date as the review says it: "Nov 3, 2026 (34 days ago)".
-pub fn held_phrase(date: NaiveDate, today: NaiveDate) -> String {
-    due_phrase(date, today)
-}
-
-pub fn at(at: DateTime<Utc>, tz: Tz) -> String {
-    at.with_timezone(&tz).format("%b %-d").to_string()
 }
 
 /// A report's plan with low health, in the manager's digest.

@@ -133,7 +133,8 @@ pub struct ExportArgs {
     pub account: Option<String>,
 
     /// `csv`: the seven files into DIR. `markdown`: the plan of `--account`,
-    /// printed to standard output. `svg` or `png`: one picture of
+    /// printed to standard output, or with `--out DIR` written into DIR with
+    /// its two pictures beside it. `svg` or `png`: one picture of
     /// `--account` (`--map`), into `--out`.
     #[arg(long, value_enum, default_value = "csv")]
     pub format: ExportFormat,
@@ -143,8 +144,9 @@ pub struct ExportArgs {
     pub map: crate::domain::exchange::Picture,
 
     /// The file a picture is written to (default: `<account>-<map>.svg|png`
-    /// in the current directory).
-    #[arg(long, value_name = "FILE")]
+    /// in the current directory); with `--format markdown`, the directory
+    /// the plan and its pictures are written into.
+    #[arg(long, value_name = "PATH")]
     pub out: Option<PathBuf>,
 }
 

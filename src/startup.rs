@@ -177,15 +177,18 @@ impl Application {
         };
         let tasks = TaskTracker::new();
         let background = Background { tasks: tasks.clone(), shutdown: shutdown.clone() };
+        let outbox_wake = Arc::new(tokio::sync::Notify::new());
         let state = AppState {
-            app: App::new(pool.clone(), slack.clone(), slack_args.admins.iter().cloned(), background).with_key_tiers(&args.schedule.key_tiers),
+            app: App::new(pool.clone(), slack.clone(), slack_args.admins.iter().cloned(), background)
+                .with_key_tiers(&args.schedule.key_tiers)
+                .with_outbox_wake(outbox_wake.clone()),
             pool,
             slack,
             settings: Arc::new(settings),
             metrics: crate::telemetry::metrics_handle(),
             shutdown,
             tasks,
-            outbox_wake: Arc::new(tokio::sync::Notify::new()),
+            outbox_wake,
         };
         Ok(Application {
             listener,

@@ -14,6 +14,7 @@ use crate::domain::intent::ActionFilter;
 use crate::domain::names;
 use crate::domain::intent::question::{self, AccountSlot, Filter, Question, SincePoint, Topic};
 use crate::domain::since::Since;
+use crate::domain::exchange::Picture;
 use crate::render;
 use crate::render::MessageContent;
 use crate::store::accounts::{self, Account};
@@ -133,6 +134,8 @@ impl App {
             Topic::Review => self.review_plan(place, account).await,
             Topic::QbrPrep => self.qbr_prep(caller, place, account, now).await,
             Topic::Renewal => self.renewal(caller, place, account, now).await,
+            Topic::People if question.picture => self.picture(caller, place, account, Picture::Relationships, now).await,
+            Topic::Whitespace if question.picture => self.picture(caller, place, account, Picture::Whitespace, now).await,
             Topic::People => {
                 let champions_only = question.person.is_none() && asked_for_champions(text);
                 self.people(caller, place, account, champions_only, now).await

@@ -17,6 +17,7 @@ use chrono::{DateTime, NaiveDate, Utc};
 use super::forms::FieldErrors;
 use super::{App, Caller, Outcome, Place, Reply, NOT_VISIBLE};
 use crate::domain::enums::{Appetite, BuyingRole, Influence, PlanStatus, PlanType, Sentiment, Stage};
+use crate::domain::exchange::Picture;
 use crate::domain::people::reports_to_loop;
 pub use crate::domain::plan::StatusChange;
 use crate::domain::plan::{self, RANK_NOTES, SectionGroup};
@@ -1157,6 +1158,11 @@ impl App {
                 let Some(account_id) = number() else { return Ok(None) };
                 self.map_by_id(caller, account_id, action_id == ids::SHOW_PEOPLE, 0, now).await?
             }
+            ids::PICTURE_PEOPLE | ids::PICTURE_WHITESPACE => {
+                let Some(account_id) = number() else { return Ok(None) };
+                let map = if action_id == ids::PICTURE_PEOPLE { Picture::Relationships } else { Picture::Whitespace };
+                self.picture_by_id(caller, &place, account_id, map, now).await?
+            }
             ids::PEOPLE_PAGE | ids::WHITESPACE_PAGE => {
                 let Some((account_id, page)) = pair() else { return Ok(None) };
                 self.map_by_id(caller, account_id, action_id == ids::PEOPLE_PAGE, page.max(0) as usize, now).await?
@@ -1209,6 +1215,7 @@ impl App {
         };
         let mut conn = self.pool.acquire().await?;
         outbox::enqueue(&mut conn, &message).await?;
+        self.wake_outbox();
         Ok(Reply::note(format!("Shared the summary of *{}* in <#{channel}>.", account.name)))
     }
 }

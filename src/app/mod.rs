@@ -21,6 +21,7 @@ pub mod forms;
 mod intel;
 pub mod item_writer;
 pub mod items;
+pub mod pictures;
 pub mod slack_api;
 mod plan_command;
 mod review;
@@ -70,6 +71,8 @@ pub struct App {
     tasks: TaskTracker,
     /// Account tiers that are key besides rank 1 (`PLANBOT_KEY_TIERS`).
     key_tiers: Arc<Vec<String>>,
+    /// Wakes this process's outbox worker when a message is enqueued.
+    outbox_wake: Arc<tokio::sync::Notify>,
 }
 
 /// Where the app runs work that must finish before the process exits, and
@@ -202,7 +205,24 @@ impl App {
             slack_sync: Arc::default(),
             tasks: background.tasks,
             key_tiers: Arc::default(),
+            outbox_wake: Arc::default(),
         }
+    }
+
+    /// Shares the outbox worker's wake-up with this process's transports.
+    pub fn with_outbox_wake(mut self, wake: Arc<tokio::sync::Notify>) -> Self {
+        self.outbox_wake = wake;
+        self
+    }
+
+    /// The notify the outbox worker waits on.
+    pub fn outbox_wake(&self) -> Arc<tokio::sync::Notify> {
+        self.outbox_wake.clone()
+    }
+
+    /// Tells the outbox worker a message is waiting, rather than leaving it to its next look.
+    fn wake_outbox(&self) {
+        self.outbox_wake.notify_one();
     }
 
     /// The account tiers that are key besides rank 1: key accounts should have a plan.

@@ -112,6 +112,38 @@ pub trait SlackApi: Send + Sync {
         let _ = (channel, key, since);
         Ok(None)
     }
+
+    /// The first two steps of Slack's external upload:
+    /// `files.getUploadURLExternal` (name, length, alt text), then the bytes
+    /// POSTed to the URL it gave. The file's id; the file is private until
+    /// it is shared ([`SlackApi::share_file`]).
+    async fn upload_file(&self, file: &FileUpload<'_>) -> Result<String, SlackError> {
+        let _ = file;
+        Err(SlackError::Refused { code: "not_supported".into() })
+    }
+
+    /// `files.completeUploadExternal`: shares an uploaded file in `channel`
+    /// (a user id: planbot's DM with them) with `comment`. The conversation
+    /// it was shared in.
+    async fn share_file(&self, channel: &str, file_id: &str, title: &str, comment: &str) -> Result<String, SlackError> {
+        let _ = (channel, file_id, title, comment);
+        Err(SlackError::Refused { code: "not_supported".into() })
+    }
+
+    /// The conversation `file_id` was shared in, if it was shared in
+    /// `channel` (a user id: planbot's DM with them) since `since`.
+    async fn find_shared(&self, channel: &str, file_id: &str, since: chrono::DateTime<chrono::Utc>) -> Result<Option<String>, SlackError> {
+        let _ = (channel, file_id, since);
+        Ok(None)
+    }
+}
+
+/// A file for [`SlackApi::upload_file`].
+#[derive(Debug, Clone, Copy)]
+pub struct FileUpload<'a> {
+    pub filename: &'a str,
+    pub alt_text: &'a str,
+    pub bytes: &'a [u8],
 }
 
 /// The metadata event type of planbot's messages; the payload holds `dedupe_key`.

@@ -1,12 +1,13 @@
 //! The demo's Slack: prints what Slack would show instead of calling it.
 
 use std::collections::HashMap;
+use std::path::PathBuf;
 
 use async_trait::async_trait;
 use slack_morphism::prelude::SlackView;
 
 use super::data::people;
-use crate::app::slack_api::{BotIdentity, MessageContent, Posted, SlackApi, SlackError, SlackPerson};
+use crate::app::slack_api::{BotIdentity, FileUpload, MessageContent, Posted, SlackApi, SlackError, SlackPerson};
 use crate::render::blocks::to_text;
 
 /// Prints messages and views as text, naming demo people by name.
@@ -19,6 +20,10 @@ pub struct ConsoleSlack {
     unseen: bool,
     /// Counts messages by where they went instead of printing them.
     tally: Option<std::sync::Mutex<std::collections::BTreeMap<String, usize>>>,
+    /// Where uploaded pictures are written, and the files uploaded so far
+    /// (file id → path).
+    files_dir: PathBuf,
+    files: std::sync::Mutex<HashMap<String, PathBuf>>,
 }
 
 impl Default for ConsoleSlack {
@@ -28,6 +33,8 @@ impl Default for ConsoleSlack {
             focus: None,
             unseen: false,
             tally: None,
+            files_dir: std::env::temp_dir().join("planbot-demo"),
+            files: Default::default(),
         }
     }
 }
@@ -49,6 +56,12 @@ impl ConsoleSlack {
             Some(tally) => tally.lock().unwrap_or_else(|p| p.into_inner()).iter().map(|(k, v)| (k.clone(), *v)).collect(),
             None => Vec::new(),
         }
+    }
+
+    /// Writes the pictures planbot uploads into `dir`.
+    pub fn with_files_in(mut self, dir: PathBuf) -> Self {
+        self.files_dir = dir;
+        self
     }
 
     /// Takes the messages it is sent and shows none of them.
@@ -147,5 +160,28 @@ impl SlackApi for ConsoleSlack {
 
     async fn auth_test(&self) -> Result<BotIdentity, SlackError> {
         Ok(BotIdentity { team_id: DEMO_TEAM.into(), bot_user_id: Some("U0PLANBOT".into()) })
+    }
+
+    /// A picture is written to a file (Slack would show it).
+    async fn upload_file(&self, file: &FileUpload<'_>) -> Result<String, SlackError> {
+        let path = self.files_dir.join(file.filename);
+        std::fs::create_dir_all(&self.files_dir)
+            .and_then(|()| std::fs::write(&path, file.bytes))
+            .map_err(|err| SlackError::Unreachable(format!("could not write {}: {err}", path.display())))?;
+        let mut files = self.files.lock().unwrap_or_else(|p| p.into_inner());
+        let id = format!("F{:04}", files.len() + 1);
+        files.insert(id.clone(), path);
+        Ok(id)
+    }
+
+    async fn share_file(&self, channel: &str, file_id: &str, title: &str, comment: &str) -> Result<String, SlackError> {
+        let path = self.files.lock().unwrap_or_else(|p| p.into_inner()).get(file_id).cloned();
+        let Some(path) = path else { return Err(SlackError::Refused { code: "file_not_found".into() }) };
+        if let Some(tally) = &self.tally {
+            *tally.lock().unwrap_or_else(|p| p.into_inner()).entry(self.where_to(channel)).or_default() += 1;
+        } else if !self.unseen {
+            println!("\n── planbot → {} ──\n{comment}\n[picture: {title} — open {}]", self.where_to(channel), path.display());
+        }
+        Ok(channel.to_string())
     }
 }

@@ -66,7 +66,7 @@ async fn play(db: &Database, args: &DemoArgs) -> anyhow::Result<()> {
         println!("planbot demo: using the workspace already in the database `{}`.", args.database);
     }
 
-    let slack = Arc::new(ConsoleSlack::default());
+    let slack = Arc::new(ConsoleSlack::default().with_files_in(pictures_dir(&args.database)));
     let assistant = App::new(db.pool.clone(), slack.clone(), Vec::new(), Background::default()).with_key_tiers(&args.schedule.key_tiers);
     let email = args.user.as_deref().unwrap_or(DEFAULT_USER);
     let person = data::people()
@@ -87,7 +87,7 @@ async fn play(db: &Database, args: &DemoArgs) -> anyhow::Result<()> {
          \x20 how is acme doing?\n\
          \x20 what's overdue?\n\
          \x20 /plan add Acme: Run a security workshop @sam due friday\n\
-         \x20 review my plan for acme    prep my QBR for acme\n\
+         \x20 review my plan for acme    prep my QBR for acme    show acme's relationship map\n\
          \x20 /plan new Initech    /plan edit Acme gtm    /plan people Acme    /plan whitespace Acme\n\
          \x20 click Edit 2        (presses the second [ Edit ] button of the last answer)\n\
          \x20 /plan done <id>    /plan snooze <id> next week    /plan help\n\
@@ -162,14 +162,14 @@ async fn draw_pictures(pool: &sqlx::PgPool, caller: &Caller, database: &str, now
     let today = caller.today(now);
     let Ok(mine) = crate::store::accounts::overview_for_member(pool, caller.user.user_id, today).await else { return };
     let Some(account) = mine.first() else { return };
-    // One folder per demo database, as two demos never share one.
-    let dir = std::env::temp_dir().join(database.replace(['/', '\\', '.'], "_"));
+    let dir = pictures_dir(database);
     if std::fs::create_dir_all(&dir).is_err() {
         return;
     }
-    let stem: String = account.name.chars().map(|c| if c.is_alphanumeric() { c.to_ascii_lowercase() } else { '-' }).collect();
+    let stem = crate::domain::exchange::file_stem(&account.name);
     let mut written = Vec::new();
-    for (map, name) in [(crate::domain::exchange::Picture::Relationships, "relationships"), (crate::domain::exchange::Picture::Whitespace, "whitespace")] {
+    for map in crate::domain::exchange::Picture::ALL {
+        let name = map.key();
         match crate::exchange::picture(pool, &account.name, map, true, today).await {
             Ok((_, png)) => {
                 let file = dir.join(format!("{stem}-{name}.png"));
@@ -183,6 +183,12 @@ async fn draw_pictures(pool: &sqlx::PgPool, caller: &Caller, database: &str, now
     if !written.is_empty() {
         println!("\nThe maps of {} are drawn as pictures: {}", account.name, written.join(" and "));
     }
+}
+
+/// Where the demo writes pictures: one folder per demo database, as two
+/// demos never share one.
+fn pictures_dir(database: &str) -> std::path::PathBuf {
+    std::env::temp_dir().join(database.replace(['/', '\\', '.'], "_"))
 }
 
 /// Delivery to the console: it has no rate limits, and one message at a

@@ -36,8 +36,8 @@ pub const USAGE: &str = "*How to use `/plan`*
 • `/plan new Acme` — start a plan for Acme from the Land or Expand template, in a form
 • `/plan plans Acme` — Acme's plans; `/plan activate Acme` makes a draft the active plan, `/plan close Acme` closes the active one (both ask first)
 • `/plan edit Acme gtm` — edit a part of the plan: `profile`, `snapshot` or `gtm` (leave it out for a button each)
-• `/plan people Acme` — the relationship map as a reports-to tree, to edit and add contacts
-• `/plan whitespace Acme` — the whitespace map by stage, to edit and add rows
+• `/plan people Acme` — the relationship map as a reports-to tree, to edit and add contacts; its *As a picture* button (or asking me “acme relationship map”) sends it drawn
+• `/plan whitespace Acme` — the whitespace map by stage, to edit and add rows; also as a picture (“whitespace map for acme”)
 • `/plan share Acme` — post Acme's summary to its linked channel (or this one)
 • `/plan review Acme` — what the plan answers of the handbook's questions, its health, and the gaps worth fixing
 • `/plan qbr Acme` — QBR prep: what changed since the last QBR, items, news, health, next steps; `/plan qbr Acme held` records that the QBR happened (today, or `held 2026-11-30`)

@@ -56,11 +56,38 @@ pub enum ExportFormat {
     Png,
 }
 
-/// Which picture of an account `planbot export --format svg|png` draws.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+/// Which picture of an account is drawn (`planbot export --map`, and the
+/// pictures uploaded to Slack).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, clap::ValueEnum, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "snake_case")]
 pub enum Picture {
     /// The relationship and influence map.
     Relationships,
     /// The whitespace map.
     Whitespace,
+}
+
+/// A file name made of an account's name: `Acme Corp.` gives `acme-corp-`.
+pub fn file_stem(account: &str) -> String {
+    account.chars().map(|c| if c.is_alphanumeric() { c.to_ascii_lowercase() } else { '-' }).collect()
+}
+
+impl Picture {
+    pub const ALL: [Picture; 2] = [Picture::Relationships, Picture::Whitespace];
+
+    /// As in file names and `--map`: `relationships`, `whitespace`.
+    pub fn key(self) -> &'static str {
+        match self {
+            Picture::Relationships => "relationships",
+            Picture::Whitespace => "whitespace",
+        }
+    }
+
+    /// As people call it: "relationship map", "whitespace map".
+    pub fn title(self) -> &'static str {
+        match self {
+            Picture::Relationships => "relationship map",
+            Picture::Whitespace => "whitespace map",
+        }
+    }
 }

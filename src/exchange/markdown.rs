@@ -11,6 +11,7 @@ use std::fmt::Write;
 use chrono::{DateTime, NaiveDate, Utc};
 
 use crate::domain::enums::{ActionStatus, TeamRole};
+use crate::domain::exchange::Picture;
 use crate::domain::plan::{SECTIONS, SectionGroup};
 use crate::store::accounts::{Account, TeamMember};
 use crate::store::actions::ActionItem;
@@ -29,6 +30,9 @@ pub struct PlanDocument {
     pub contacts: Vec<DocumentContact>,
     pub whitespace: Vec<DocumentWhitespace>,
     pub intel: Vec<IntelBrief>,
+    /// The pictures written beside the document, linked under their parts:
+    /// (which, file name).
+    pub pictures: Vec<(Picture, String)>,
 }
 
 /// A table cell: one line, pipes escaped.
@@ -134,6 +138,7 @@ pub fn render(doc: &PlanDocument, now: DateTime<Utc>) -> String {
     }
 
     let _ = writeln!(out, "\n## Relationship map\n");
+    picture(&mut out, doc, Picture::Relationships);
     if doc.contacts.is_empty() {
         let _ = writeln!(out, "_No contacts mapped yet._");
     } else {
@@ -158,6 +163,7 @@ pub fn render(doc: &PlanDocument, now: DateTime<Utc>) -> String {
     }
 
     let _ = writeln!(out, "\n## Whitespace\n");
+    picture(&mut out, doc, Picture::Whitespace);
     if doc.whitespace.is_empty() {
         let _ = writeln!(out, "_No whitespace mapped yet._");
     } else {
@@ -192,6 +198,13 @@ pub fn render(doc: &PlanDocument, now: DateTime<Utc>) -> String {
         }
     }
     out
+}
+
+/// The picture of a part, when one was written beside the document.
+fn picture(out: &mut String, doc: &PlanDocument, which: Picture) {
+    if let Some((_, file)) = doc.pictures.iter().find(|(p, _)| *p == which) {
+        let _ = writeln!(out, "![{} of {}]({file})\n", capitalize(which.title()), doc.account.name.replace(['[', ']'], ""));
+    }
 }
 
 fn capitalize(word: &str) -> String {
@@ -288,6 +301,7 @@ mod tests {
                 appetite: Some(crate::domain::enums::Appetite::High),
             }],
             intel: vec![],
+            pictures: vec![],
         }
     }
 
@@ -305,5 +319,18 @@ mod tests {
         assert!(text.contains("| Verify | Jenkins | $80k | 2027-01-31 | high | Plugins | Upkeep |"), "{text}");
         let headings: Vec<&str> = text.lines().filter(|l| l.starts_with("## ")).collect();
         assert_eq!(headings, ["## Customer Profile", "## Account Snapshot", "## Go-to-Market", "## Action items", "## Relationship map", "## Whitespace"]);
+        assert!(!text.contains("!["), "no pictures were written beside it: {text}");
+    }
+
+    #[test]
+    fn pictures_written_beside_the_document_are_shown_under_their_parts() {
+        let mut doc = document();
+        doc.pictures = vec![
+            (Picture::Whitespace, "acme-corporation-whitespace.png".into()),
+            (Picture::Relationships, "acme-corporation-relationships.png".into()),
+        ];
+        let text = render(&doc, Utc.with_ymd_and_hms(2026, 11, 22, 12, 0, 0).unwrap());
+        assert!(text.contains("## Relationship map\n\n![Relationship map of Acme Corporation](acme-corporation-relationships.png)\n\n| Contact"), "{text}");
+        assert!(text.contains("## Whitespace\n\n![Whitespace map of Acme Corporation](acme-corporation-whitespace.png)\n\n| Stage"), "{text}");
     }
 }

@@ -58,6 +58,7 @@ use chrono::{DateTime, Utc};
 use sqlx::{PgConnection, PgPool};
 
 pub use crate::domain::exchange::{ExportFormat, Kind};
+use crate::domain::exchange::{Picture, file_stem};
 use crate::store::exchange::Written;
 use crate::store::{self, Actor};
 use table::{Column, Problem, optional, required};
@@ -287,20 +288,19 @@ pub async fn export_dir(pool: &PgPool, dir: &Path) -> anyhow::Result<Vec<(Kind, 
     Ok(counts)
 }
 
-/// One account's plan as Markdown; the account is named as people type it
-/// (a close misspelling finds it; a name that fits several is an error
-/// listing them).
-/// One picture of an account, as SVG text or PNG bytes, and the account's name.
-pub async fn picture(pool: &PgPool, asked: &str, map: crate::domain::exchange::Picture, png: bool, today: chrono::NaiveDate) -> anyhow::Result<(String, Vec<u8>)> {
+/// One picture of an account, as SVG text or PNG bytes, and the account's
+/// name; the account is named as people type it (a close misspelling finds
+/// it; a name that fits several is an error listing them).
+pub async fn picture(pool: &PgPool, asked: &str, map: Picture, png: bool, today: chrono::NaiveDate) -> anyhow::Result<(String, Vec<u8>)> {
     let account_id = account_named(pool, asked).await?;
     let account = store::accounts::by_id(pool, account_id).await?.context("the account vanished")?;
     let mut conn = pool.acquire().await?;
     let svg = match map {
-        crate::domain::exchange::Picture::Relationships => {
+        Picture::Relationships => {
             let contacts = store::contacts::for_account(&mut conn, account_id).await?;
             crate::render::pictures::people_svg(&account.name, &contacts, today)
         }
-        crate::domain::exchange::Picture::Whitespace => {
+        Picture::Whitespace => {
             let rows = store::whitespace::for_account(&mut conn, account_id).await?;
             crate::render::pictures::whitespace_svg(&account.name, &rows, today)
         }
@@ -328,7 +328,9 @@ async fn account_named(pool: &PgPool, asked: &str) -> anyhow::Result<i64> {
     })
 }
 
-pub async fn plan_markdown(pool: &PgPool, asked: &str, now: DateTime<Utc>) -> anyhow::Result<String> {
+/// One account's plan as Markdown, the account named as people type it;
+/// `pictures` are the picture files written beside it, linked from it.
+pub async fn plan_markdown(pool: &PgPool, asked: &str, now: DateTime<Utc>, pictures: Vec<(Picture, String)>) -> anyhow::Result<String> {
     let account_id = account_named(pool, asked).await?;
     let account = store::accounts::by_id(pool, account_id).await?.context("the account vanished")?;
     let mut conn = pool.acquire().await?;
@@ -342,7 +344,7 @@ pub async fn plan_markdown(pool: &PgPool, asked: &str, now: DateTime<Utc>) -> an
         Some(plan) => store::actions::for_plan(pool, plan.plan_id).await?,
         None => Vec::new(),
     };
-    Ok(markdown::render(&markdown::PlanDocument { account, team, plan, items, contacts, whitespace, intel }, now))
+    Ok(markdown::render(&markdown::PlanDocument { account, team, plan, items, contacts, whitespace, intel, pictures }, now))
 }
 
 /// `planbot import`: imports and prints what each file did; fails when any
@@ -378,10 +380,33 @@ pub async fn run_import(pool: &PgPool, paths: &[PathBuf], kind: Option<Kind>, no
 /// plan as Markdown on standard output.
 pub async fn run_export(pool: &PgPool, args: &crate::config::ExportArgs, now: DateTime<Utc>) -> anyhow::Result<()> {
     match (args.format, &args.account, &args.dir) {
-        (ExportFormat::Markdown, Some(account), _) => {
-            print!("{}", plan_markdown(pool, account, now).await?);
-            Ok(())
-        }
+        (ExportFormat::Markdown, Some(account), _) => match &args.out {
+            None => {
+                print!("{}", plan_markdown(pool, account, now, Vec::new()).await?);
+                Ok(())
+            }
+            // A folder: the document and its two pictures, linked from it.
+            Some(dir) => {
+                std::fs::create_dir_all(dir).with_context(|| format!("could not create {}", dir.display()))?;
+                let mut pictures = Vec::new();
+                let mut name = String::new();
+                for map in Picture::ALL {
+                    let (account_name, bytes) = picture(pool, account, map, true, now.date_naive()).await?;
+                    let file = format!("{}-{}.png", file_stem(&account_name), map.key());
+                    std::fs::write(dir.join(&file), &bytes).with_context(|| format!("could not write {}", dir.join(&file).display()))?;
+                    pictures.push((map, file));
+                    name = account_name;
+                }
+                let document = dir.join(format!("{}.md", file_stem(&name)));
+                let text = plan_markdown(pool, account, now, pictures.clone()).await?;
+                std::fs::write(&document, text).with_context(|| format!("could not write {}", document.display()))?;
+                println!("{}: the plan of {name}", document.display());
+                for (map, file) in &pictures {
+                    println!("{}: its {}", dir.join(file).display(), map.title());
+                }
+                Ok(())
+            }
+        },
         (ExportFormat::Markdown, None, _) => anyhow::bail!("name the account: planbot export --account NAME --format markdown"),
         (ExportFormat::Csv, Some(_), _) => {
             anyhow::bail!("--account prints one plan as Markdown: add --format markdown (CSV export writes every account)")
@@ -392,16 +417,11 @@ pub async fn run_export(pool: &PgPool, args: &crate::config::ExportArgs, now: Da
         (ExportFormat::Svg | ExportFormat::Png, Some(account), _) => {
             let png = args.format == ExportFormat::Png;
             let (name, bytes) = picture(pool, account, args.map, png, now.date_naive()).await?;
-            let map = match args.map {
-                crate::domain::exchange::Picture::Relationships => "relationships",
-                crate::domain::exchange::Picture::Whitespace => "whitespace",
-            };
             let file = args.out.clone().unwrap_or_else(|| {
-                let stem: String = name.chars().map(|c| if c.is_alphanumeric() { c.to_ascii_lowercase() } else { '-' }).collect();
-                std::path::PathBuf::from(format!("{stem}-{map}.{}", if png { "png" } else { "svg" }))
+                std::path::PathBuf::from(format!("{}-{}.{}", file_stem(&name), args.map.key(), if png { "png" } else { "svg" }))
             });
             std::fs::write(&file, &bytes).with_context(|| format!("could not write {}", file.display()))?;
-            println!("{}: the {map} map of {name} ({} bytes)", file.display(), bytes.len());
+            println!("{}: the {} of {name} ({} bytes)", file.display(), args.map.title(), bytes.len());
             Ok(())
         }
         (ExportFormat::Csv, None, None) => anyhow::bail!("name the directory to write into: planbot export DIR"),

@@ -33,7 +33,8 @@ use tokio::task::JoinSet;
 use tokio_util::sync::CancellationToken;
 
 use crate::config::OutboxArgs;
-use crate::app::slack_api::{SlackApi, SlackError};
+use crate::app::pictures::Pictures;
+use crate::app::slack_api::{FileUpload, SlackApi, SlackError};
 use crate::store::outbox::{self, Claimed, Delivery, Outcome, Pacing, Payload, Recipient};
 use crate::store::users;
 
@@ -96,6 +97,9 @@ pub fn backoff(attempt: i32, base: Duration, max: Duration, jitter: f64) -> Dura
 #[derive(Debug, Clone)]
 pub enum Failure {
     Slack(SlackError),
+    /// Our own side failed in a way that may pass (the database, while
+    /// drawing a picture): tried again like a Slack outage.
+    Passing(String),
     /// Nothing to send it to (a person nobody in the workspace has the
     /// email of) or nothing readable to send: trying again will not help.
     Undeliverable(String),
@@ -124,6 +128,13 @@ pub fn decide(
         Err(Failure::Slack(error)) => {
             let wait = backoff(attempts, settings.backoff_base, settings.backoff_max, jitter);
             (Outcome::Retry { run_at: finished + wait, error: error.to_string() }, paced)
+        }
+        Err(Failure::Passing(error)) if attempts >= settings.max_attempts => {
+            (Outcome::Dead { error: format!("{error} (gave up after {attempts} attempts)") }, paced)
+        }
+        Err(Failure::Passing(error)) => {
+            let wait = backoff(attempts, settings.backoff_base, settings.backoff_max, jitter);
+            (Outcome::Retry { run_at: finished + wait, error }, paced)
         }
         Err(Failure::Undeliverable(reason)) => (Outcome::Dead { error: reason }, paced),
     }
@@ -184,11 +195,13 @@ pub struct OutboxWorker {
     slack: Arc<dyn SlackApi>,
     replica: String,
     settings: Arc<DeliverySettings>,
+    /// The pictures this replica drew lately, so an unchanged one is not drawn again.
+    pictures: Pictures,
 }
 
 impl OutboxWorker {
     pub fn new(pool: PgPool, slack: Arc<dyn SlackApi>, replica: impl Into<String>, settings: DeliverySettings) -> Self {
-        OutboxWorker { pool, slack, replica: replica.into(), settings: Arc::new(settings) }
+        OutboxWorker { pool, slack, replica: replica.into(), settings: Arc::new(settings), pictures: Pictures::default() }
     }
 
     /// Claims what may go out at `now` (up to the worker's concurrency),
@@ -306,6 +319,14 @@ impl OutboxWorker {
             Recipient::Person { slack_id: Some(slack_id), .. } => slack_id.clone(),
             Recipient::Person { user_id, slack_id: None, email } => self.find_on_slack(*user_id, email).await?,
         };
+        if let Delivery::Upload { account_id, map, on, file_id } = &payload.delivery {
+            let upload = self.upload(message, &channel, &payload.content.text, (*account_id, *map, *on), file_id.clone());
+            // Drawing, uploading and sharing, all inside the claim's lease.
+            return match tokio::time::timeout(self.settings.send_timeout(), upload).await {
+                Ok(result) => result,
+                Err(_) => Err(Failure::Slack(SlackError::Unreachable("Slack did not take the picture in time".into()))),
+            };
+        }
         let call = async {
             match &payload.delivery {
                 Delivery::Post => {
@@ -334,12 +355,62 @@ impl OutboxWorker {
                     self.slack.post_ephemeral(&channel, user, &payload.content).await?;
                     Ok((channel.clone(), None))
                 }
+                Delivery::Upload { .. } => unreachable!("an upload is sent by upload(), above"),
             }
         };
         match tokio::time::timeout(self.settings.send_timeout(), call).await {
             Ok(result) => result.map_err(Failure::Slack),
             Err(_) => Err(Failure::Slack(SlackError::Unreachable("Slack did not answer in time".into()))),
         }
+    }
+
+    /// A picture, drawn now and shared once: the file uploaded is noted on
+    /// the message before it is shared, so a retry (after a lost answer or
+    /// a replica's death) first looks whether that file was shared, and
+    /// shares it rather than a second one.
+    async fn upload(
+        &self,
+        message: &Claimed,
+        channel: &str,
+        comment: &str,
+        (account_id, map, on): (i64, crate::domain::exchange::Picture, chrono::NaiveDate),
+        earlier: Option<String>,
+    ) -> Result<(String, Option<String>), Failure> {
+        let drawn = match self.pictures.draw(&self.pool, account_id, map, on).await {
+            Ok(Some(drawn)) => drawn,
+            Ok(None) => return Err(Failure::Undeliverable(format!("account {account_id} no longer exists"))),
+            Err(err) => return Err(Failure::Passing(format!("could not draw the picture: {}", crate::telemetry::ErrorChain(&err)))),
+        };
+        if let Some(file_id) = &earlier {
+            let since = chrono::Utc::now() - Duration::days(2);
+            match self.slack.find_shared(channel, file_id, since).await {
+                Ok(Some(conversation)) => {
+                    metrics::counter!("planbot_outbox_found_sent_total").increment(1);
+                    tracing::info!(outbox_id = message.outbox_id, file_id, "found the picture already shared; not sharing it again");
+                    return Ok((conversation, None));
+                }
+                Ok(None) => {}
+                Err(err) => tracing::warn!(outbox_id = message.outbox_id, error = %err, "could not look in Slack for an earlier share of this picture; sharing it"),
+            }
+            match self.slack.share_file(channel, file_id, &drawn.title, comment).await {
+                Ok(conversation) => return Ok((conversation, None)),
+                // The earlier file is gone or was never complete: upload it anew.
+                Err(err) if err.is_permanent() => {
+                    tracing::warn!(outbox_id = message.outbox_id, file_id, error = %err, "could not share the file uploaded before; uploading the picture again");
+                }
+                Err(err) => return Err(Failure::Slack(err)),
+            }
+        }
+        let file = FileUpload { filename: &drawn.filename, alt_text: &drawn.alt, bytes: &drawn.png };
+        let file_id = self.slack.upload_file(&file).await.map_err(Failure::Slack)?;
+        match outbox::remember_upload(&self.pool, message.outbox_id, &self.replica, &file_id).await {
+            Ok(true) => {}
+            // Another replica took the message over: it shares its own upload.
+            Ok(false) => return Err(Failure::Passing("another replica took the message over".into())),
+            Err(err) => return Err(Failure::Passing(format!("could not note the uploaded file: {err}"))),
+        }
+        let conversation = self.slack.share_file(channel, &file_id, &drawn.title, comment).await.map_err(Failure::Slack)?;
+        Ok((conversation, None))
     }
 
     /// The Slack id of a person planbot has only an email for, remembered

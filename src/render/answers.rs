@@ -32,6 +32,8 @@ pub fn summary(data: &AccountData, now: DateTime<Utc>, tz: Tz) -> Vec<SlackBlock
         button("Action items", action_ids::LIST_ACTIONS, &id),
         button("People", action_ids::PEOPLE, &id),
         button("Whitespace", action_ids::WHITESPACE, &id),
+        button("Relationship map", crate::render::editing::action_ids::PICTURE_PEOPLE, &id),
+        button("Whitespace map", crate::render::editing::action_ids::PICTURE_WHITESPACE, &id),
         button("News", action_ids::NEWS, &id),
         button("What changed", action_ids::WHAT_CHANGED, &id),
         blocks::primary(button("Add item", action_ids::ADD_ITEM, &id)),

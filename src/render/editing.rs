@@ -44,6 +44,9 @@ pub mod action_ids {
     /// Another page of a map; the value is `account_id:page`.
     pub const PEOPLE_PAGE: &str = "plan.people_page";
     pub const WHITESPACE_PAGE: &str = "plan.whitespace_page";
+    /// Sends the map as a picture; the value is the account id.
+    pub const PICTURE_PEOPLE: &str = "plan.picture_people";
+    pub const PICTURE_WHITESPACE: &str = "plan.picture_whitespace";
 }
 
 /// Contacts or whitespace rows per page of a map, each with its *Edit* button.
@@ -342,7 +345,10 @@ pub fn people_map(account: &Account, contacts: &[Contact], page: usize) -> Vec<S
         contacts.len()
     )));
     let id = account.account_id;
-    let mut buttons = vec![primary(button("Add contact", action_ids::ADD_CONTACT, &id.to_string()))];
+    let mut buttons = vec![
+        primary(button("Add contact", action_ids::ADD_CONTACT, &id.to_string())),
+        button("As a picture", action_ids::PICTURE_PEOPLE, &id.to_string()),
+    ];
     if page > 0 {
         buttons.push(button("Previous page", action_ids::PEOPLE_PAGE, &format!("{id}:{}", page - 1)));
     }
@@ -416,7 +422,10 @@ pub fn whitespace_map(account: &Account, rows: &[Row], today: NaiveDate, page: u
         blocks.push(context(&notes.join(" · ")));
     }
     let id = account.account_id;
-    let mut buttons = vec![primary(button("Add row", action_ids::ADD_WHITESPACE, &id.to_string()))];
+    let mut buttons = vec![
+        primary(button("Add row", action_ids::ADD_WHITESPACE, &id.to_string())),
+        button("As a picture", action_ids::PICTURE_WHITESPACE, &id.to_string()),
+    ];
     if page > 0 {
         buttons.push(button("Previous page", action_ids::WHITESPACE_PAGE, &format!("{id}:{}", page - 1)));
     }

@@ -435,6 +435,68 @@ pub fn whitespace_svg(account: &str, rows: &[Row], today: NaiveDate) -> String {
     out
 }
 
+/// What the relationship map shows, in words: the picture's alternative text
+/// for screen readers and notifications (Slack keeps at most 1,000
+/// characters of it).
+pub fn people_alt(account: &str, all: &[Contact]) -> String {
+    if all.is_empty() {
+        return format!("Relationship map of {account}: no contacts mapped yet.");
+    }
+    let present: Vec<&Contact> = all.iter().filter(|c| c.departed_at.is_none()).collect();
+    let count = |sentiment: Sentiment| present.iter().filter(|c| c.sentiment == Some(sentiment)).count();
+    let tops = present.iter().filter(|c| c.reports_to_id.is_none_or(|m| !all.iter().any(|o| o.contact_id == m))).count();
+    let mut out = format!(
+        "Relationship map of {account}: {} contacts as a reports-to tree ({tops} without a manager recorded); {} promoters, {} neutral, {} detractors",
+        present.len(),
+        count(Sentiment::Promoter),
+        count(Sentiment::Neutral),
+        count(Sentiment::Detractor)
+    );
+    let named = |role: BuyingRole| -> Vec<&str> { present.iter().filter(|c| c.buying_role == Some(role)).map(|c| c.name.as_str()).collect() };
+    for (role, label) in [(BuyingRole::Champion, "champion"), (BuyingRole::EconomicBuyer, "economic buyer"), (BuyingRole::Blocker, "blocker")] {
+        let names = named(role);
+        if !names.is_empty() {
+            out.push_str(&format!("; {label}: {}", names.join(", ")));
+        }
+    }
+    let left = all.len() - present.len();
+    if left > 0 {
+        out.push_str(&format!("; {left} who left, struck through"));
+    }
+    let high = present.iter().filter(|c| c.influence == Some(Influence::High)).count() as i64;
+    let owned = present.iter().filter(|c| c.influence == Some(Influence::High) && c.relationship_owner_id.is_some()).count() as i64;
+    if !crate::domain::review::multi_threaded(high, owned) {
+        out.push_str("; single-threaded");
+    }
+    out.push('.');
+    crate::domain::text::clip(&out, 1000)
+}
+
+/// What the whitespace map shows, in words (its alternative text).
+pub fn whitespace_alt(account: &str, rows: &[Row], today: NaiveDate) -> String {
+    let open: Vec<&str> = Stage::ALL.iter().filter(|s| !rows.iter().any(|r| r.stage == **s)).map(|s| s.label()).collect();
+    let mut out = format!("Whitespace map of {account}: {} incumbent vendors across {} stages", rows.len(), Stage::ALL.len());
+    if open.is_empty() {
+        out.push_str("; no stage open");
+    } else {
+        out.push_str(&format!("; open: {}", open.join(", ")));
+    }
+    let ending: Vec<String> = rows
+        .iter()
+        .filter(|r| r.contract_end.is_some_and(|end| (0..=180).contains(&(end - today).num_days())))
+        .map(|r| format!("{} ({})", r.vendor, r.stage.label()))
+        .collect();
+    if !ending.is_empty() {
+        out.push_str(&format!("; contracts ending within 180 days: {}", ending.join(", ")));
+    }
+    let eager: Vec<&str> = rows.iter().filter(|r| r.appetite == Some(Appetite::High)).map(|r| r.vendor.as_str()).collect();
+    if !eager.is_empty() {
+        out.push_str(&format!("; high appetite to replace: {}", eager.join(", ")));
+    }
+    out.push('.');
+    crate::domain::text::clip(&out, 1000)
+}
+
 /// The fonts pictures are drawn with, loaded once.
 fn fonts() -> Arc<resvg::usvg::fontdb::Database> {
     static FONTS: OnceLock<Arc<resvg::usvg::fontdb::Database>> = OnceLock::new();

@@ -16,7 +16,7 @@ use hyper_util::client::legacy::connect::HttpConnector;
 use slack_morphism::errors::SlackClientError;
 use slack_morphism::prelude::*;
 
-use crate::app::slack_api::{BotIdentity, MessageContent, Posted, SlackApi, SlackError, SlackPerson};
+use crate::app::slack_api::{BotIdentity, FileUpload, MessageContent, Posted, SlackApi, SlackError, SlackPerson};
 use crate::config::Secret;
 
 pub type Connector = SlackClientHyperConnector<hyper_rustls::HttpsConnector<HttpConnector>>;
@@ -25,6 +25,9 @@ pub type Connector = SlackClientHyperConnector<hyper_rustls::HttpsConnector<Http
 pub struct SlackHttp {
     client: Arc<SlackClient<Connector>>,
     token: SlackApiToken,
+    /// Sends a file's bytes to the upload URL Slack hands out: plain bytes
+    /// with a text answer, which slack-morphism's client would read as JSON.
+    uploads: reqwest::Client,
 }
 
 impl SlackHttp {
@@ -39,9 +42,11 @@ impl SlackHttp {
         // slack-morphism joins the base and the method with a slash of its own.
         let base = api_url.trim_end_matches('/');
         let connector = SlackClientHyperConnector::with_connector(https).with_slack_api_url(base);
+        let uploads = reqwest::Client::builder().timeout(Duration::from_secs(60)).build()?;
         Ok(SlackHttp {
             client: Arc::new(SlackClient::new(connector)),
             token: SlackApiToken::new(bot_token.expose().to_string().into()),
+            uploads,
         })
     }
 
@@ -52,6 +57,28 @@ impl SlackHttp {
 
     fn session(&self) -> SlackClientSession<'_, Connector> {
         self.client.open_session(&self.token)
+    }
+
+    /// The conversation a target means: a user id stands for planbot's DM
+    /// with them, whose id `conversations.open` gives.
+    async fn conversation(&self, channel: &str) -> Result<String, SlackError> {
+        if !channel.starts_with(['U', 'W']) {
+            return Ok(channel.to_string());
+        }
+        let request = SlackApiConversationsOpenRequest::new().with_users(vec![channel.into()]).with_return_im(true);
+        let opened = observed("conversations.open", self.session().conversations_open(&request)).await?;
+        Ok(opened.channel.id.to_string())
+    }
+
+    /// The last messages (at most 200) of a conversation since `since`.
+    async fn history(&self, conversation: &str, since: chrono::DateTime<chrono::Utc>) -> Result<Vec<SlackHistoryMessage>, SlackError> {
+        let oldest = format!("{}.000000", since.timestamp());
+        let request = SlackApiConversationsHistoryRequest::new()
+            .with_channel(conversation.into())
+            .with_oldest(oldest.into())
+            .with_limit(200)
+            .with_include_all_metadata(true);
+        Ok(observed("conversations.history", self.session().conversations_history(&request)).await?.messages)
     }
 }
 
@@ -122,23 +149,10 @@ impl SlackApi for SlackHttp {
     }
 
     async fn find_posted(&self, channel: &str, key: &str, since: chrono::DateTime<chrono::Utc>) -> Result<Option<Posted>, SlackError> {
-        // A user id stands for planbot's DM with them: its history is the IM's.
-        let conversation = if channel.starts_with(['U', 'W']) {
-            let request = SlackApiConversationsOpenRequest::new().with_users(vec![channel.into()]).with_return_im(true);
-            let opened = observed("conversations.open", self.session().conversations_open(&request)).await?;
-            opened.channel.id.to_string()
-        } else {
-            channel.to_string()
-        };
-        let oldest = format!("{}.000000", since.timestamp());
-        let request = SlackApiConversationsHistoryRequest::new()
-            .with_channel(conversation.clone().into())
-            .with_oldest(oldest.into())
-            .with_limit(200)
-            .with_include_all_metadata(true);
-        let history = observed("conversations.history", self.session().conversations_history(&request)).await?;
-        Ok(history
-            .messages
+        let conversation = self.conversation(channel).await?;
+        Ok(self
+            .history(&conversation, since)
+            .await?
             .iter()
             .find(|m| {
                 m.content.metadata.as_ref().is_some_and(|meta| {
@@ -147,6 +161,55 @@ impl SlackApi for SlackHttp {
                 })
             })
             .map(|m| Posted { channel: conversation.clone(), ts: m.origin.ts.to_string() }))
+    }
+
+    async fn upload_file(&self, file: &FileUpload<'_>) -> Result<String, SlackError> {
+        let request = SlackApiFilesGetUploadUrlExternalRequest::new(file.filename.to_string(), file.bytes.len())
+            .with_alt_txt(file.alt_text.to_string());
+        let target = observed("files.getUploadURLExternal", self.session().get_upload_url_external(&request)).await?;
+        let started = Instant::now();
+        let sent = self
+            .uploads
+            .post(target.upload_url.value().clone())
+            .header(reqwest::header::CONTENT_TYPE, "application/octet-stream")
+            .body(file.bytes.to_vec())
+            .send()
+            .await;
+        metrics::histogram!("planbot_slack_api_seconds", "method" => "upload").record(started.elapsed().as_secs_f64());
+        let failed = |code: String| {
+            metrics::counter!("planbot_slack_api_errors_total", "method" => "upload", "error" => code.clone()).increment(1);
+            code
+        };
+        match sent {
+            Ok(answer) if answer.status().is_success() => Ok(target.file_id.to_string()),
+            Ok(answer) if answer.status().is_client_error() => {
+                Err(SlackError::Refused { code: failed(format!("upload_http_{}", answer.status().as_u16())) })
+            }
+            Ok(answer) => Err(SlackError::Unreachable(failed(format!("the upload answered {}", answer.status())))),
+            Err(err) => Err(SlackError::Unreachable(failed(format!("the upload failed: {err}")))),
+        }
+    }
+
+    async fn share_file(&self, channel: &str, file_id: &str, title: &str, comment: &str) -> Result<String, SlackError> {
+        // Only a conversation id will do (a user id is refused): a DM is opened first.
+        let conversation = self.conversation(channel).await?;
+        let request = SlackApiFilesCompleteUploadExternalRequest::new(vec![
+            SlackApiFilesComplete::new(file_id.into()).with_title(title.to_string()),
+        ])
+        .with_channel_id(conversation.clone().into())
+        .with_initial_comment(comment.to_string());
+        observed("files.completeUploadExternal", self.session().files_complete_upload_external(&request)).await?;
+        Ok(conversation)
+    }
+
+    async fn find_shared(&self, channel: &str, file_id: &str, since: chrono::DateTime<chrono::Utc>) -> Result<Option<String>, SlackError> {
+        let conversation = self.conversation(channel).await?;
+        let shared = self
+            .history(&conversation, since)
+            .await?
+            .iter()
+            .any(|m| m.content.files.as_ref().is_some_and(|files| files.iter().any(|f| f.id.to_string() == file_id)));
+        Ok(shared.then_some(conversation))
     }
 
     async fn update_message(&self, channel: &str, ts: &str, message: &MessageContent) -> Result<(), SlackError> {

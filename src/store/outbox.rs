@@ -10,10 +10,11 @@
 //! per-channel pace: each claim takes at most one message per channel, and
 //! only from channels whose next slot has come ([`outbox_pace`]).
 
-use chrono::{DateTime, Duration, Utc};
+use chrono::{DateTime, Duration, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
 use sqlx::{PgConnection, PgPool};
 
+use crate::domain::exchange::Picture;
 use crate::domain::pacing::TokenBucket;
 use crate::domain::message::MessageContent;
 
@@ -36,6 +37,20 @@ pub enum Delivery {
     Post,
     /// `chat.postEphemeral` to this Slack user in the target channel.
     Ephemeral { user: String },
+    /// A picture of an account, drawn when it is sent (so it shows the
+    /// account as it is then) and shared with Slack's external upload; the
+    /// message's text goes with it as its comment.
+    Upload {
+        account_id: i64,
+        map: Picture,
+        /// The asker's date, printed in the picture's footer.
+        on: NaiveDate,
+        /// The Slack file an earlier attempt uploaded: a retry shares that
+        /// one (once it has looked whether the share went through) rather
+        /// than uploading another.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        file_id: Option<String>,
+    },
 }
 
 /// What is stored in `outbox.payload`.
@@ -107,6 +122,23 @@ pub async fn enqueue_many(conn: &mut PgConnection, messages: &[NewMessage]) -> s
     .bind(&run_ats)
     .fetch_all(conn)
     .await
+}
+
+/// Notes on a claimed upload which Slack file it uploaded, before the file
+/// is shared, so that a retry after a lost answer shares that file instead
+/// of uploading a second one. `false` when the message is no longer this
+/// replica's (its lease ran out and another took it).
+pub async fn remember_upload(pool: &PgPool, outbox_id: i64, replica: &str, file_id: &str) -> sqlx::Result<bool> {
+    let updated = sqlx::query(
+        "update outbox set payload = jsonb_set(payload, '{delivery,file_id}', to_jsonb($2::text)) \
+         where outbox_id = $1 and leased_by = $3 and sent_at is null and payload->'delivery'->>'mode' = 'upload'",
+    )
+    .bind(outbox_id)
+    .bind(file_id)
+    .bind(replica)
+    .execute(pool)
+    .await?;
+    Ok(updated.rows_affected() == 1)
 }
 
 /// How claims pace delivery.

@@ -354,4 +354,18 @@ async fn an_accounts_maps_are_exported_as_png_and_svg_pictures() {
     assert!(svg.starts_with("<svg") && svg.contains("Stark Industries · whitespace map") && svg.contains(">open<"), "{svg}");
     let unknown = planbot::exchange::picture(&db.pool, "Nonesuch", planbot::domain::exchange::Picture::Whitespace, false, today).await;
     assert!(unknown.unwrap_err().to_string().contains("no account called “Nonesuch”"));
+
+    // The plan as Markdown with its two pictures beside it, linked from it.
+    let out = scratch_dir("cli-markdown");
+    let (ok, stdout, stderr) = planbot(&db, &["export", "--account", "acme", "--format", "markdown", "--out", out.to_str().unwrap()]);
+    assert!(ok, "{stdout}\n{stderr}");
+    let markdown = std::fs::read_to_string(out.join("acme-corporation.md")).unwrap();
+    assert!(markdown.contains("## Relationship map\n\n![Relationship map of Acme Corporation](acme-corporation-relationships.png)"), "{markdown}");
+    assert!(markdown.contains("## Whitespace\n\n![Whitespace map of Acme Corporation](acme-corporation-whitespace.png)"), "{markdown}");
+    for file in ["acme-corporation-relationships.png", "acme-corporation-whitespace.png"] {
+        let png = std::fs::read(out.join(file)).unwrap();
+        let pixmap = resvg::tiny_skia::Pixmap::decode_png(&png).unwrap();
+        assert!(pixmap.width() >= 700, "{file}: {}", pixmap.width());
+        assert!(stdout.contains(file), "{stdout}");
+    }
 }

@@ -39,6 +39,9 @@ struct Inner {
     rate_limits: HashMap<String, (usize, u64)>,
     /// channel → error code every post to it gets
     failing_channels: HashMap<String, String>,
+    /// method → how many more calls take effect but answer 500, as if the
+    /// answer was lost on the way back
+    lost_answers: HashMap<String, usize>,
     /// Slow answers, to test the 3-second ack.
     delay: Option<Duration>,
     /// Slow answers given after the call is recorded (and a message kept):
@@ -47,6 +50,30 @@ struct Inner {
     /// Socket Mode envelopes waiting for a connected client.
     socket_queue: Vec<String>,
     next_ts: u64,
+    /// Files by id: announced by `files.getUploadURLExternal`, their bytes
+    /// once POSTed to the upload URL.
+    files: HashMap<String, FakeFile>,
+}
+
+/// A file uploaded with the external upload.
+#[derive(Debug, Clone, Default)]
+pub struct FakeFile {
+    pub filename: String,
+    /// The length announced before the upload.
+    pub length: usize,
+    pub alt_txt: Option<String>,
+    /// The bytes posted to the upload URL (`None` until then).
+    pub bytes: Option<Vec<u8>>,
+}
+
+/// A file shared in a conversation by `files.completeUploadExternal`.
+#[derive(Debug, Clone)]
+pub struct Share {
+    pub channel: String,
+    pub file_id: String,
+    pub title: Option<String>,
+    pub comment: Option<String>,
+    pub file: FakeFile,
 }
 
 #[derive(Clone)]
@@ -64,6 +91,7 @@ impl FakeSlack {
         let app = Router::new()
             .route("/api/{method}", any(web_api))
             .route("/respond/{token}", any(respond))
+            .route("/upload/{file_id}", axum::routing::post(upload))
             .route("/socket", axum::routing::get(socket))
             .with_state(inner.clone());
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
@@ -85,6 +113,12 @@ impl FakeSlack {
     /// The next `times` calls of `method` answer 429 with `Retry-After: retry_after`.
     pub fn rate_limit(&self, method: &str, times: usize, retry_after: u64) {
         self.inner.lock().unwrap().rate_limits.insert(method.to_string(), (times, retry_after));
+    }
+
+    /// The next `times` calls of `method` take effect, but their answer is
+    /// a 500: Slack did it and planbot never heard.
+    pub fn lose_answers(&self, method: &str, times: usize) {
+        self.inner.lock().unwrap().lost_answers.insert(method.to_string(), times);
     }
 
     /// Every post to `channel` fails with `code`.
@@ -115,6 +149,30 @@ impl FakeSlack {
     /// The calls of one method, oldest first.
     pub fn calls_of(&self, method: &str) -> Vec<Call> {
         self.calls().into_iter().filter(|c| c.method == method).collect()
+    }
+
+    /// The files shared so far, oldest first, with what was uploaded.
+    pub fn shares(&self) -> Vec<Share> {
+        let state = self.inner.lock().unwrap();
+        state
+            .calls
+            .iter()
+            .filter(|c| c.method == "files.completeUploadExternal" && c.body.get("shared").is_some())
+            .flat_map(|c| {
+                let channel = c.body["channel_id"].as_str().unwrap_or_default().to_string();
+                let comment = c.body["initial_comment"].as_str().map(str::to_string);
+                files_of(&c.body)
+                    .into_iter()
+                    .map(|(id, title)| Share {
+                        channel: channel.clone(),
+                        file: state.files.get(&id).cloned().unwrap_or_default(),
+                        file_id: id,
+                        title,
+                        comment: comment.clone(),
+                    })
+                    .collect::<Vec<_>>()
+            })
+            .collect()
     }
 
     /// Block Kit limits broken by any call so far.
@@ -168,7 +226,13 @@ async fn web_api(
     if let Some(delay) = delay {
         tokio::time::sleep(delay).await;
     }
-    let response = take_call(&inner, &method, &query, &headers, &body);
+    let mut response = take_call(&inner, &method, &query, &headers, &body);
+    if let Some(times) = inner.lock().unwrap().lost_answers.get_mut(&method)
+        && *times > 0
+    {
+        *times -= 1;
+        response = (StatusCode::INTERNAL_SERVER_ERROR, "the answer was lost").into_response();
+    }
     let answer_delay = inner.lock().unwrap().answer_delay;
     if let Some(delay) = answer_delay {
         tokio::time::sleep(delay).await;
@@ -238,34 +302,75 @@ fn take_call(inner: &Arc<Mutex<Inner>>, method: &str, query: &HashMap<String, St
                 None => return ok_false("user_not_found"),
             }
         }
-        // A user id stands for planbot's DM with them (the fake keeps a DM's
-        // messages under the id they were posted to).
+        // planbot's DM with a user is `D` + their id; messages posted to the
+        // user id are kept under it and read back under either.
         "conversations.open" => {
             let user = match body.get("users") {
                 Some(Value::Array(users)) => users.first().and_then(Value::as_str).unwrap_or("").to_string(),
                 Some(Value::String(users)) => users.split(',').next().unwrap_or("").to_string(),
                 _ => String::new(),
             };
-            json!({"ok": true, "channel": {"id": user}})
+            json!({"ok": true, "channel": {"id": format!("D{user}")}})
         }
         "conversations.history" => {
             let with_metadata = body.get("include_all_metadata").and_then(Value::as_str) == Some("true");
+            let here = |posted: Option<&str>| posted.is_some_and(|p| p == channel || format!("D{p}") == channel);
             let messages: Vec<Value> = state
                 .calls
                 .iter()
-                .filter(|c| c.method == "chat.postMessage" && c.body.get("channel").and_then(Value::as_str) == Some(channel.as_str()))
+                .filter(|c| match c.method.as_str() {
+                    "chat.postMessage" => here(c.body.get("channel").and_then(Value::as_str)),
+                    "files.completeUploadExternal" => c.body.get("shared").is_some() && here(c.body.get("channel_id").and_then(Value::as_str)),
+                    _ => false,
+                })
                 .rev()
                 .take(200)
                 .map(|c| {
                     let mut message = json!({"type": "message", "ts": c.body.get("recorded_ts").cloned().unwrap_or(json!("1.000000")),
-                                             "text": c.body.get("text"), "bot_id": "B0BOT"});
+                                             "text": c.body.get("text").or(c.body.get("initial_comment")), "bot_id": "B0BOT"});
                     if with_metadata && let Some(metadata) = c.body.get("metadata") {
                         message["metadata"] = metadata.clone();
+                    }
+                    if c.method == "files.completeUploadExternal" {
+                        message["files"] = files_of(&c.body).iter().map(|(id, _)| json!({"id": id})).collect();
                     }
                     message
                 })
                 .collect();
             json!({"ok": true, "messages": messages, "has_more": false})
+        }
+        "files.getUploadURLExternal" => {
+            let filename = body.get("filename").and_then(Value::as_str).unwrap_or("").to_string();
+            let length = body.get("length").and_then(|l| l.as_str().and_then(|l| l.parse().ok()).or(l.as_u64().map(|l| l as usize)));
+            let Some(length) = length.filter(|l| *l > 0 && !filename.is_empty()) else {
+                return ok_false("invalid_arguments");
+            };
+            let id = format!("F{:08}", state.files.len() + 1);
+            let alt_txt = body.get("alt_txt").and_then(Value::as_str).map(str::to_string);
+            state.files.insert(id.clone(), FakeFile { filename, length, alt_txt, bytes: None });
+            json!({"ok": true, "upload_url": format!("http://{host}/upload/{id}"), "file_id": id})
+        }
+        "files.completeUploadExternal" => {
+            let channel_id = body.get("channel_id").and_then(Value::as_str).unwrap_or("").to_string();
+            // Slack takes conversation ids only: a user id is refused.
+            if !channel_id.is_empty() && !channel_id.starts_with(['C', 'G', 'D', 'Z']) {
+                return ok_false("invalid_arguments");
+            }
+            let files = files_of(&body);
+            if files.is_empty() {
+                return ok_false("invalid_arguments");
+            }
+            for (id, _) in &files {
+                match state.files.get(id) {
+                    Some(file) if file.bytes.is_some() => {}
+                    _ => return ok_false("file_not_found"),
+                }
+            }
+            if let Some(call) = state.calls.last_mut() {
+                call.body["shared"] = json!(true);
+                call.body["recorded_ts"] = json!(ts);
+            }
+            json!({"ok": true, "files": files.iter().map(|(id, title)| json!({"id": id, "title": title})).collect::<Vec<_>>()})
         }
         "users.lookupByEmail" => {
             let email = body.get("email").and_then(Value::as_str).unwrap_or("");
@@ -277,6 +382,40 @@ fn take_call(inner: &Arc<Mutex<Inner>>, method: &str, query: &HashMap<String, St
         _ => json!({"ok": true}),
     };
     ([("content-type", "application/json")], answer.to_string()).into_response()
+}
+
+/// The (id, title) of the files a `files.completeUploadExternal` names
+/// (`files` as JSON, or as a JSON string in a form).
+fn files_of(body: &Value) -> Vec<(String, Option<String>)> {
+    let files = match body.get("files") {
+        Some(Value::String(text)) => serde_json::from_str(text).unwrap_or(Value::Null),
+        Some(files) => files.clone(),
+        None => Value::Null,
+    };
+    files
+        .as_array()
+        .map(|files| {
+            files
+                .iter()
+                .filter_map(|f| Some((f.get("id")?.as_str()?.to_string(), f.get("title").and_then(Value::as_str).map(str::to_string))))
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
+/// The upload URL `files.getUploadURLExternal` hands out: takes the file's
+/// bytes as the body, and answers as Slack does, in plain text.
+async fn upload(State(inner): State<Arc<Mutex<Inner>>>, Path(file_id): Path<String>, body: Bytes) -> Response {
+    let mut state = inner.lock().unwrap();
+    state.calls.push(Call { method: "upload".into(), body: json!({"file_id": file_id, "length": body.len()}), at: Instant::now() });
+    let Some(file) = state.files.get_mut(&file_id) else {
+        return (StatusCode::NOT_FOUND, "no such upload").into_response();
+    };
+    if body.len() != file.length {
+        return (StatusCode::BAD_REQUEST, format!("announced {} bytes, got {}", file.length, body.len())).into_response();
+    }
+    file.bytes = Some(body.to_vec());
+    ([("content-type", "text/plain")], format!("OK - {}", body.len())).into_response()
 }
 
 fn ok_false(code: &str) -> Response {

@@ -14,6 +14,7 @@ mod intel_support;
 mod jobs;
 mod manifest;
 mod outbox;
+mod pictures;
 mod plan_writing;
 mod questions;
 mod rough_edges;

@@ -728,6 +728,9 @@ fn people_questions_say_who_and_whether_a_picture_was_asked_for() {
         ("relationship map for acme", true),
         ("acme org chart", true),
         ("acme whitespace map", true),
+        ("show acme's relationship map", true),
+        ("acme people map", true),
+        ("whitespace map for acme", true),
         ("acme contacts", false),
         ("who is the champion at acme", false),
     ] {
@@ -736,6 +739,14 @@ fn people_questions_say_who_and_whether_a_picture_was_asked_for() {
             picture,
             "reading {text:?}"
         );
+    }
+    for (text, topic) in [
+        ("show acme's relationship map", Topic::People),
+        ("acme people map", Topic::People),
+        ("whitespace map for acme", Topic::Whitespace),
+    ] {
+        let question = understand(text, today());
+        assert_eq!((question.topic, question.account), (topic, account("acme")), "reading {text:?}");
     }
 }
 

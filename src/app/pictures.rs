@@ -40,8 +40,11 @@ const KEPT: usize = 32;
 /// expensive step, is skipped when it has not.
 #[derive(Clone)]
 pub struct Pictures {
-    kept: Arc<Mutex<LruCache<(i64, Picture), (String, Arc<Drawn>)>>>,
+    kept: Arc<Mutex<LruCache<(i64, Picture), Kept>>>,
 }
+
+/// A drawing and the version of what it shows.
+type Kept = (String, Arc<Drawn>);
 
 impl Default for Pictures {
     fn default() -> Self {
@@ -131,7 +134,7 @@ impl App {
         Ok(Reply::note(if new {
             format!("Drawing the {} of *{}*; it will appear {whereto} in a moment.", map.title(), account.name)
         } else {
-            format!("The {} of *{}* is already on its way {whereto}.", map.title(), account.name)
+            format!("I'm already sending the {} of *{}* {whereto} (or just did); ask again in half a minute for a new one.", map.title(), account.name)
         }))
     }
 

@@ -166,6 +166,21 @@ fn clipped(text: &str, max: usize) -> String {
     if text.chars().count() <= max { text.to_string() } else { format!("{}…", text.chars().take(max - 1).collect::<String>()) }
 }
 
+/// Text on at most two lines of `width` characters, broken between words
+/// where it can be; what does not fit ends in "…".
+pub fn two_lines(text: &str, width: usize) -> (String, Option<String>) {
+    let text = text.trim();
+    if text.chars().count() <= width {
+        return (text.to_string(), None);
+    }
+    let chars: Vec<char> = text.chars().collect();
+    // The last space within the first line's width, else a hard break.
+    let cut = chars[..=width.min(chars.len() - 1)].iter().rposition(|c| *c == ' ').filter(|at| *at > 0).unwrap_or(width);
+    let first: String = chars[..cut].iter().collect();
+    let rest: String = chars[cut..].iter().collect();
+    (first.trim_end().to_string(), Some(clipped(rest.trim_start(), width)))
+}
+
 /// Sentiment as fill colour and symbol: blue and orange read apart with
 /// red-green colour blindness, and the symbol carries it without colour.
 pub fn sentiment_style(sentiment: Option<Sentiment>) -> (&'static str, &'static str, &'static str) {
@@ -376,8 +391,8 @@ pub fn appetite_style(appetite: Option<Appetite>) -> (&'static str, &'static str
 
 /// The whitespace map as SVG: the stages as columns, each vendor a cell.
 pub fn whitespace_svg(account: &str, rows: &[Row], today: NaiveDate) -> String {
-    const COL_W: f32 = 104.0;
-    const CELL_H: f32 = 86.0;
+    const COL_W: f32 = 112.0;
+    const CELL_H: f32 = 96.0;
     let per_stage = |stage: Stage| rows.iter().filter(move |r| r.stage == stage);
     let deepest = Stage::ALL.iter().map(|s| per_stage(*s).count()).max().unwrap_or(0).max(1);
     let width = MARGIN * 2.0 + COL_W * Stage::ALL.len() as f32;
@@ -411,16 +426,20 @@ pub fn whitespace_svg(account: &str, rows: &[Row], today: NaiveDate) -> String {
             let soon = row.contract_end.is_some_and(|end| (0..=180).contains(&(end - today).num_days()));
             let stroke = if soon { r##"stroke="#c2410c" stroke-width="3""## } else { r##"stroke="#475569" stroke-width="1""## };
             out.push_str(&format!(r##"<rect x="{}" y="{y}" width="{}" height="{CELL_H}" rx="6" fill="{fill}" {stroke}/>"##, x + 4.0, COL_W - 8.0));
-            let vendor = if row.vendor.trim().is_empty() { "(no vendor)".to_string() } else { clipped(&row.vendor, 12) };
-            out.push_str(&format!(r##"<text x="{}" y="{}" font-size="11" font-weight="bold" fill="{ink}">{}</text>"##, x + 9.0, y + 17.0, xml(&vendor)));
+            let vendor = if row.vendor.trim().is_empty() { "(no vendor)".to_string() } else { row.vendor.clone() };
+            let (first, second) = two_lines(&vendor, 14);
+            out.push_str(&format!(r##"<text x="{}" y="{}" font-size="11" font-weight="bold" fill="{ink}">{}</text>"##, x + 9.0, y + 17.0, xml(&first)));
+            if let Some(second) = second {
+                out.push_str(&format!(r##"<text x="{}" y="{}" font-size="11" font-weight="bold" fill="{ink}">{}</text>"##, x + 9.0, y + 30.0, xml(&second)));
+            }
             if let Some(spend) = row.annual_spend {
-                out.push_str(&format!(r##"<text x="{}" y="{}" font-size="10" fill="{ink}">{}/yr</text>"##, x + 9.0, y + 33.0, xml(&crate::render::summary::money(spend))));
+                out.push_str(&format!(r##"<text x="{}" y="{}" font-size="10" fill="{ink}">{}/yr</text>"##, x + 9.0, y + 46.0, xml(&crate::render::summary::money(spend))));
             }
             if let Some(end) = row.contract_end {
                 let mark = if soon { "▲ " } else { "" };
-                out.push_str(&format!(r##"<text x="{}" y="{}" font-size="9" fill="{ink}">{mark}ends {}</text>"##, x + 9.0, y + 49.0, end.format("%b %-d %Y")));
+                out.push_str(&format!(r##"<text x="{}" y="{}" font-size="9" fill="{ink}">{mark}ends {}</text>"##, x + 9.0, y + 62.0, end.format("%b %-d %Y")));
             }
-            out.push_str(&format!(r##"<text x="{}" y="{}" font-size="9" fill="{ink}">{appetite}</text>"##, x + 9.0, y + 66.0));
+            out.push_str(&format!(r##"<text x="{}" y="{}" font-size="9" fill="{ink}">{appetite}</text>"##, x + 9.0, y + 80.0));
         }
     }
     let open = Stage::ALL.iter().filter(|s| per_stage(**s).next().is_none()).count();
@@ -446,11 +465,11 @@ pub fn people_alt(account: &str, all: &[Contact]) -> String {
     let count = |sentiment: Sentiment| present.iter().filter(|c| c.sentiment == Some(sentiment)).count();
     let tops = present.iter().filter(|c| c.reports_to_id.is_none_or(|m| !all.iter().any(|o| o.contact_id == m))).count();
     let mut out = format!(
-        "Relationship map of {account}: {} contacts as a reports-to tree ({tops} without a manager recorded); {} promoters, {} neutral, {} detractors",
-        present.len(),
-        count(Sentiment::Promoter),
+        "Relationship map of {account}: {} as a reports-to tree ({tops} without a manager recorded); {}, {} neutral, {}",
+        plural(present.len(), "contact"),
+        plural(count(Sentiment::Promoter), "promoter"),
         count(Sentiment::Neutral),
-        count(Sentiment::Detractor)
+        plural(count(Sentiment::Detractor), "detractor")
     );
     let named = |role: BuyingRole| -> Vec<&str> { present.iter().filter(|c| c.buying_role == Some(role)).map(|c| c.name.as_str()).collect() };
     for (role, label) in [(BuyingRole::Champion, "champion"), (BuyingRole::EconomicBuyer, "economic buyer"), (BuyingRole::Blocker, "blocker")] {
@@ -472,10 +491,14 @@ pub fn people_alt(account: &str, all: &[Contact]) -> String {
     crate::domain::text::clip(&out, 1000)
 }
 
+fn plural(n: usize, word: &str) -> String {
+    if n == 1 { format!("1 {word}") } else { format!("{n} {word}s") }
+}
+
 /// What the whitespace map shows, in words (its alternative text).
 pub fn whitespace_alt(account: &str, rows: &[Row], today: NaiveDate) -> String {
     let open: Vec<&str> = Stage::ALL.iter().filter(|s| !rows.iter().any(|r| r.stage == **s)).map(|s| s.label()).collect();
-    let mut out = format!("Whitespace map of {account}: {} incumbent vendors across {} stages", rows.len(), Stage::ALL.len());
+    let mut out = format!("Whitespace map of {account}: {} across {} stages", plural(rows.len(), "incumbent vendor"), Stage::ALL.len());
     if open.is_empty() {
         out.push_str("; no stage open");
     } else {

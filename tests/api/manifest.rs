@@ -72,7 +72,7 @@ fn the_manifest_declares_what_planbot_handles() {
     assert_eq!(http["features"]["app_home"]["messages_tab_enabled"], true);
     let scopes: Vec<&str> =
         http["oauth_config"]["scopes"]["bot"].as_array().unwrap().iter().map(|s| s.as_str().unwrap()).collect();
-    for scope in ["chat:write", "commands", "im:history", "app_mentions:read", "users:read", "users:read.email"] {
+    for scope in ["chat:write", "commands", "im:history", "app_mentions:read", "users:read", "users:read.email", "files:write", "channels:history"] {
         assert!(scopes.contains(&scope), "{scope}");
     }
     let socket = fixture("manifest/manifest.socket-mode.json");

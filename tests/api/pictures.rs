@@ -182,7 +182,7 @@ async fn asking_twice_at_once_sends_one_picture() {
     tokio::time::sleep(Duration::from_millis(600)).await;
     assert_eq!(app.slack.shares().len(), 1, "{shared:?}");
     let texts = said(&app);
-    assert!(texts.iter().any(|t| t.contains("is already on its way")), "{texts:?}");
+    assert!(texts.iter().any(|t| t.contains("I'm already sending the relationship map")), "{texts:?}");
 }
 
 #[tokio::test]

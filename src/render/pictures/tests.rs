@@ -184,3 +184,41 @@ fn sample_rows(today: NaiveDate) -> Vec<Row> {
         row(5, Stage::Monitor, "Prometheus", 700, Appetite::None),
     ]
 }
+
+#[test]
+fn long_vendor_names_break_between_words_onto_two_lines() {
+    assert_eq!(two_lines("Jenkins", 14), ("Jenkins".to_string(), None));
+    assert_eq!(two_lines("Jenkins (self-hosted)", 14), ("Jenkins".to_string(), Some("(self-hosted)".to_string())));
+    assert_eq!(two_lines("Cloud issue tracker with boards", 14), ("Cloud issue".to_string(), Some("tracker with …".to_string())));
+    // One long word is cut where the line ends.
+    assert_eq!(two_lines("Supercalifragilistic", 8), ("Supercal".to_string(), Some("ifragil…".to_string())));
+}
+
+#[test]
+fn the_alt_text_says_what_each_picture_shows() {
+    let today = NaiveDate::from_ymd_opt(2026, 12, 7).unwrap();
+    let alt = people_alt("Acme Corporation", &sample());
+    assert_eq!(
+        alt,
+        "Relationship map of Acme Corporation: 5 contacts as a reports-to tree (1 without a manager recorded); 3 promoters, 1 neutral, 1 detractor; \
+         champion: Hannah Okafor; economic buyer: Gregory Tan; blocker: Raymond Kowalski; 1 who left, struck through; single-threaded."
+    );
+    // Two high-influence contacts, each with an owner on our team: multi-threaded.
+    let mut owned = sample();
+    owned.retain(|c| c.contact_id <= 2);
+    for c in &mut owned {
+        c.relationship_owner_id = Some(c.contact_id);
+    }
+    assert_eq!(
+        people_alt("Acme", &owned),
+        "Relationship map of Acme: 2 contacts as a reports-to tree (1 without a manager recorded); 1 promoter, 1 neutral, 0 detractors; \
+         champion: Hannah Okafor; economic buyer: Gregory Tan."
+    );
+    assert_eq!(people_alt("Acme", &[]), "Relationship map of Acme: no contacts mapped yet.");
+    let alt = whitespace_alt("Acme Corporation", &sample_rows(today), today);
+    assert_eq!(
+        alt,
+        "Whitespace map of Acme Corporation: 5 incumbent vendors across 9 stages; open: Create, Package, Release, Configure, Govern; \
+         contracts ending within 180 days: Jenkins (Verify), SAST suite (Secure); high appetite to replace: Jenkins."
+    );
+}

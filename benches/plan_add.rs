@@ -8,14 +8,17 @@
 //!
 //! Uses `DATABASE_URL`'s server (default: PostgreSQL on 127.0.0.1:5432 when
 //! it answers, else planbot's embedded cluster), in a database
-//! `planbot_bench_load` it creates afresh. Three phases: an open
-//! loop, as Slack sends, at 500 requests per second (latency in steady use);
-//! as many requests as `BENCH_CONCURRENCY` (default 128) clients in a closed
-//! loop get answered (throughput); an open loop at 5,000 per second (is that
-//! rate sustained?). The open loops use as many connections as there are
-//! clients. planbot writes what arrives together in one statement, so it
-//! does more per second the more arrives at once: 128 keeps it fed on two
-//! cores, where 64 leaves it waiting on round trips. `BENCH_SECONDS` (default 10) sets each phase's length;
+//! `planbot_bench_load` it creates afresh. First, side by side in the same
+//! run, PostgreSQL alone through pgbench (when installed; 32 clients, as
+//! many requests as answered, then 500 per second): a plain one-row insert
+//! (the ceiling) and planbot's own statements for one request replayed.
+//! Then planbot: an open loop, as Slack sends, at 500 requests per second
+//! (latency in steady use); as many requests as `BENCH_CONCURRENCY`
+//! (default 32, as pgbench's clients) keep-alive connections in a closed
+//! loop get answered (throughput); an open loop at 5,000 per second (is
+//! that rate sustained?). A table of the three and their ratios follows.
+//! The open loops use as many connections as there are clients.
+//! `BENCH_SECONDS` (default 10) sets each phase's length;
 //! with `BENCH_SLOW` set, every open-loop request slower than 10 ms is
 //! printed with when it was due, to find what stalls.
 //!
@@ -114,7 +117,7 @@ impl Load {
 /// Requests at `rate` per second for `seconds`, whatever the answers' pace,
 /// as Slack sends them; prints how many were answered, how soon, and at
 /// what rate.
-async fn open_loop(load: &Load, lanes: &Arc<tokio::sync::Semaphore>, next: &AtomicUsize, rate: u64, seconds: u64) -> anyhow::Result<()> {
+async fn open_loop(load: &Load, lanes: &Arc<tokio::sync::Semaphore>, next: &AtomicUsize, rate: u64, seconds: u64) -> anyhow::Result<(f64, f64)> {
     let count = (rate * seconds) as usize;
     let offset = next.fetch_add(count, Ordering::Relaxed);
     let started = Instant::now();
@@ -160,7 +163,124 @@ async fn open_loop(load: &Load, lanes: &Arc<tokio::sync::Semaphore>, next: &Atom
         percentile(&latencies, 0.99),
         latencies.last().map_or(f64::NAN, |max| max.as_secs_f64() * 1e3)
     );
-    Ok(())
+    Ok((percentile(&latencies, 0.5), percentile(&latencies, 0.99)))
+}
+
+/// What pgbench runs for one request, for the side-by-side comparison.
+/// The plain insert is the ceiling: one row, one index, no trigger.
+const PLAIN_INSERT: &str = "\\set n random(1, 1000000000)
+insert into bench_plain (payload) values ('Follow up on workstream ' || :n);
+";
+
+/// planbot's own statements for one `/plan add` by a known caller for an
+/// exactly named account, as the server runs them (each on its own, in
+/// autocommit): the caller-and-account lookup with visibility
+/// (`store::accounts::callers_and_exact`, for a batch of one), the check
+/// for the same title added in the last ten minutes
+/// (`store::actions::recent_with_title`), and the insert with its audit
+/// trigger (`store::actions::add_many`, for a batch of one).
+const PLANBOT_SQL: &str = "\\set k random(0, 999)
+\\set n random(1, 1000000000)
+with recursive asked as (
+     select * from unnest(array['U' || lpad((:k)::text, 8, '0')]::text[], array[false]::boolean[], array['account ' || :k]::text[]) with ordinality
+         as t (asked_slack_id, configured_admin, wanted_key, ord)),
+ me as (select t.ord, t.configured_admin, t.wanted_key, user_id, slack_id, email, display_name, tz, manager_id, role, dm_muted,
+    quiet_start, quiet_end, working_days, digest, digest_time, digest_weekday, ignored_nudges, slack_synced_at
+        from asked t join app_user u on u.slack_id = t.asked_slack_id),
+ reports (ord, user_id) as (
+     select ord, user_id from me
+     union
+     select r.ord, u.user_id from app_user u join reports r on u.manager_id = r.user_id)
+ select me.*, found.* from me left join lateral (
+     select account_id, name, external_id, rank, rank_notes, tier, industry, annual_spend, renewal_date, slack_channel from account a
+     where a.match_key = me.wanted_key
+       and (me.configured_admin or me.role = 'admin'
+            or exists (select 1 from account_team t where t.account_id = a.account_id and t.user_id = me.user_id)
+            or exists (select 1 from account_team t join reports r on r.user_id = t.user_id
+                       where t.account_id = a.account_id and r.ord = me.ord))
+     order by a.name limit 25) found on true
+ order by me.ord;
+select i.action_item_id, i.plan_id, i.account_id, a.name as account_name, i.title,
+        i.owner_id, u.display_name as owner_name, u.email as owner_email, u.slack_id as owner_slack_id,
+        i.due_date, i.status, i.snoozed_until, i.completed_at
+ from action_item i join app_user u on u.user_id = i.owner_id join account a on a.account_id = i.account_id
+ where i.account_id = (select account_id from account where match_key = 'account ' || :k)
+   and lower(i.title) = lower('Follow up on workstream ' || :n)
+   and i.created_at >= now() - interval '10 minutes' and i.status <> 'cancelled'
+ order by i.action_item_id desc limit 1;
+with i as (
+     insert into action_item (plan_id, account_id, title, owner_id, due_date, created_by)
+     select p.plan_id, p.account_id, t.title, t.owner_id, t.due_date, t.created_by
+     from unnest(array[(select account_id from account where match_key = 'account ' || :k)]::bigint[],
+                 array['Follow up on workstream ' || :n]::text[],
+                 array[(select user_id from app_user where slack_id = 'U' || lpad((:k)::text, 8, '0'))]::bigint[],
+                 array[date '2027-01-15']::date[],
+                 array[(select user_id from app_user where slack_id = 'U' || lpad((:k)::text, 8, '0'))]::bigint[]) with ordinality
+          as t (account_id, title, owner_id, due_date, created_by, ord)
+     cross join lateral (select plan_id, account_id from plan
+         where plan.account_id = t.account_id and plan.status = 'active' limit 1) p,
+     (select set_config('planbot.actor_id', '', true), set_config('planbot.actor_source', 'slack', true)) as actor
+     order by t.ord
+     returning *)
+ select i.action_item_id, i.plan_id, i.account_id, a.name as account_name, i.title,
+        i.owner_id, u.display_name as owner_name, u.email as owner_email, u.slack_id as owner_slack_id,
+        i.due_date, i.status, i.snoozed_until, i.completed_at, i.created_by
+ from i join app_user u on u.user_id = i.owner_id join account a on a.account_id = i.account_id
+ order by i.action_item_id;
+";
+
+/// pgbench, from the PATH or PostgreSQL's usual install directories.
+fn pgbench() -> Option<std::path::PathBuf> {
+    let on_path = std::env::var_os("PATH")
+        .into_iter()
+        .flat_map(|paths| std::env::split_paths(&paths).collect::<Vec<_>>())
+        .map(|dir| dir.join("pgbench"));
+    let installed = std::fs::read_dir("/usr/lib/postgresql")
+        .into_iter()
+        .flatten()
+        .flatten()
+        .map(|version| version.path().join("bin/pgbench"));
+    on_path.chain(installed).find(|path| path.is_file())
+}
+
+/// One pgbench run of `script` with 32 clients: the requests per second,
+/// or, at a fixed `rate`, the latency p50 and p99 (from its per-request
+/// log, counted from when each was due).
+fn run_pgbench(pgbench: &std::path::Path, url: &str, script: &str, seconds: u64, rate: Option<u64>) -> anyhow::Result<(f64, f64, f64)> {
+    let dir = std::env::temp_dir().join(format!("planbot-bench-pgbench-{}", std::process::id()));
+    std::fs::create_dir_all(&dir)?;
+    let file = dir.join("script.sql");
+    std::fs::write(&file, script)?;
+    let mut command = Command::new(pgbench);
+    command.args(["-n", "-c", "32", "-j", "2", "-M", "prepared", "-T", &seconds.to_string(), "-f"]).arg(&file);
+    if let Some(rate) = rate {
+        command.args(["-R", &rate.to_string(), "-l", "--log-prefix"]).arg(dir.join("log"));
+    }
+    let output = command.arg(url).current_dir(&dir).output()?;
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    anyhow::ensure!(output.status.success(), "pgbench failed: {}{}", stdout, String::from_utf8_lossy(&output.stderr));
+    let tps = stdout
+        .lines()
+        .find(|l| l.starts_with("tps = "))
+        .and_then(|l| l.trim_start_matches("tps = ").split_whitespace().next()?.parse::<f64>().ok())
+        .unwrap_or(f64::NAN);
+    let mut latencies = Vec::new();
+    for entry in std::fs::read_dir(&dir)?.flatten() {
+        if entry.file_name().to_string_lossy().starts_with("log") {
+            for line in std::fs::read_to_string(entry.path())?.lines() {
+                // client, transaction, latency in µs (from when it was due), script, epoch, µs, [lag]
+                if let Some(micros) = line.split_whitespace().nth(2).and_then(|f| f.parse::<u64>().ok()) {
+                    latencies.push(Duration::from_micros(micros));
+                }
+            }
+        }
+    }
+    let _ = std::fs::remove_dir_all(&dir);
+    latencies.sort();
+    if latencies.is_empty() {
+        return Ok((tps, f64::NAN, f64::NAN));
+    }
+    Ok((tps, percentile(&latencies, 0.5), percentile(&latencies, 0.99)))
 }
 
 /// Flushes of a small file beside the database's data directory, fifty a
@@ -293,7 +413,7 @@ fn percentile(sorted: &[Duration], p: f64) -> f64 {
 #[tokio::main]
 async fn main() -> anyhow::Result<()> {
     let seconds: u64 = std::env::var("BENCH_SECONDS").ok().and_then(|s| s.parse().ok()).unwrap_or(10);
-    let concurrency: usize = std::env::var("BENCH_CONCURRENCY").ok().and_then(|s| s.parse().ok()).unwrap_or(128);
+    let concurrency: usize = std::env::var("BENCH_CONCURRENCY").ok().and_then(|s| s.parse().ok()).unwrap_or(32);
     let db = support::scratch("planbot_bench_load", 2).await;
     let pool = db.pool.clone();
     // One owner per account; each account has an active plan. The people
@@ -385,12 +505,35 @@ async fn main() -> anyhow::Result<()> {
         return Ok(());
     }
 
+    // PostgreSQL alone, side by side, in this run: a plain one-row insert
+    // (the ceiling) and planbot's own statements for one request.
+    sqlx::query("create table bench_plain (id bigint generated always as identity primary key, payload text not null)")
+        .execute(&pool)
+        .await?;
+    let side_by_side = match pgbench() {
+        Some(pgbench) => {
+            let url = db.url();
+            let mut rows = Vec::new();
+            for (name, script) in [("pgbench, a plain one-row insert", PLAIN_INSERT), ("pgbench, planbot's SQL for one /plan add", PLANBOT_SQL)] {
+                let (tps, _, _) = run_pgbench(&pgbench, &url, script, seconds, None)?;
+                let (_, p50, p99) = run_pgbench(&pgbench, &url, script, seconds, Some(500))?;
+                println!("{name}: {tps:.0} per second at 32 clients; at 500/s p50 {p50:.2} ms, p99 {p99:.2} ms");
+                rows.push((name, tps, p50, p99));
+            }
+            rows
+        }
+        None => {
+            println!("(pgbench not found: the side-by-side rows are left out)");
+            Vec::new()
+        }
+    };
+
     // Latency in steady use: an open loop at 500 requests per second. Every
     // answer waits for its commit to reach the disk, so the disk's own
     // flush times are measured beside it, where the server can be reached.
     let data_dir: String = sqlx::query_scalar("select current_setting('data_directory')").fetch_one(&pool).await?;
     let probe = DiskProbe::start(std::path::Path::new(&data_dir).parent().unwrap_or(std::path::Path::new(&data_dir)));
-    open_loop(&load, &lanes, &next, 500, seconds).await?;
+    let (p50, p99) = open_loop(&load, &lanes, &next, 500, seconds).await?;
     match probe.finish() {
         Some(flushes) => println!("  meanwhile, the database disk's fdatasync: {flushes}"),
         None => println!("  (the database's disk could not be probed from here)"),
@@ -428,6 +571,23 @@ async fn main() -> anyhow::Result<()> {
         throughput_ok,
         failed.load(Ordering::Relaxed)
     );
+
+    let planbot_tps = throughput_ok as f64 / elapsed;
+    if let [plain, replay] = side_by_side.as_slice() {
+        println!("\nside by side, this run ({concurrency} connections for planbot, 32 clients for pgbench):");
+        println!("  {:<44} {:>10}   {:>18}", "", "max req/s", "@500/s p50 / p99 ms");
+        for (name, tps, p50, p99) in [plain, replay, &("planbot, signed /plan add", planbot_tps, p50, p99)] {
+            println!("  {name:<44} {tps:>10.0}   {p50:>8.2} / {p99:<8.2}");
+        }
+        println!(
+            "  the write path costs {:.2}x a plain insert (plain/replay throughput; target at most 2); \
+             planbot's p99 at 500/s is {:.2}x pgbench's plain insert (target at most 2); \
+             planbot serves {:.2}x what pgbench replaying its SQL does",
+            plain.1 / replay.1,
+            p99 / plain.3,
+            planbot_tps / replay.1
+        );
+    }
 
     // Is 5,000 per second sustained? Every request answered, and the last
     // answer soon after the last request.

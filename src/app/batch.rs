@@ -19,8 +19,12 @@ use super::Background;
 
 /// Requests in one batch at most.
 const MAX_BATCH: usize = 256;
-/// Batches in flight at once (one being gathered while another runs).
-const CONCURRENT_BATCHES: usize = 2;
+/// Batches in flight at once. A request that finds a slot free goes out at
+/// once, alone, and PostgreSQL's group commit shares the disk flush of
+/// commits that meet; only when every slot is busy (the database is behind)
+/// do requests wait, and then they go together. With two, a request at
+/// ordinary load could wait for two commits before its own.
+const CONCURRENT_BATCHES: usize = 6;
 /// Requests waiting before callers wait for room.
 const QUEUE: usize = 4096;
 

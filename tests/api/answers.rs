@@ -114,6 +114,8 @@ async fn the_summary_is_a_dozen_lines_of_facts_with_a_button_for_each_part() {
             action_ids::LIST_ACTIONS,
             action_ids::PEOPLE,
             action_ids::WHITESPACE,
+            planbot::render::editing::action_ids::PICTURE_PEOPLE,
+            planbot::render::editing::action_ids::PICTURE_WHITESPACE,
             action_ids::NEWS,
             action_ids::WHAT_CHANGED,
             action_ids::ADD_ITEM

@@ -107,7 +107,7 @@ async fn how_is_acme_doing_and_a_bare_acme_both_get_the_short_summary_with_its_b
         assert_nothing_of_wayne(&text);
         assert_eq!(
             button_labels(&reply),
-            ["Full plan", "Action items", "People", "Whitespace", "News", "What changed", "Add item"],
+            ["Full plan", "Action items", "People", "Whitespace", "Relationship map", "Whitespace map", "News", "What changed", "Add item"],
             "“{asked}”"
         );
     }

@@ -174,25 +174,32 @@ insert into bench_plain (payload) values ('Follow up on workstream ' || :n);
 
 /// planbot's own statements for one `/plan add` by a known caller for an
 /// exactly named account, as the server runs them (each on its own, in
-/// autocommit): the caller-and-account lookup with visibility
-/// (`store::accounts::callers_and_exact`, for a batch of one), the check
-/// for the same title added in the last ten minutes
-/// (`store::actions::recent_with_title`), and the insert with its audit
-/// trigger (`store::actions::add_many`, for a batch of one).
+/// autocommit): the caller-and-account lookup with visibility and the
+/// check for the same title added in the last ten minutes
+/// (`store::accounts::callers_and_exact`, for a batch of one), and the
+/// insert with its audit trigger (`store::actions::add`, a batch of one).
+/// The ids the server already holds are looked up here by key.
 const PLANBOT_SQL: &str = "\\set k random(0, 999)
 \\set n random(1, 1000000000)
 with recursive asked as (
-     select * from unnest(array['U' || lpad((:k)::text, 8, '0')]::text[], array[false]::boolean[], array['account ' || :k]::text[]) with ordinality
-         as t (asked_slack_id, configured_admin, wanted_key, ord)),
- me as (select t.ord, t.configured_admin, t.wanted_key, user_id, slack_id, email, display_name, tz, manager_id, role, dm_muted,
-    quiet_start, quiet_end, working_days, digest, digest_time, digest_weekday, ignored_nudges, slack_synced_at
+     select * from unnest(array['U' || lpad((:k)::text, 8, '0')]::text[], array[false]::boolean[], array['account ' || :k]::text[],
+                          array['Follow up on workstream ' || :n]::text[], array[now() - interval '10 minutes']::timestamptz[]) with ordinality
+         as t (asked_slack_id, configured_admin, wanted_key, wanted_title, added_since, ord)),
+ me as (select t.ord, t.configured_admin, t.wanted_key, t.wanted_title, t.added_since, user_id, slack_id, email, display_name, tz, manager_id, role,
+    dm_muted, quiet_start, quiet_end, working_days, digest, digest_time, digest_weekday, ignored_nudges, slack_synced_at
         from asked t join app_user u on u.slack_id = t.asked_slack_id),
  reports (ord, user_id) as (
      select ord, user_id from me
      union
      select r.ord, u.user_id from app_user u join reports r on u.manager_id = r.user_id)
  select me.*, found.* from me left join lateral (
-     select account_id, name, external_id, rank, rank_notes, tier, industry, annual_spend, renewal_date, slack_channel from account a
+     select account_id, name, external_id, rank, rank_notes, tier, industry, annual_spend, renewal_date, slack_channel,
+            (select i.action_item_id from action_item i
+             where me.wanted_title is not null and i.account_id = a.account_id
+               and lower(i.title) = lower(me.wanted_title) and i.created_at >= me.added_since
+               and i.status <> 'cancelled'
+             order by i.action_item_id desc limit 1) as recent_item_id
+     from account a
      where a.match_key = me.wanted_key
        and (me.configured_admin or me.role = 'admin'
             or exists (select 1 from account_team t where t.account_id = a.account_id and t.user_id = me.user_id)
@@ -200,33 +207,19 @@ with recursive asked as (
                        where t.account_id = a.account_id and r.ord = me.ord))
      order by a.name limit 25) found on true
  order by me.ord;
-select i.action_item_id, i.plan_id, i.account_id, a.name as account_name, i.title,
-        i.owner_id, u.display_name as owner_name, u.email as owner_email, u.slack_id as owner_slack_id,
-        i.due_date, i.status, i.snoozed_until, i.completed_at
- from action_item i join app_user u on u.user_id = i.owner_id join account a on a.account_id = i.account_id
- where i.account_id = (select account_id from account where match_key = 'account ' || :k)
-   and lower(i.title) = lower('Follow up on workstream ' || :n)
-   and i.created_at >= now() - interval '10 minutes' and i.status <> 'cancelled'
- order by i.action_item_id desc limit 1;
 with i as (
      insert into action_item (plan_id, account_id, title, owner_id, due_date, created_by)
-     select p.plan_id, p.account_id, t.title, t.owner_id, t.due_date, t.created_by
-     from unnest(array[(select account_id from account where match_key = 'account ' || :k)]::bigint[],
-                 array['Follow up on workstream ' || :n]::text[],
-                 array[(select user_id from app_user where slack_id = 'U' || lpad((:k)::text, 8, '0'))]::bigint[],
-                 array[date '2027-01-15']::date[],
-                 array[(select user_id from app_user where slack_id = 'U' || lpad((:k)::text, 8, '0'))]::bigint[]) with ordinality
-          as t (account_id, title, owner_id, due_date, created_by, ord)
-     cross join lateral (select plan_id, account_id from plan
-         where plan.account_id = t.account_id and plan.status = 'active' limit 1) p,
-     (select set_config('planbot.actor_id', '', true), set_config('planbot.actor_source', 'slack', true)) as actor
-     order by t.ord
+     select p.plan_id, p.account_id, 'Follow up on workstream ' || :n, u.user_id, date '2027-01-15', u.user_id
+     from plan p, app_user u,
+          (select set_config('planbot.actor_id', (select user_id from app_user where slack_id = 'U' || lpad((:k)::text, 8, '0'))::text, true),
+                  set_config('planbot.actor_source', 'slack', true)) as actor
+     where p.account_id = (select account_id from account where match_key = 'account ' || :k) and p.status = 'active'
+       and u.slack_id = 'U' || lpad((:k)::text, 8, '0')
      returning *)
  select i.action_item_id, i.plan_id, i.account_id, a.name as account_name, i.title,
         i.owner_id, u.display_name as owner_name, u.email as owner_email, u.slack_id as owner_slack_id,
-        i.due_date, i.status, i.snoozed_until, i.completed_at, i.created_by
- from i join app_user u on u.user_id = i.owner_id join account a on a.account_id = i.account_id
- order by i.action_item_id;
+        i.due_date, i.status, i.snoozed_until, i.completed_at
+ from i join app_user u on u.user_id = i.owner_id join account a on a.account_id = i.account_id;
 ";
 
 /// pgbench, from the PATH or PostgreSQL's usual install directories.

@@ -104,6 +104,16 @@ impl Confirmation {
     }
 }
 
+/// Whether the same title was looked for among the account's items added
+/// moments ago (with the caller and the account, on the hot path), and
+/// what was found.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Recent {
+    NotLooked,
+    /// The newest such item, if any.
+    Looked(Option<i64>),
+}
+
 impl App {
     /// The question to ask before adding `new`, if any: a past due date
     /// (when `ask_past`), then the same title on the account moments ago.
@@ -115,6 +125,7 @@ impl App {
         new: &NewAction,
         owner_mention: &str,
         pending: &PendingAdd,
+        recent: Recent,
         now: DateTime<Utc>,
         ask_past: bool,
     ) -> anyhow::Result<Option<Reply>> {
@@ -134,7 +145,12 @@ impl App {
             return Ok(Some(Reply::private(MessageContent::new(text, blocks))));
         }
         let since = now - Duration::minutes(DUPLICATE_MINUTES);
-        if let Some(existing) = actions::recent_with_title(&self.pool, account.account_id, &new.title, since).await? {
+        let existing = match recent {
+            Recent::NotLooked => actions::recent_with_title(&self.pool, account.account_id, &new.title, since).await?,
+            Recent::Looked(None) => None,
+            Recent::Looked(Some(item_id)) => actions::by_id(&self.pool, item_id).await?,
+        };
+        if let Some(existing) = existing {
             let text = format!(
                 ":warning: *{name}* already has `#{}` {} (owner {}), added in the last {DUPLICATE_MINUTES} minutes, \
                  so I haven't added it again. Add a second one anyway?",
@@ -168,7 +184,7 @@ impl App {
         }
         let new = pending.new_action();
         if confirmation == Confirmation::PastDue
-            && let Some(question) = self.question_before_adding(caller, &account, &new, "", &pending, now, false).await?
+            && let Some(question) = self.question_before_adding(caller, &account, &new, "", &pending, Recent::NotLooked, now, false).await?
         {
             return Ok(question);
         }

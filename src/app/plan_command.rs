@@ -168,17 +168,17 @@ impl App {
             Found::It(account) => account,
             Found::Answer(reply) => return Ok(reply),
         };
-        self.add_or_ask(caller, account, item, now).await
+        self.add_or_ask(caller, account, item, confirm::Recent::NotLooked, now).await
     }
 
     /// Adds the item unless it needs a confirmation first.
-    async fn add_or_ask(&self, caller: &Caller, account: Account, item: &NewItem, now: DateTime<Utc>) -> anyhow::Result<Reply> {
+    async fn add_or_ask(&self, caller: &Caller, account: Account, item: &NewItem, recent: confirm::Recent, now: DateTime<Utc>) -> anyhow::Result<Reply> {
         let (new, owner_mention) = match self.new_action(caller, &account, item).await? {
             Ok(prepared) => prepared,
             Err(problem) => return Ok(Reply::note(problem.message())),
         };
         let pending = confirm::PendingAdd::offered(caller, &new, now);
-        if let Some(question) = self.question_before_adding(caller, &account, &new, &owner_mention, &pending, now, true).await? {
+        if let Some(question) = self.question_before_adding(caller, &account, &new, &owner_mention, &pending, recent, now, true).await? {
             return Ok(question);
         }
         Ok(match self.write_action(caller, account, new).await? {
@@ -209,8 +209,10 @@ impl App {
             slack_id: slack_user_id.to_string(),
             configured_admin: self.admins.contains(slack_user_id),
             name: item.account.clone(),
+            // The check for the same item added moments ago rides along.
+            recent_title: Some((item.title.clone(), now - chrono::Duration::minutes(confirm::DUPLICATE_MINUTES))),
         };
-        let Some((user, mut found)) = self.caller_and_exact(query).await? else {
+        let Some((user, mut found, recent)) = self.caller_and_exact(query).await? else {
             return Ok(None);
         };
         let caller = self.caller_from(user);
@@ -219,7 +221,7 @@ impl App {
         let item = if caller.tz() == hint { Some(item) } else { parse(caller.tz()) };
         let Some(item) = item else { return Ok(None) };
         let (Some(account), true) = (found.pop(), found.is_empty()) else { return Ok(None) };
-        let reply = self.add_or_ask(&caller, account, &item, now).await?;
+        let reply = self.add_or_ask(&caller, account, &item, confirm::Recent::Looked(recent), now).await?;
         Ok(Some((caller, reply)))
     }
 

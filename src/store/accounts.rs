@@ -1,6 +1,6 @@
 //! Accounts, their teams, and who may see them.
 
-use chrono::NaiveDate;
+use chrono::{DateTime, NaiveDate, Utc};
 use sqlx::{PgConnection, PgPool};
 
 use crate::domain::enums::TeamRole;
@@ -119,8 +119,10 @@ pub async fn visible_by_id(pool: &PgPool, viewer: Viewer, account_id: i64) -> sq
         .await
 }
 
-/// A caller, and the accounts they may see by one exact name.
-pub type CallerView = (super::users::User, Vec<Account>);
+/// A caller, the accounts they may see by one exact name, and (when asked
+/// for, and exactly one account was found) its newest item with the asked
+/// title added since the asked time.
+pub type CallerView = (super::users::User, Vec<Account>, Option<i64>);
 
 /// Who asks, and what they may see by one exact name: a Slack user id,
 /// whether planbot's configuration makes them an admin, and an account name
@@ -130,6 +132,10 @@ pub struct CallerQuery {
     pub slack_id: String,
     pub configured_admin: bool,
     pub name: String,
+    /// An item title to look for on the account, added at or after this
+    /// time and not cancelled (the `/plan add` check for the same item
+    /// added moments ago, answered by the same statement).
+    pub recent_title: Option<(String, DateTime<Utc>)>,
 }
 
 /// For each query: the person with that Slack id, and the accounts they may
@@ -142,18 +148,26 @@ pub async fn callers_and_exact(pool: &PgPool, queries: &[CallerQuery]) -> sqlx::
     let slack_ids: Vec<&str> = queries.iter().map(|q| q.slack_id.as_str()).collect();
     let admins: Vec<bool> = queries.iter().map(|q| q.configured_admin).collect();
     let keys: Vec<String> = queries.iter().map(|q| match_key(&q.name)).collect();
+    let titles: Vec<Option<&str>> = queries.iter().map(|q| q.recent_title.as_ref().map(|(title, _)| title.trim())).collect();
+    let since: Vec<Option<DateTime<Utc>>> = queries.iter().map(|q| q.recent_title.as_ref().map(|(_, since)| *since)).collect();
     let rows = sqlx::query(&format!(
         "with recursive asked as ( \
-             select * from unnest($1::text[], $2::boolean[], $3::text[]) with ordinality \
-                 as t (asked_slack_id, configured_admin, wanted_key, ord)), \
-         me as (select t.ord, t.configured_admin, t.wanted_key, {user_columns} \
+             select * from unnest($1::text[], $2::boolean[], $3::text[], $4::text[], $5::timestamptz[]) with ordinality \
+                 as t (asked_slack_id, configured_admin, wanted_key, wanted_title, added_since, ord)), \
+         me as (select t.ord, t.configured_admin, t.wanted_key, t.wanted_title, t.added_since, {user_columns} \
                 from asked t join app_user u on u.slack_id = t.asked_slack_id), \
          reports (ord, user_id) as ( \
              select ord, user_id from me \
              union \
              select r.ord, u.user_id from app_user u join reports r on u.manager_id = r.user_id) \
          select me.*, found.* from me left join lateral ( \
-             select {COLUMNS} from account a \
+             select {COLUMNS}, \
+                    (select i.action_item_id from action_item i \
+                     where me.wanted_title is not null and i.account_id = a.account_id \
+                       and lower(i.title) = lower(me.wanted_title) and i.created_at >= me.added_since \
+                       and i.status <> 'cancelled' \
+                     order by i.action_item_id desc limit 1) as recent_item_id \
+             from account a \
              where a.match_key = me.wanted_key \
                and (me.configured_admin or me.role = 'admin' \
                     or exists (select 1 from account_team t where t.account_id = a.account_id and t.user_id = me.user_id) \
@@ -166,6 +180,8 @@ pub async fn callers_and_exact(pool: &PgPool, queries: &[CallerQuery]) -> sqlx::
     .bind(&slack_ids)
     .bind(&admins)
     .bind(&keys)
+    .bind(&titles)
+    .bind(&since)
     .fetch_all(pool)
     .await?;
     let mut answers: Vec<Option<CallerView>> = queries.iter().map(|_| None).collect();
@@ -173,12 +189,13 @@ pub async fn callers_and_exact(pool: &PgPool, queries: &[CallerQuery]) -> sqlx::
         let ord: i64 = row.try_get("ord")?;
         let slot = &mut answers[(ord - 1) as usize];
         if slot.is_none() {
-            *slot = Some((super::users::User::from_row(row)?, Vec::new()));
+            *slot = Some((super::users::User::from_row(row)?, Vec::new(), None));
         }
         if row.try_get::<Option<i64>, _>("account_id")?.is_some()
-            && let Some((_, found)) = slot
+            && let Some((_, found, recent)) = slot
         {
             found.push(Account::from_row(row)?);
+            *recent = if found.len() == 1 { row.try_get("recent_item_id")? } else { None };
         }
     }
     Ok(answers)

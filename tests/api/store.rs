@@ -442,6 +442,7 @@ async fn callers_and_the_accounts_they_name_are_found_together_each_with_their_o
         slack_id: slack_id.into(),
         configured_admin,
         name: name.into(),
+        recent_title: None,
     };
     let answers = accounts::callers_and_exact(
         &db.pool,
@@ -458,7 +459,7 @@ async fn callers_and_the_accounts_they_name_are_found_together_each_with_their_o
     .unwrap();
     let seen: Vec<Option<(String, Vec<i64>)>> = answers
         .into_iter()
-        .map(|answer| answer.map(|(user, found)| (user.email, found.iter().map(|a| a.account_id).collect())))
+        .map(|answer| answer.map(|(user, found, _)| (user.email, found.iter().map(|a| a.account_id).collect())))
         .collect();
     assert_eq!(
         seen,
@@ -471,4 +472,31 @@ async fn callers_and_the_accounts_they_name_are_found_together_each_with_their_o
             Some(("dana@example.com".to_string(), vec![])),
         ]
     );
+
+    // The same statement finds an item with the same title added moments ago.
+    let added = planbot::store::actions::add(
+        &db.pool,
+        &planbot::store::actions::NewAction { account_id: acme.account_id, title: "Call Hannah".into(), owner_id: dana.user_id, due_date: None },
+        planbot::store::Actor::slack_user(dana.user_id),
+    )
+    .await
+    .unwrap();
+    let now = chrono::Utc::now();
+    let recent = |title: &str, since: chrono::DateTime<chrono::Utc>| accounts::CallerQuery {
+        recent_title: Some((title.into(), since)),
+        ..ask("U0DANA", false, "acme inc")
+    };
+    let answers = accounts::callers_and_exact(
+        &db.pool,
+        &[
+            recent(" call hannah ", now - chrono::Duration::minutes(10)),
+            recent("Call Hannah tomorrow", now - chrono::Duration::minutes(10)),
+            recent("Call Hannah", now + chrono::Duration::minutes(1)),
+            ask("U0DANA", false, "acme inc"),
+        ],
+    )
+    .await
+    .unwrap();
+    let found: Vec<Option<i64>> = answers.into_iter().map(|answer| answer.unwrap().2).collect();
+    assert_eq!(found, [Some(added.action_item_id), None, None, None]);
 }

@@ -195,7 +195,8 @@ with recursive asked as (
  select me.*, found.* from me left join lateral (
      select account_id, name, external_id, rank, rank_notes, tier, industry, annual_spend, renewal_date, slack_channel,
             (select i.action_item_id from action_item i
-             where me.wanted_title is not null and i.account_id = a.account_id
+             where me.wanted_title is not null
+               and i.plan_id = (select p.plan_id from plan p where p.account_id = a.account_id and p.status = 'active')
                and lower(i.title) = lower(me.wanted_title) and i.created_at >= me.added_since
                and i.status <> 'cancelled'
              order by i.action_item_id desc limit 1) as recent_item_id

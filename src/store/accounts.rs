@@ -132,9 +132,10 @@ pub struct CallerQuery {
     pub slack_id: String,
     pub configured_admin: bool,
     pub name: String,
-    /// An item title to look for on the account, added at or after this
-    /// time and not cancelled (the `/plan add` check for the same item
-    /// added moments ago, answered by the same statement).
+    /// An item title to look for on the account's active plan (where items
+    /// are added), added at or after this time and not cancelled: the
+    /// `/plan add` check for the same item added moments ago, answered by
+    /// the same statement through the plan/title index.
     pub recent_title: Option<(String, DateTime<Utc>)>,
 }
 
@@ -163,7 +164,8 @@ pub async fn callers_and_exact(pool: &PgPool, queries: &[CallerQuery]) -> sqlx::
          select me.*, found.* from me left join lateral ( \
              select {COLUMNS}, \
                     (select i.action_item_id from action_item i \
-                     where me.wanted_title is not null and i.account_id = a.account_id \
+                     where me.wanted_title is not null \
+                       and i.plan_id = (select p.plan_id from plan p where p.account_id = a.account_id and p.status = 'active') \
                        and lower(i.title) = lower(me.wanted_title) and i.created_at >= me.added_since \
                        and i.status <> 'cancelled' \
                      order by i.action_item_id desc limit 1) as recent_item_id \

@@ -377,8 +377,10 @@ pub async fn set_due(pool: &PgPool, id: i64, due: NaiveDate, actor: Actor) -> sq
     by_id(pool, id).await
 }
 
-/// An item of the account with this title (any case, trimmed) created since
-/// `since` and not cancelled: the same item typed twice in a row.
+/// An item on the account's active plan (where items are added) with this
+/// title (any case, trimmed) created since `since` and not cancelled: the
+/// same item typed twice in a row. Found through the plan/title index, as
+/// [`crate::store::accounts::callers_and_exact`] does on the hot path.
 pub async fn recent_with_title(
     pool: &PgPool,
     account_id: i64,
@@ -386,7 +388,9 @@ pub async fn recent_with_title(
     since: DateTime<Utc>,
 ) -> sqlx::Result<Option<ActionItem>> {
     sqlx::query_as(&format!(
-        "{SELECT_COLUMNS} {FROM_JOINS} where i.account_id = $1 and lower(i.title) = lower($2) \
+        "{SELECT_COLUMNS} {FROM_JOINS} \
+         where i.plan_id = (select p.plan_id from plan p where p.account_id = $1 and p.status = 'active') \
+           and lower(i.title) = lower($2) \
            and i.created_at >= $3 and i.status <> 'cancelled' \
          order by i.action_item_id desc limit 1"
     ))

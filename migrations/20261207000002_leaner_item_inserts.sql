@@ -1,16 +1,10 @@
--- The hot path (`/plan add`) costs PostgreSQL less per item:
---
--- 1. The audit rows of inserted action items come from a trigger written for
---    action_item, reading the transition table's columns directly instead
---    of turning every row into JSON and back (write_insert_audit, which the
---    other tables keep). What it writes is the same: one row per inserted
---    item, in the inserting statement and transaction, naming the actor
---    (planbot.actor_id, else the row's created_by) and the source
---    (planbot.actor_source, else 'system').
--- 2. action_item_plan_idx (plan_id) goes: action_item_plan_title_idx
---    (plan_id, lower(title)) starts with the same column and serves every
---    lookup by plan (item lists, counts, the review, the export, cascades),
---    so every insert kept one index more than any read needs.
+-- The hot path (`/plan add`) costs PostgreSQL less per item: the audit rows
+-- of inserted action items come from a trigger written for action_item,
+-- reading the transition table's columns directly instead of turning every
+-- row into JSON and back (write_insert_audit, which the other tables keep).
+-- What it writes is the same: one row per inserted item, in the inserting
+-- statement and transaction, naming the actor (planbot.actor_id, else the
+-- row's created_by) and the source (planbot.actor_source, else 'system').
 create function write_action_item_insert_audit() returns trigger
 language plpgsql as $$
 begin
@@ -28,4 +22,3 @@ create trigger action_item_audit_insert after insert on action_item
     referencing new table as inserted
     for each statement execute function write_action_item_insert_audit();
 
-drop index action_item_plan_idx;

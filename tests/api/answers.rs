@@ -8,7 +8,7 @@ use planbot::render::summary::action_ids;
 use planbot::store::accounts::{self, Account};
 use serde_json::{Value, json};
 
-use crate::fake_slack::{TEAM_ID, check_limits};
+use crate::fake_slack::check_limits;
 use crate::helpers::{TestApp, account_with_plan, join_team, seed_acme_and_wayne, shown_lines, slack_person, spawn_app, visible_text};
 
 const DANA: &str = "U0DANA";
@@ -58,19 +58,10 @@ fn assert_nothing_of_wayne(text: &str) {
 
 /// A click on a summary button in Dana's (or Eve's) DM.
 fn click(user: &str, channel: &str, action_id: &str, value: &str) -> Value {
-    json!({
-        "type": "block_actions",
-        "team": {"id": TEAM_ID, "domain": "test"},
-        "user": {"id": user, "username": "someone", "team_id": TEAM_ID},
-        "api_app_id": "A0TEST",
-        "container": {"type": "message", "message_ts": "1700000000.000500", "channel_id": channel, "is_ephemeral": false},
-        "trigger_id": format!("trigger-{user}-{action_id}-{value}"),
-        "channel": {"id": channel, "name": "directmessage"},
-        "message": {"type": "message", "ts": "1700000000.000500", "text": "Acme", "blocks": []},
-        "response_url": "http://127.0.0.1:9/unused",
-        "actions": [{"type": "button", "action_id": action_id, "block_id": format!("summary:{value}"),
-                     "value": value, "action_ts": "1700000002.000000", "text": {"type": "plain_text", "text": "x"}}],
-    })
+    let mut click = crate::helpers::button_click(user, channel, action_id, value);
+    click["response_url"] = json!("http://127.0.0.1:9/unused");
+    click["actions"][0]["block_id"] = json!(format!("summary:{value}"));
+    click
 }
 
 /// Clicks a button and returns what planbot posted in answer.

@@ -419,3 +419,22 @@ pub async fn acme_team_app() -> (TestApp, i64, i64) {
     join_team(&app.db.pool, &acme, &sam, TeamRole::Sa).await;
     (app, acme.account_id, plan.plan_id)
 }
+
+/// A click on a message button, as Slack posts it (no `response_url`: a
+/// reply outside planbot's DM then goes to the clicker's DM). Clicks that
+/// differ in who, where, which button or its value have their own
+/// `trigger_id`; the same click twice is the same click.
+pub fn button_click(user: &str, channel: &str, action_id: &str, value: &str) -> serde_json::Value {
+    serde_json::json!({
+        "type": "block_actions",
+        "team": {"id": TEAM_ID, "domain": "test"},
+        "user": {"id": user, "username": "someone", "team_id": TEAM_ID},
+        "api_app_id": "A0TEST",
+        "container": {"type": "message", "message_ts": "1700000000.000400", "channel_id": channel, "is_ephemeral": false},
+        "trigger_id": format!("trigger-{user}-{channel}-{action_id}-{value}"),
+        "channel": {"id": channel, "name": "x"},
+        "message": {"type": "message", "ts": "1700000000.000400", "text": "x", "blocks": []},
+        "actions": [{"type": "button", "action_id": action_id, "block_id": "b", "value": value,
+                     "action_ts": "1700000001.000000", "text": {"type": "plain_text", "text": "x"}}],
+    })
+}

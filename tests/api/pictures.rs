@@ -8,7 +8,7 @@ use std::time::Duration;
 use planbot::domain::exchange::Picture;
 use serde_json::{Value, json};
 
-use crate::fake_slack::{Share, TEAM_ID};
+use crate::fake_slack::Share;
 use crate::helpers::{TestApp, visible_text};
 
 const DANA: &str = "U0DANA";
@@ -55,18 +55,7 @@ fn dm(user: &str, text: &str, ts: &str) -> Value {
 }
 
 fn click(user: &str, channel: &str, action_id: &str, value: &str) -> Value {
-    json!({
-        "type": "block_actions",
-        "team": {"id": TEAM_ID, "domain": "test"},
-        "user": {"id": user, "username": "someone", "team_id": TEAM_ID},
-        "api_app_id": "A0TEST",
-        "container": {"type": "message", "message_ts": "1700000000.000400", "channel_id": channel, "is_ephemeral": false},
-        "trigger_id": format!("trigger-{user}-{channel}-{action_id}"),
-        "channel": {"id": channel, "name": "x"},
-        "message": {"type": "message", "ts": "1700000000.000400", "text": "x", "blocks": []},
-        "actions": [{"type": "button", "action_id": action_id, "block_id": "b", "value": value,
-                     "action_ts": format!("1700000001.{:06}", user.len() * 1000 + channel.len()), "text": {"type": "plain_text", "text": "x"}}],
-    })
+    crate::helpers::button_click(user, channel, action_id, value)
 }
 
 /// Waits until `count` files were shared (or 10 s pass), then a little

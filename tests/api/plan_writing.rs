@@ -101,18 +101,9 @@ async fn submit(app: &TestApp, user: &str, view: &Value, changes: &[(&str, &str)
 }
 
 fn click(user: &str, action_id: &str, value: &str, channel: &str) -> Value {
-    json!({
-        "type": "block_actions",
-        "team": {"id": TEAM_ID, "domain": "test"},
-        "user": {"id": user, "username": "someone", "team_id": TEAM_ID},
-        "api_app_id": "A0TEST",
-        "container": {"type": "message", "message_ts": "1700000000.000400", "channel_id": channel, "is_ephemeral": true},
-        "trigger_id": format!("trigger-{action_id}"),
-        "channel": {"id": channel, "name": "x"},
-        "message": {"type": "message", "ts": "1700000000.000400", "text": "x", "blocks": []},
-        "actions": [{"type": "button", "action_id": action_id, "block_id": "b", "value": value,
-                     "action_ts": "1700000001.000000", "text": {"type": "plain_text", "text": "x"}}],
-    })
+    let mut click = crate::helpers::button_click(user, channel, action_id, value);
+    click["container"]["is_ephemeral"] = json!(true);
+    click
 }
 
 /// The button with this action id in a message.

@@ -273,7 +273,8 @@ pub fn people(account: &Account, people: &People, champions_only: bool) -> Vec<S
             plural(people.high_influence_present)
         ));
     }
-    answer(&lines, account.account_id, None)
+    let picture = button("Relationship map", crate::render::editing::action_ids::PICTURE_PEOPLE, &account.account_id.to_string());
+    answer(&lines, account.account_id, Some(picture))
 }
 
 fn person_line(p: &PersonRow) -> String {

@@ -145,6 +145,8 @@ async fn buttons_send_the_picture_to_the_linked_channel_there_and_to_the_dm_else
     assert!(summary.to_string().contains("plan.picture_people") && summary.to_string().contains("plan.picture_whitespace"), "{summary}");
     let map = app.command_reply(SAM, "C0ACME", "whitespace Acme").await;
     assert!(map.to_string().contains("plan.picture_whitespace"), "{map}");
+    let people = app.command_reply(SAM, "C0ACME", "people Acme").await;
+    assert!(people.to_string().contains("plan.picture_people"), "{people}");
 
     app.interaction(click(SAM, "C0ACME", "plan.picture_whitespace", &id)).await;
     app.interaction(click(SAM, "C0OTHER", "plan.picture_people", &id)).await;

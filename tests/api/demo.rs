@@ -7,13 +7,7 @@ use crate::helpers::TestDb;
 
 /// Runs `planbot demo` on the test server with `input` as standard input.
 fn run_demo(db: &TestDb, input: &str, extra: &[&str]) -> String {
-    let host = db.options.get_host().to_string();
-    let port = db.options.get_port();
-    let url = if host.starts_with('/') {
-        format!("postgres://postgres@localhost/postgres?host={host}&port={port}")
-    } else {
-        format!("postgres://postgres@{host}:{port}/postgres")
-    };
+    let url = db.url_for("postgres");
     let mut child = Command::new(env!("CARGO_BIN_EXE_planbot"))
         .arg("demo")
         .args(extra)
@@ -165,13 +159,7 @@ async fn the_demo_exports_its_workspace_and_a_second_demo_on_the_same_database_i
     std::fs::remove_dir_all(&dir).ok();
 
     // While one demo runs (its prompt waits for input), a second is refused and drops nothing.
-    let host = db.options.get_host().to_string();
-    let port = db.options.get_port();
-    let url = if host.starts_with('/') {
-        format!("postgres://postgres@localhost/postgres?host={host}&port={port}")
-    } else {
-        format!("postgres://postgres@{host}:{port}/postgres")
-    };
+    let url = db.url_for("postgres");
     let spawn = || {
         Command::new(env!("CARGO_BIN_EXE_planbot"))
             .args(["demo", "--keep"])

@@ -282,18 +282,8 @@ async fn export_then_import_into_an_empty_database_gives_the_same_data() {
 }
 
 /// The test database as a `DATABASE_URL` for the binary.
-fn database_url(db: &TestDb) -> String {
-    let host = db.options.get_host().to_string();
-    let port = db.options.get_port();
-    if host.starts_with('/') {
-        format!("postgres://postgres@localhost/{}?host={host}&port={port}", db.name)
-    } else {
-        format!("postgres://postgres@{host}:{port}/{}", db.name)
-    }
-}
-
 fn planbot(db: &TestDb, args: &[&str]) -> (bool, String, String) {
-    let output = Command::new(env!("CARGO_BIN_EXE_planbot")).args(args).env("DATABASE_URL", database_url(db)).output().unwrap();
+    let output = Command::new(env!("CARGO_BIN_EXE_planbot")).args(args).env("DATABASE_URL", db.url_for(&db.name)).output().unwrap();
     (
         output.status.success(),
         String::from_utf8_lossy(&output.stdout).to_string(),

@@ -27,6 +27,17 @@ impl TestDb {
         let scratch = Scratch::unique("planbot_t").from_template().connections(8).create().await;
         TestDb(scratch.expect("could not create a test database"))
     }
+
+    /// A `DATABASE_URL` for `database` on this test database's server.
+    pub fn url_for(&self, database: &str) -> String {
+        let host = self.options.get_host().to_string();
+        let port = self.options.get_port();
+        if host.starts_with('/') {
+            format!("postgres://postgres@localhost/{database}?host={host}&port={port}")
+        } else {
+            format!("postgres://postgres@{host}:{port}/{database}")
+        }
+    }
 }
 
 impl std::ops::Deref for TestDb {

@@ -119,8 +119,9 @@ impl App {
                 content: MessageContent::new(comment, Vec::new()),
                 delivery: outbox::Delivery::Upload { account_id: account.account_id, map, on: caller.today(now), file_id: None },
             },
-            // Asking twice within half a minute (a double click, a question
-            // and a button) sends one picture.
+            // Asking twice in the same half-minute window of the clock (a
+            // double click, a question and a button) sends one picture; two
+            // asks either side of a window's end send two.
             dedupe_key: format!("picture:{}:{}:{}:{}", map.key(), account.account_id, caller.user.user_id, now.timestamp() / 30),
             // A moment after the answer saying it is coming, which goes out
             // through the outbox too: in the same conversation the answer

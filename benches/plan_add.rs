@@ -27,6 +27,12 @@
 //! answered, far beyond capacity, and prints how many were answered, how
 //! many shed (503), the server's peak memory, and how `/healthz` answered
 //! meanwhile. `BENCH_ONLY_OVERLOAD` skips the other phases.
+//!
+//! Bolt for JavaScript (`benches/bolt`, versions pinned) answers the same
+//! requests after one plain insert, beside planbot in the same run, when
+//! Node.js is installed (its packages installed with `npm ci` the first
+//! time); `BENCH_NO_BOLT` leaves it out. `BENCH_KEEP_DB` keeps the scratch
+//! database afterwards, to replay statements against it.
 
 mod support;
 
@@ -166,61 +172,144 @@ async fn open_loop(load: &Load, lanes: &Arc<tokio::sync::Semaphore>, next: &Atom
     Ok((percentile(&latencies, 0.5), percentile(&latencies, 0.99)))
 }
 
+/// `concurrency` requests in flight for `seconds`, each sent when the last
+/// was answered: how many are answered per second.
+async fn closed_loop(load: &Load, next: &AtomicUsize, concurrency: usize, seconds: u64) -> anyhow::Result<f64> {
+    let ok = AtomicUsize::new(0);
+    let failed = AtomicUsize::new(0);
+    let deadline = Instant::now() + Duration::from_secs(seconds);
+    let phase = Instant::now();
+    let worker = || async {
+        while Instant::now() < deadline {
+            let i = next.fetch_add(1, Ordering::Relaxed) % load.requests.len();
+            if load.send(i).await {
+                ok.fetch_add(1, Ordering::Relaxed);
+            } else {
+                failed.fetch_add(1, Ordering::Relaxed);
+            }
+        }
+    };
+    futures_util::future::join_all((0..concurrency).map(|_| worker())).await;
+    let elapsed = phase.elapsed().as_secs_f64();
+    let answered = ok.load(Ordering::Relaxed);
+    println!("/plan add, signed, {concurrency} in flight for {seconds} s:");
+    println!("  {:.0} requests/s answered \"Added\" ({answered} ok, {} failed)", answered as f64 / elapsed, failed.load(Ordering::Relaxed));
+    Ok(answered as f64 / elapsed)
+}
+
+/// Bolt for JavaScript running `benches/bolt/app.js`, listening.
+struct BoltPeer {
+    child: Server,
+    port: u16,
+    versions: String,
+}
+
+/// Starts the Bolt peer when Node.js is installed, installing its pinned
+/// packages first if they are not (`npm ci`); `None`, said why, otherwise.
+fn bolt_peer(database_url: &str, secret: &str) -> anyhow::Result<Option<BoltPeer>> {
+    use std::io::BufRead;
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("benches/bolt");
+    if std::env::var_os("BENCH_NO_BOLT").is_some() {
+        return Ok(None);
+    }
+    if Command::new("node").arg("--version").output().is_err() {
+        println!("(Node.js not found: the Bolt for JavaScript row is left out)");
+        return Ok(None);
+    }
+    if !dir.join("node_modules").is_dir() {
+        let installed = Command::new("npm").args(["ci", "--no-audit", "--no-fund"]).current_dir(&dir).stdout(Stdio::null()).status();
+        if !installed.is_ok_and(|status| status.success()) {
+            println!("(`npm ci` in benches/bolt failed: the Bolt for JavaScript row is left out)");
+            return Ok(None);
+        }
+    }
+    let version = |package: &str| -> String {
+        std::fs::read_to_string(dir.join("node_modules").join(package).join("package.json"))
+            .ok()
+            .and_then(|text| serde_json::from_str::<serde_json::Value>(&text).ok())
+            .and_then(|json| json["version"].as_str().map(str::to_string))
+            .unwrap_or_else(|| "?".into())
+    };
+    let node = String::from_utf8_lossy(&Command::new("node").arg("--version").output()?.stdout).trim().to_string();
+    let versions = format!("@slack/bolt {}, pg {}, Node.js {node}", version("@slack/bolt"), version("pg"));
+    let port = std::net::TcpListener::bind("127.0.0.1:0")?.local_addr()?.port();
+    let mut child = Command::new("node")
+        .arg("app.js")
+        .current_dir(&dir)
+        .env("DATABASE_URL", database_url)
+        .env("SLACK_SIGNING_SECRET", secret)
+        .env("PORT", port.to_string())
+        .stdout(Stdio::piped())
+        .spawn()?;
+    let stdout = child.stdout.take().expect("piped");
+    let child = Server(child);
+    let ready = std::io::BufReader::new(stdout).lines().map_while(Result::ok).any(|line| line.trim() == "ready");
+    anyhow::ensure!(ready, "the Bolt peer stopped before it was ready");
+    Ok(Some(BoltPeer { child, port, versions }))
+}
+
 /// What pgbench runs for one request, for the side-by-side comparison.
 /// The plain insert is the ceiling: one row, one index, no trigger.
 const PLAIN_INSERT: &str = "\\set n random(1, 1000000000)
 insert into bench_plain (payload) values ('Follow up on workstream ' || :n);
 ";
 
-/// planbot's own statements for one `/plan add` by a known caller for an
-/// exactly named account, as the server runs them (each on its own, in
-/// autocommit): the caller-and-account lookup with visibility and the
-/// check for the same title added in the last ten minutes
-/// (`store::accounts::callers_and_exact`, for a batch of one), and the
-/// insert with its audit trigger (`store::actions::add`, a batch of one).
-/// The ids the server already holds are looked up here by key.
+/// planbot's own statement for one `/plan add` by a known caller for an
+/// exactly named account, as the server runs it (in autocommit, planned
+/// once): the caller-and-account lookup with visibility, the check for the
+/// same title added in the last ten minutes, and the insert with its audit
+/// trigger (`store::accounts::callers_and_exact`, for a batch of one).
 const PLANBOT_SQL: &str = "\\set k random(0, 999)
 \\set n random(1, 1000000000)
 with recursive asked as (
      select * from unnest(array['U' || lpad((:k)::text, 8, '0')]::text[], array[false]::boolean[], array['account ' || :k]::text[],
-                          array['Follow up on workstream ' || :n]::text[], array[now() - interval '10 minutes']::timestamptz[]) with ordinality
-         as t (asked_slack_id, configured_admin, wanted_key, wanted_title, added_since, ord)),
- me as (select t.ord, t.configured_admin, t.wanted_key, t.wanted_title, t.added_since, user_id, slack_id, email, display_name, tz, manager_id, role,
-    dm_muted, quiet_start, quiet_end, working_days, digest, digest_time, digest_weekday, ignored_nudges, slack_synced_at
+                          array['Follow up on workstream ' || :n]::text[], array[now() - interval '10 minutes']::timestamptz[],
+                          array[true]::boolean[], array[date '2027-01-15']::date[], array['America/New_York']::text[]) with ordinality
+         as t (asked_slack_id, configured_admin, wanted_key, wanted_title, added_since, adding, due, read_in, ord)),
+ me as (select t.ord, t.configured_admin, t.wanted_key, t.wanted_title, t.added_since, t.adding, t.due, t.read_in,
+               user_id, slack_id, email, display_name, tz, manager_id, role, dm_muted, quiet_start, quiet_end, working_days,
+               digest, digest_time, digest_weekday, ignored_nudges, slack_synced_at
         from asked t join app_user u on u.slack_id = t.asked_slack_id),
  reports (ord, user_id) as (
      select ord, user_id from me
      union
-     select r.ord, u.user_id from app_user u join reports r on u.manager_id = r.user_id)
- select me.*, found.* from me left join lateral (
-     select account_id, name, external_id, rank, rank_notes, tier, industry, annual_spend, renewal_date, slack_channel,
+     select r.ord, u.user_id from app_user u join reports r on u.manager_id = r.user_id),
+ found as (
+     select me.ord, f.*,
             (select i.action_item_id from action_item i
-             where me.wanted_title is not null
-               and i.plan_id = (select p.plan_id from plan p where p.account_id = a.account_id and p.status = 'active')
+             where i.plan_id = f.active_plan_id
                and lower(i.title) = lower(me.wanted_title) and i.created_at >= me.added_since
                and i.status <> 'cancelled'
              order by i.action_item_id desc limit 1) as recent_item_id
-     from account a
-     where a.match_key = me.wanted_key
-       and (me.configured_admin or me.role = 'admin'
-            or exists (select 1 from account_team t where t.account_id = a.account_id and t.user_id = me.user_id)
-            or exists (select 1 from account_team t join reports r on r.user_id = t.user_id
-                       where t.account_id = a.account_id and r.ord = me.ord))
-     order by a.name limit 25) found on true
- order by me.ord;
-with i as (
+     from me cross join lateral (
+         select account_id, name, external_id, rank, rank_notes, tier, industry, annual_spend, renewal_date, slack_channel,
+                count(*) over () as matches,
+                (select p.plan_id from plan p where p.account_id = a.account_id and p.status = 'active') as active_plan_id
+         from account a
+         where a.match_key = me.wanted_key
+           and (me.configured_admin or me.role = 'admin'
+                or exists (select 1 from account_team t where t.account_id = a.account_id and t.user_id = me.user_id)
+                or exists (select 1 from account_team t join reports r on r.user_id = t.user_id
+                           where t.account_id = a.account_id and r.ord = me.ord))
+         order by a.name limit 25) f),
+ added as (
      insert into action_item (plan_id, account_id, title, owner_id, due_date, created_by)
-     select p.plan_id, p.account_id, 'Follow up on workstream ' || :n, u.user_id, date '2027-01-15', u.user_id
-     from plan p, app_user u,
-          (select set_config('planbot.actor_id', (select user_id from app_user where slack_id = 'U' || lpad((:k)::text, 8, '0'))::text, true),
-                  set_config('planbot.actor_source', 'slack', true)) as actor
-     where p.account_id = (select account_id from account where match_key = 'account ' || :k) and p.status = 'active'
-       and u.slack_id = 'U' || lpad((:k)::text, 8, '0')
-     returning *)
- select i.action_item_id, i.plan_id, i.account_id, a.name as account_name, i.title,
-        i.owner_id, u.display_name as owner_name, u.email as owner_email, u.slack_id as owner_slack_id,
-        i.due_date, i.status, i.snoozed_until, i.completed_at
- from i join app_user u on u.user_id = i.owner_id join account a on a.account_id = i.account_id;
+     select f.active_plan_id, f.account_id, me.wanted_title, me.user_id, me.due, me.user_id
+     from me join found f on f.ord = me.ord,
+          (select set_config('planbot.actor_id', '', true), set_config('planbot.actor_source', 'slack', true)) as actor
+     where me.adding and f.matches = 1 and f.active_plan_id is not null and f.recent_item_id is null
+       and me.tz = me.read_in
+     order by me.ord
+     returning action_item_id, plan_id, account_id, title, due_date, status, snoozed_until, completed_at, created_by)
+ select me.*, f.account_id, f.name, f.external_id, f.rank, f.rank_notes, f.tier, f.industry, f.annual_spend, f.renewal_date,
+        f.slack_channel, f.recent_item_id,
+        added.action_item_id as added_item_id, added.plan_id as added_plan_id, added.title as added_title,
+        added.due_date as added_due_date, added.status as added_status,
+        added.snoozed_until as added_snoozed_until, added.completed_at as added_completed_at
+ from me left join found f on f.ord = me.ord
+      left join added on added.account_id = f.account_id and added.created_by = me.user_id
+                     and added.title = me.wanted_title
+ order by me.ord, f.name, added.action_item_id;
 ";
 
 /// pgbench, from the PATH or PostgreSQL's usual install directories.
@@ -250,7 +339,9 @@ fn run_pgbench(pgbench: &std::path::Path, url: &str, script: &str, seconds: u64,
     if let Some(rate) = rate {
         command.args(["-R", &rate.to_string(), "-l", "--log-prefix"]).arg(dir.join("log"));
     }
-    let output = command.arg(url).current_dir(&dir).output()?;
+    // Each session plans a statement once, as planbot's hot path does (a
+    // plain insert is planned once either way).
+    let output = command.arg(url).current_dir(&dir).env("PGOPTIONS", "-c plan_cache_mode=force_generic_plan").output()?;
     let stdout = String::from_utf8_lossy(&output.stdout);
     anyhow::ensure!(output.status.success(), "pgbench failed: {}{}", stdout, String::from_utf8_lossy(&output.stderr));
     let tps = stdout
@@ -534,53 +625,44 @@ async fn main() -> anyhow::Result<()> {
     }
 
     // Throughput: `concurrency` requests in flight for `seconds`.
-    let ok = Arc::new(AtomicUsize::new(0));
-    let failed = Arc::new(AtomicUsize::new(0));
-    let deadline = Instant::now() + Duration::from_secs(seconds);
-    let phase = Instant::now();
-    let mut workers = Vec::new();
-    for _ in 0..concurrency {
-        let (load, next, ok, failed) = (load.clone(), next.clone(), ok.clone(), failed.clone());
-        workers.push(tokio::spawn(async move {
-            while Instant::now() < deadline {
-                let i = next.fetch_add(1, Ordering::Relaxed) % load.requests.len();
-                if load.send(i).await {
-                    ok.fetch_add(1, Ordering::Relaxed);
-                } else {
-                    failed.fetch_add(1, Ordering::Relaxed);
-                }
-            }
-        }));
-    }
-    for worker in workers {
-        worker.await?;
-    }
-    let elapsed = phase.elapsed().as_secs_f64();
+    let planbot_tps = closed_loop(&load, &next, concurrency, seconds).await?;
     let (_, peak_after_throughput) = memory_mib(pid);
-    let throughput_ok = ok.load(Ordering::Relaxed);
-    println!("/plan add, signed, {concurrency} in flight for {seconds} s:");
-    println!(
-        "  {:.0} requests/s answered \"Added\" ({} ok, {} failed)",
-        throughput_ok as f64 / elapsed,
-        throughput_ok,
-        failed.load(Ordering::Relaxed)
-    );
 
-    let planbot_tps = throughput_ok as f64 / elapsed;
+    // Bolt for JavaScript beside it, on the same requests and database.
+    let bolt = match bolt_peer(&db.url(), SECRET)? {
+        Some(peer) => {
+            let client = reqwest::Client::builder().pool_max_idle_per_host(concurrency).build()?;
+            let load = Load { client, endpoint: format!("http://127.0.0.1:{}/slack/events", peer.port), timestamp: timestamp.clone(), requests: requests.clone() };
+            let next = AtomicUsize::new(0);
+            for i in 0..ACCOUNTS {
+                load.send(i).await;
+            }
+            print!("Bolt for JavaScript ({}), ", peer.versions);
+            let (p50, p99) = open_loop(&load, &lanes, &next, 500, seconds).await?;
+            print!("Bolt for JavaScript, ");
+            let tps = closed_loop(&load, &next, concurrency, seconds).await?;
+            let (rss, peak) = memory_mib(peer.child.0.id());
+            println!("  Bolt memory: {rss:.1} MiB now, {peak:.1} MiB peak");
+            Some((tps, p50, p99))
+        }
+        None => None,
+    };
+
     if let [plain, replay] = side_by_side.as_slice() {
-        println!("\nside by side, this run ({concurrency} connections for planbot, 32 clients for pgbench):");
+        println!("\nside by side, this run ({concurrency} connections for planbot and Bolt, 32 clients for pgbench):");
         println!("  {:<44} {:>10}   {:>18}", "", "max req/s", "@500/s p50 / p99 ms");
-        for (name, tps, p50, p99) in [plain, replay, &("planbot, signed /plan add", planbot_tps, p50, p99)] {
+        let planbot = ("planbot, signed /plan add", planbot_tps, p50, p99);
+        let bolt_row = bolt.map(|(tps, p50, p99)| ("Bolt for JavaScript, one insert", tps, p50, p99));
+        for (name, tps, p50, p99) in [Some(*plain), Some(*replay), Some(planbot), bolt_row].into_iter().flatten() {
             println!("  {name:<44} {tps:>10.0}   {p50:>8.2} / {p99:<8.2}");
         }
-        println!(
-            "  the write path costs {:.2}x a plain insert (plain/replay throughput; target at most 2); \
-             planbot's p99 at 500/s is {:.2}x pgbench's plain insert (target at most 2); \
-             planbot serves {:.2}x what pgbench replaying its SQL does",
-            plain.1 / replay.1,
-            p99 / plain.3,
-            planbot_tps / replay.1
-        );
+        println!("  the write path costs {:.2}x a plain insert (plain/replay throughput; target at most 2)", plain.1 / replay.1);
+        println!("  planbot's p99 at 500/s is {:.2}x pgbench's plain insert at 500/s (target at most 2)", p99 / plain.3);
+        println!("  planbot serves {:.2}x what pgbench replaying its SQL does", planbot_tps / replay.1);
+        if let Some((tps, bolt_p50, _)) = bolt {
+            println!("  planbot's p50 at 500/s is {:.2}x Bolt's (target at most 1.2)", p50 / bolt_p50);
+            println!("  planbot's throughput is {:.2}x Bolt's (target at least 1.5)", planbot_tps / tps);
+        }
     }
 
     // Is 5,000 per second sustained? Every request answered, and the last
@@ -602,6 +684,8 @@ async fn main() -> anyhow::Result<()> {
     println!("items written: {items}, audit rows: {audits}");
     pool.close().await;
     drop(_server);
-    db.remove().await?;
+    if std::env::var_os("BENCH_KEEP_DB").is_none() {
+        db.remove().await?;
+    }
     Ok(())
 }

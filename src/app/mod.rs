@@ -172,19 +172,22 @@ pub enum AccountChoice {
 
 type CallerLookup = Batcher<CallerQuery, sqlx::Result<Option<CallerView>>>;
 
-/// A batcher of caller lookups; a batch that fails is asked again one query
-/// at a time, so each caller gets their own answer (or error).
+/// A batcher of `/plan add`'s caller-and-account lookups (which add the
+/// item at once when nothing stands in the way), on the hot path's own pool
+/// (see [`crate::db::hot_path_pool`]). A batch that fails is asked again one
+/// query at a time, so each caller gets their own answer (or error).
 fn caller_lookup(pool: PgPool, background: &Background) -> CallerLookup {
     Batcher::new(background, move |queries: Vec<CallerQuery>| {
         let pool = pool.clone();
         async move {
-            match accounts::callers_and_exact(&pool, &queries).await {
+            let source = crate::store::Actor::SLACK;
+            match accounts::callers_and_exact(&pool, &queries, source).await {
                 Ok(answers) => answers.into_iter().map(Ok).collect(),
                 Err(err) => {
                     tracing::warn!(error = %err, queries = queries.len(), "a batch of caller lookups failed; asking one by one");
                     let mut answers = Vec::with_capacity(queries.len());
                     for query in &queries {
-                        answers.push(accounts::callers_and_exact(&pool, std::slice::from_ref(query)).await.map(|mut a| a.pop().flatten()));
+                        answers.push(accounts::callers_and_exact(&pool, std::slice::from_ref(query), source).await.map(|mut a| a.pop().flatten()));
                     }
                     answers
                 }
@@ -197,7 +200,7 @@ impl App {
     pub fn new(pool: PgPool, slack: Arc<dyn SlackApi>, admins: impl IntoIterator<Item = String>, background: Background) -> Self {
         App {
             items: ItemWriter::new(pool.clone(), &background),
-            callers: caller_lookup(pool.clone(), &background),
+            callers: caller_lookup(crate::db::hot_path_pool(&pool), &background),
             pool,
             slack,
             admins: Arc::new(admins.into_iter().collect()),
@@ -248,7 +251,7 @@ impl App {
     async fn caller_and_exact(&self, query: CallerQuery) -> sqlx::Result<Option<CallerView>> {
         match self.callers.call(query.clone()).await {
             Some(answer) => answer,
-            None => accounts::callers_and_exact(&self.pool, &[query]).await.map(|mut answers| answers.pop().flatten()),
+            None => accounts::callers_and_exact(&self.pool, &[query], crate::store::Actor::SLACK).await.map(|mut answers| answers.pop().flatten()),
         }
     }
 

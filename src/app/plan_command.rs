@@ -188,12 +188,17 @@ impl App {
     }
 
     /// `/plan add Acme: …` from someone planbot knows, naming an account
-    /// exactly as it is written (once folded): who asks and which account
-    /// they mean come back from one query, where the general path takes
-    /// two. Their dates are read in their time zone as last seen, and read
-    /// again if the database says it has changed. `None` when the shortcut
-    /// does not apply (a first-time caller, another command, a name that
-    /// needs the forgiving search): the general path then answers.
+    /// exactly as it is written (once folded): one statement finds who asks
+    /// and the account, checks for the same item added moments ago, and
+    /// adds the item when nothing stands in the way, where the general path
+    /// takes four. Dates are read in the caller's time zone as last seen;
+    /// the statement adds nothing if the database says the zone has changed,
+    /// and the date is then read again. When something does stand in the
+    /// way (a due date in the past, the same item just added, another
+    /// owner named, no active plan), the answer is the general path's, from
+    /// what the statement found. `None` when the shortcut does not apply (a
+    /// first-time caller, another command, a name that needs the forgiving
+    /// search): the general path then answers.
     pub async fn quick_add(&self, slack_user_id: &str, text: &str, now: DateTime<Utc>) -> anyhow::Result<Option<(Caller, Reply)>> {
         let Some(hint) = self.tz_hint(slack_user_id) else { return Ok(None) };
         if !crate::domain::validate::storable(text) {
@@ -205,23 +210,32 @@ impl App {
             _ => None,
         };
         let Some(item) = parse(hint) else { return Ok(None) };
+        let today = now.with_timezone(&hint).date_naive();
+        let plain = item.owner.is_none() && !item.due.is_some_and(|due| crate::domain::validate::due_is_past(due, today));
         let query = crate::store::accounts::CallerQuery {
             slack_id: slack_user_id.to_string(),
             configured_admin: self.admins.contains(slack_user_id),
             name: item.account.clone(),
             // The check for the same item added moments ago rides along.
             recent_title: Some((item.title.clone(), now - chrono::Duration::minutes(confirm::DUPLICATE_MINUTES))),
+            add: plain.then(|| crate::store::accounts::AddAtOnce { due_date: item.due, read_in: hint.name().to_string() }),
         };
-        let Some((user, mut found, recent)) = self.caller_and_exact(query).await? else {
+        let Some(view) = self.caller_and_exact(query).await? else {
             return Ok(None);
         };
-        let caller = self.caller_from(user);
+        let caller = self.caller_from(view.user);
+        let mut found = view.accounts;
+        if let Some(added) = view.added {
+            let account = found.pop().expect("an item is added to the one account found");
+            let reply = Reply::note(added_text(&added, &account, caller.today(now)));
+            return Ok(Some((caller, reply)));
+        }
         // (Read in another zone, a date can become one that is refused, as
         // a day already past: the general path then says so.)
         let item = if caller.tz() == hint { Some(item) } else { parse(caller.tz()) };
         let Some(item) = item else { return Ok(None) };
         let (Some(account), true) = (found.pop(), found.is_empty()) else { return Ok(None) };
-        let reply = self.add_or_ask(&caller, account, &item, confirm::Recent::Looked(recent), now).await?;
+        let reply = self.add_or_ask(&caller, account, &item, confirm::Recent::Looked(view.recent_item_id), now).await?;
         Ok(Some((caller, reply)))
     }
 

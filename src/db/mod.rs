@@ -125,6 +125,28 @@ pub fn session_options(options: PgConnectOptions) -> PgConnectOptions {
     options.options([("jit", "off")])
 }
 
+/// Connections for `/plan add`'s one statement (see
+/// [`crate::store::accounts::callers_and_exact`]) at most: one per batch in
+/// flight.
+pub const HOT_PATH_CONNECTIONS: u32 = 6;
+
+/// A small pool of its own for `/plan add`'s statement, on the same server
+/// and session settings as `pool`, whose sessions plan each statement once
+/// and reuse the plan (`plan_cache_mode = force_generic_plan`). PostgreSQL
+/// would otherwise plan that statement afresh on every execution, because
+/// a plan made for the arrays it is given looks cheaper than the general
+/// one: about 1 ms of planning for 0.1 ms of work. Only this statement runs
+/// on it; every other query keeps PostgreSQL's choice. Connections open on
+/// first use.
+pub fn hot_path_pool(pool: &sqlx::PgPool) -> sqlx::PgPool {
+    let options = pool.connect_options().as_ref().clone().options([("plan_cache_mode", "force_generic_plan")]);
+    PgPoolOptions::new()
+        .max_connections(HOT_PATH_CONNECTIONS)
+        .min_connections(0)
+        .acquire_timeout(Duration::from_secs(10))
+        .connect_lazy_with(options)
+}
+
 fn pool_options(max_connections: u32) -> PgPoolOptions {
     PgPoolOptions::new().max_connections(max_connections.max(2)).min_connections(1).acquire_timeout(Duration::from_secs(10))
 }

@@ -119,10 +119,17 @@ pub async fn visible_by_id(pool: &PgPool, viewer: Viewer, account_id: i64) -> sq
         .await
 }
 
-/// A caller, the accounts they may see by one exact name, and (when asked
-/// for, and exactly one account was found) its newest item with the asked
-/// title added since the asked time.
-pub type CallerView = (super::users::User, Vec<Account>, Option<i64>);
+/// A caller, the accounts they may see by one exact name, (when asked for,
+/// and exactly one account was found) its newest item with the asked title
+/// added since the asked time, and the item added at once when that was
+/// asked for and nothing stood in the way.
+#[derive(Debug, Clone)]
+pub struct CallerView {
+    pub user: super::users::User,
+    pub accounts: Vec<Account>,
+    pub recent_item_id: Option<i64>,
+    pub added: Option<super::actions::ActionItem>,
+}
 
 /// Who asks, and what they may see by one exact name: a Slack user id,
 /// whether planbot's configuration makes them an admin, and an account name
@@ -137,46 +144,89 @@ pub struct CallerQuery {
     /// `/plan add` check for the same item added moments ago, answered by
     /// the same statement through the plan/title index.
     pub recent_title: Option<(String, DateTime<Utc>)>,
+    /// Add the item with `recent_title`'s title, owned by the caller, in the
+    /// same statement, when nothing stands in the way.
+    pub add: Option<AddAtOnce>,
+}
+
+/// The item `/plan add` asks for, added by the statement that finds who asks
+/// and the account, when exactly one account is found, it has an active
+/// plan, no item with the same title was added there since the asked time,
+/// and the caller's time zone is still the one the due date was read in.
+/// Otherwise nothing is written and the caller decides (asks, or says why).
+#[derive(Debug, Clone)]
+pub struct AddAtOnce {
+    pub due_date: Option<NaiveDate>,
+    /// The time zone name the due date (and "today") was read in.
+    pub read_in: String,
 }
 
 /// For each query: the person with that Slack id, and the accounts they may
 /// see whose folded name is exactly the typed name's (`None` when nobody has
-/// the Slack id). One statement for them all: a command that names an
-/// account as it is written learns who asks and finds the account without a
-/// round trip of its own (see [`super::batch`]).
-pub async fn callers_and_exact(pool: &PgPool, queries: &[CallerQuery]) -> sqlx::Result<Vec<Option<CallerView>>> {
+/// the Slack id), and the item added when asked for (see [`AddAtOnce`]),
+/// audited as the caller's with `source`. One statement for them all: a
+/// `/plan add` that names an account as it is written learns who asks,
+/// finds the account, checks for the same item added moments ago, and adds
+/// the item in one round trip, one commit (see [`super::batch`]'s users).
+/// Visibility is read in the statement that writes, so someone who has just
+/// lost access adds nothing.
+pub async fn callers_and_exact(pool: &PgPool, queries: &[CallerQuery], source: &str) -> sqlx::Result<Vec<Option<CallerView>>> {
     use sqlx::{FromRow, Row};
     let slack_ids: Vec<&str> = queries.iter().map(|q| q.slack_id.as_str()).collect();
     let admins: Vec<bool> = queries.iter().map(|q| q.configured_admin).collect();
     let keys: Vec<String> = queries.iter().map(|q| match_key(&q.name)).collect();
     let titles: Vec<Option<&str>> = queries.iter().map(|q| q.recent_title.as_ref().map(|(title, _)| title.trim())).collect();
     let since: Vec<Option<DateTime<Utc>>> = queries.iter().map(|q| q.recent_title.as_ref().map(|(_, since)| *since)).collect();
+    let adding: Vec<bool> = queries.iter().map(|q| q.add.is_some() && q.recent_title.is_some()).collect();
+    let due_dates: Vec<Option<NaiveDate>> = queries.iter().map(|q| q.add.as_ref().and_then(|add| add.due_date)).collect();
+    let read_in: Vec<Option<&str>> = queries.iter().map(|q| q.add.as_ref().map(|add| add.read_in.as_str())).collect();
+    let found_columns: String = COLUMNS.split(',').map(|column| format!("f.{}", column.trim())).collect::<Vec<_>>().join(", ");
     let rows = sqlx::query(&format!(
         "with recursive asked as ( \
-             select * from unnest($1::text[], $2::boolean[], $3::text[], $4::text[], $5::timestamptz[]) with ordinality \
-                 as t (asked_slack_id, configured_admin, wanted_key, wanted_title, added_since, ord)), \
-         me as (select t.ord, t.configured_admin, t.wanted_key, t.wanted_title, t.added_since, {user_columns} \
+             select * from unnest($1::text[], $2::boolean[], $3::text[], $4::text[], $5::timestamptz[], \
+                                  $6::boolean[], $7::date[], $8::text[]) with ordinality \
+                 as t (asked_slack_id, configured_admin, wanted_key, wanted_title, added_since, adding, due, read_in, ord)), \
+         me as (select t.ord, t.configured_admin, t.wanted_key, t.wanted_title, t.added_since, t.adding, t.due, t.read_in, \
+                       {user_columns} \
                 from asked t join app_user u on u.slack_id = t.asked_slack_id), \
          reports (ord, user_id) as ( \
              select ord, user_id from me \
              union \
-             select r.ord, u.user_id from app_user u join reports r on u.manager_id = r.user_id) \
-         select me.*, found.* from me left join lateral ( \
-             select {COLUMNS}, \
+             select r.ord, u.user_id from app_user u join reports r on u.manager_id = r.user_id), \
+         found as ( \
+             select me.ord, f.*, \
                     (select i.action_item_id from action_item i \
-                     where me.wanted_title is not null \
-                       and i.plan_id = (select p.plan_id from plan p where p.account_id = a.account_id and p.status = 'active') \
+                     where i.plan_id = f.active_plan_id \
                        and lower(i.title) = lower(me.wanted_title) and i.created_at >= me.added_since \
                        and i.status <> 'cancelled' \
                      order by i.action_item_id desc limit 1) as recent_item_id \
-             from account a \
-             where a.match_key = me.wanted_key \
-               and (me.configured_admin or me.role = 'admin' \
-                    or exists (select 1 from account_team t where t.account_id = a.account_id and t.user_id = me.user_id) \
-                    or exists (select 1 from account_team t join reports r on r.user_id = t.user_id \
-                               where t.account_id = a.account_id and r.ord = me.ord)) \
-             order by a.name limit 25) found on true \
-         order by me.ord",
+             from me cross join lateral ( \
+                 select {COLUMNS}, count(*) over () as matches, \
+                        (select p.plan_id from plan p where p.account_id = a.account_id and p.status = 'active') as active_plan_id \
+                 from account a \
+                 where a.match_key = me.wanted_key \
+                   and (me.configured_admin or me.role = 'admin' \
+                        or exists (select 1 from account_team t where t.account_id = a.account_id and t.user_id = me.user_id) \
+                        or exists (select 1 from account_team t join reports r on r.user_id = t.user_id \
+                                   where t.account_id = a.account_id and r.ord = me.ord)) \
+                 order by a.name limit 25) f), \
+         added as ( \
+             insert into action_item (plan_id, account_id, title, owner_id, due_date, created_by) \
+             select f.active_plan_id, f.account_id, me.wanted_title, me.user_id, me.due, me.user_id \
+             from me join found f on f.ord = me.ord, \
+                  (select set_config('planbot.actor_id', '', true), set_config('planbot.actor_source', $9, true)) as actor \
+             where me.adding and f.matches = 1 and f.active_plan_id is not null and f.recent_item_id is null \
+               and me.tz = me.read_in \
+             order by me.ord \
+             returning action_item_id, plan_id, account_id, title, due_date, status, snoozed_until, completed_at, created_by) \
+         select me.*, {found_columns}, f.recent_item_id, \
+                added.action_item_id as added_item_id, added.plan_id as added_plan_id, added.title as added_title, \
+                added.due_date as added_due_date, added.status as added_status, \
+                added.snoozed_until as added_snoozed_until, added.completed_at as added_completed_at \
+         from me left join found f on f.ord = me.ord \
+              left join added on added.account_id = f.account_id and added.created_by = me.user_id \
+                             and added.title = me.wanted_title \
+         order by me.ord, f.name, added.action_item_id",
         user_columns = super::users::COLUMNS
     ))
     .bind(&slack_ids)
@@ -184,20 +234,47 @@ pub async fn callers_and_exact(pool: &PgPool, queries: &[CallerQuery]) -> sqlx::
     .bind(&keys)
     .bind(&titles)
     .bind(&since)
+    .bind(&adding)
+    .bind(&due_dates)
+    .bind(&read_in)
+    .bind(source)
     .fetch_all(pool)
     .await?;
     let mut answers: Vec<Option<CallerView>> = queries.iter().map(|_| None).collect();
+    // Identical requests in one batch each add an item; each gets one.
+    let mut handed_out: Vec<i64> = Vec::new();
     for row in &rows {
         let ord: i64 = row.try_get("ord")?;
         let slot = &mut answers[(ord - 1) as usize];
         if slot.is_none() {
-            *slot = Some((super::users::User::from_row(row)?, Vec::new(), None));
+            *slot = Some(CallerView { user: super::users::User::from_row(row)?, accounts: Vec::new(), recent_item_id: None, added: None });
         }
-        if row.try_get::<Option<i64>, _>("account_id")?.is_some()
-            && let Some((_, found, recent)) = slot
-        {
-            found.push(Account::from_row(row)?);
-            *recent = if found.len() == 1 { row.try_get("recent_item_id")? } else { None };
+        let Some(view) = slot else { continue };
+        if let Some(account_id) = row.try_get::<Option<i64>, _>("account_id")? {
+            if !view.accounts.iter().any(|a| a.account_id == account_id) {
+                view.accounts.push(Account::from_row(row)?);
+                view.recent_item_id = if view.accounts.len() == 1 { row.try_get("recent_item_id")? } else { None };
+            }
+            let added_id: Option<i64> = row.try_get("added_item_id")?;
+            if let Some(added_id) = added_id.filter(|id| view.added.is_none() && !handed_out.contains(id)) {
+                handed_out.push(added_id);
+                let account = view.accounts.last().expect("pushed above");
+                view.added = Some(super::actions::ActionItem {
+                    action_item_id: added_id,
+                    plan_id: row.try_get("added_plan_id")?,
+                    account_id,
+                    account_name: account.name.clone(),
+                    title: row.try_get("added_title")?,
+                    owner_id: view.user.user_id,
+                    owner_name: view.user.display_name.clone(),
+                    owner_email: view.user.email.clone(),
+                    owner_slack_id: view.user.slack_id.clone(),
+                    due_date: row.try_get("added_due_date")?,
+                    status: row.try_get("added_status")?,
+                    snoozed_until: row.try_get("added_snoozed_until")?,
+                    completed_at: row.try_get("added_completed_at")?,
+                });
+            }
         }
     }
     Ok(answers)

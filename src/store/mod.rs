@@ -48,8 +48,11 @@ pub struct Actor {
 impl Actor {
     pub const SYSTEM: Actor = Actor { user_id: None, source: "system" };
 
+    /// The source of changes people make in Slack.
+    pub const SLACK: &'static str = "slack";
+
     pub fn slack_user(user_id: i64) -> Self {
-        Actor { user_id: Some(user_id), source: "slack" }
+        Actor { user_id: Some(user_id), source: Self::SLACK }
     }
 
     pub fn source(source: &'static str) -> Self {

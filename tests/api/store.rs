@@ -443,6 +443,7 @@ async fn callers_and_the_accounts_they_name_are_found_together_each_with_their_o
         configured_admin,
         name: name.into(),
         recent_title: None,
+        add: None,
     };
     let answers = accounts::callers_and_exact(
         &db.pool,
@@ -454,12 +455,13 @@ async fn callers_and_the_accounts_they_name_are_found_together_each_with_their_o
             ask("U0EVE", true, "acme inc."),    // an admin by configuration sees everything
             ask("U0DANA", false, "Acme Labs"),  // not the name, once folded: left to the forgiving search
         ],
+        "slack",
     )
     .await
     .unwrap();
     let seen: Vec<Option<(String, Vec<i64>)>> = answers
         .into_iter()
-        .map(|answer| answer.map(|(user, found, _)| (user.email, found.iter().map(|a| a.account_id).collect())))
+        .map(|answer| answer.map(|view| (view.user.email, view.accounts.iter().map(|a| a.account_id).collect())))
         .collect();
     assert_eq!(
         seen,
@@ -494,9 +496,94 @@ async fn callers_and_the_accounts_they_name_are_found_together_each_with_their_o
             recent("Call Hannah", now + chrono::Duration::minutes(1)),
             ask("U0DANA", false, "acme inc"),
         ],
+        "slack",
     )
     .await
     .unwrap();
-    let found: Vec<Option<i64>> = answers.into_iter().map(|answer| answer.unwrap().2).collect();
+    let found: Vec<Option<i64>> = answers.into_iter().map(|answer| answer.unwrap().recent_item_id).collect();
     assert_eq!(found, [Some(added.action_item_id), None, None, None]);
+}
+
+#[tokio::test]
+async fn the_lookup_adds_the_item_at_once_only_when_nothing_stands_in_the_way_and_audits_it_as_the_callers() {
+    let db = TestDb::new().await;
+    let dana = person(&db.pool, "dana@example.com", None).await;
+    let eve = person(&db.pool, "eve@example.com", None).await;
+    for (user, slack_id) in [(&dana, "U0DANA"), (&eve, "U0EVE")] {
+        sqlx::query("update app_user set slack_id = $2, tz = 'Europe/Paris' where user_id = $1")
+            .bind(user.user_id)
+            .bind(slack_id)
+            .execute(&db.pool)
+            .await
+            .unwrap();
+    }
+    let (acme, _) = account_with_plan(&db.pool, "Acme", &dana).await;
+    let (globex, _) = account_with_plan(&db.pool, "Globex", &dana).await;
+    sqlx::query("update plan set status = 'closed' where account_id = $1").bind(globex.account_id).execute(&db.pool).await.unwrap();
+    let earlier = planbot::store::actions::add(
+        &db.pool,
+        &planbot::store::actions::NewAction { account_id: acme.account_id, title: "Call Hannah".into(), owner_id: dana.user_id, due_date: None },
+        planbot::store::Actor::slack_user(dana.user_id),
+    )
+    .await
+    .unwrap();
+    let now = chrono::Utc::now();
+    let due = chrono::NaiveDate::from_ymd_opt(2031, 3, 14);
+    let add = |slack_id: &str, name: &str, title: &str, read_in: &str| accounts::CallerQuery {
+        slack_id: slack_id.into(),
+        configured_admin: false,
+        name: name.into(),
+        recent_title: Some((title.into(), now - chrono::Duration::minutes(10))),
+        add: Some(accounts::AddAtOnce { due_date: due, read_in: read_in.into() }),
+    };
+    let answers = accounts::callers_and_exact(
+        &db.pool,
+        &[
+            add("U0DANA", "acme", "Send the deck", "Europe/Paris"),    // added
+            add("U0EVE", "acme", "Send the deck", "Europe/Paris"),     // not Eve's account: nothing
+            add("U0DANA", "acme", "call hannah", "Europe/Paris"),      // the same item moments ago: asked first
+            add("U0DANA", "acme", "Book the QBR", "America/New_York"), // her zone changed since: read again
+            add("U0DANA", "globex", "Book the QBR", "Europe/Paris"),   // no active plan: said so
+            add("U0DANA", "acme", "Twice at once", "Europe/Paris"),    // the same request twice in one batch:
+            add("U0DANA", "acme", "Twice at once", "Europe/Paris"),    // two items, one each
+            accounts::CallerQuery { add: None, ..add("U0DANA", "acme", "Only look", "Europe/Paris") },
+        ],
+        "slack",
+    )
+    .await
+    .unwrap();
+    let views: Vec<_> = answers.into_iter().map(|answer| answer.expect("both people have a Slack id")).collect();
+    let added: Vec<Option<(i64, String, Option<chrono::NaiveDate>, i64, String)>> = views
+        .iter()
+        .map(|view| view.added.as_ref().map(|item| (item.account_id, item.title.clone(), item.due_date, item.owner_id, item.account_name.clone())))
+        .collect();
+    let acme_item = |title: &str| Some((acme.account_id, title.to_string(), due, dana.user_id, "Acme".to_string()));
+    assert_eq!(
+        added,
+        [acme_item("Send the deck"), None, None, None, None, acme_item("Twice at once"), acme_item("Twice at once"), None]
+    );
+    let twice: Vec<i64> = views[5..7].iter().map(|view| view.added.as_ref().unwrap().action_item_id).collect();
+    assert_ne!(twice[0], twice[1], "each request gets its own item");
+    assert_eq!(views[1].accounts, [], "Eve may not see Acme");
+    assert_eq!(views[2].recent_item_id, Some(earlier.action_item_id));
+    assert_eq!(views[4].accounts.iter().map(|a| a.account_id).collect::<Vec<_>>(), [globex.account_id]);
+
+    // Written as the general path writes: on the active plan, owned by the
+    // caller, and audited as hers, from Slack, in the same statement.
+    let titles: Vec<String> = sqlx::query_scalar("select title from action_item where account_id = $1 order by action_item_id")
+        .bind(acme.account_id)
+        .fetch_all(&db.pool)
+        .await
+        .unwrap();
+    assert_eq!(titles, ["Call Hannah", "Send the deck", "Twice at once", "Twice at once"]);
+    let audits: Vec<(i64, String, Option<i64>, String)> = sqlx::query_as(
+        "select entity_id, new_value, actor_id, actor_source from audit where entity = 'action_item' and action = 'insert' order by audit_id",
+    )
+    .fetch_all(&db.pool)
+    .await
+    .unwrap();
+    let deck = views[0].added.as_ref().unwrap().action_item_id;
+    assert_eq!(audits.len(), 4);
+    assert_eq!(audits[1], (deck, "Send the deck".to_string(), Some(dana.user_id), "slack".to_string()));
+    assert!(audits[2..].iter().all(|(_, title, actor, source)| title == "Twice at once" && *actor == Some(dana.user_id) && source == "slack"));
 }

@@ -2,10 +2,13 @@
 //! flight goes out together in the next.
 //!
 //! On the hot path (`/plan add`), each statement and each commit costs
-//! PostgreSQL more than the rows it touches. A [`Batcher`] queues requests
-//! and hands a task what has queued, up to a limit; a lone request goes out
-//! at once, and under load the batches grow by themselves. The task answers
-//! every request of its batch, one answer each, in order.
+//! PostgreSQL more than the rows it touches. A [`Batcher`] lets a request
+//! that finds a batch slot free and nobody waiting run at once, alone, in
+//! its own task (no hand-over between tasks, so nothing is added to its
+//! latency at ordinary load). When every slot is busy (the database is
+//! behind), requests queue, and a task hands what has queued to the next
+//! free slot, up to a limit: under load the batches grow by themselves.
+//! Every request gets its own answer, in order.
 
 use std::future::Future;
 use std::pin::Pin;
@@ -38,12 +41,14 @@ type Queued<I, O> = (I, oneshot::Sender<O>);
 pub struct Batcher<I, O> {
     run: Run<I, O>,
     queue: Arc<OnceLock<mpsc::Sender<Queued<I, O>>>>,
+    /// Batches in flight, whether run by a request itself or by the task.
+    slots: Arc<Semaphore>,
     background: Background,
 }
 
 impl<I, O> Clone for Batcher<I, O> {
     fn clone(&self) -> Self {
-        Batcher { run: self.run.clone(), queue: self.queue.clone(), background: self.background.clone() }
+        Batcher { run: self.run.clone(), queue: self.queue.clone(), slots: self.slots.clone(), background: self.background.clone() }
     }
 }
 
@@ -56,16 +61,28 @@ impl<I: Send + 'static, O: Send + 'static> Batcher<I, O> {
         F: Fn(Vec<I>) -> Fut + Send + Sync + 'static,
         Fut: Future<Output = Vec<O>> + Send + 'static,
     {
-        Batcher { run: Arc::new(move |inputs| Box::pin(run(inputs))), queue: Arc::default(), background: background.clone() }
+        Batcher {
+            run: Arc::new(move |inputs| Box::pin(run(inputs))),
+            queue: Arc::default(),
+            slots: Arc::new(Semaphore::new(CONCURRENT_BATCHES)),
+            background: background.clone(),
+        }
     }
 
     /// The answer to one request, from the batch it joins; `None` only when
     /// the runtime is shutting down and the batcher's task is gone.
     pub async fn call(&self, input: I) -> Option<O> {
+        if self.background.shutdown.is_cancelled() {
+            return None;
+        }
+        let nobody_waiting = self.queue.get().is_none_or(|queue| queue.capacity() == queue.max_capacity());
+        if nobody_waiting && let Ok(_slot) = self.slots.try_acquire() {
+            return (self.run)(vec![input]).await.pop();
+        }
         let queue = self.queue.get_or_init(|| {
             let (tx, rx) = mpsc::channel(QUEUE);
             let tasks = self.background.tasks.clone();
-            self.background.tasks.spawn(serve(self.run.clone(), rx, tasks, self.background.shutdown.clone()));
+            self.background.tasks.spawn(serve(self.run.clone(), rx, self.slots.clone(), tasks, self.background.shutdown.clone()));
             tx
         });
         let (done, answer) = oneshot::channel();
@@ -77,28 +94,32 @@ impl<I: Send + 'static, O: Send + 'static> Batcher<I, O> {
 async fn serve<I: Send + 'static, O: Send + 'static>(
     run: Run<I, O>,
     mut queue: mpsc::Receiver<Queued<I, O>>,
+    slots: Arc<Semaphore>,
     tasks: TaskTracker,
     shutdown: CancellationToken,
 ) {
-    let slots = Arc::new(Semaphore::new(CONCURRENT_BATCHES));
-    let mut received = Vec::with_capacity(MAX_BATCH);
     loop {
-        // Room first, so requests keep queueing (and batching) while every
-        // slot is busy.
-        let Ok(slot) = slots.clone().acquire_owned().await else { return };
-        let count = tokio::select! {
-            count = queue.recv_many(&mut received, MAX_BATCH) => count,
+        // The first request waiting, then room for its batch: while every
+        // slot is busy, more requests queue, and go with it.
+        let first = tokio::select! {
+            first = queue.recv() => first,
             () = shutdown.cancelled(), if !queue.is_closed() => {
-                // Take no more; what is queued is still answered below.
+                // Take no more; what is queued is still answered.
                 queue.close();
                 continue;
             }
         };
-        if count == 0 {
-            return;
+        let Some(first) = first else { return };
+        let Ok(slot) = slots.clone().acquire_owned().await else { return };
+        let mut batch = Vec::with_capacity(MAX_BATCH.min(queue.len() + 1));
+        batch.push(first);
+        while batch.len() < MAX_BATCH {
+            match queue.try_recv() {
+                Ok(next) => batch.push(next),
+                Err(_) => break,
+            }
         }
-        let (inputs, answers): (Vec<I>, Vec<oneshot::Sender<O>>) = std::mem::take(&mut received).into_iter().unzip();
-        received.reserve(MAX_BATCH);
+        let (inputs, answers): (Vec<I>, Vec<oneshot::Sender<O>>) = batch.into_iter().unzip();
         let outputs = run(inputs);
         tasks.spawn(async move {
             let outputs = outputs.await;
@@ -140,6 +161,63 @@ mod tests {
         assert_eq!(sizes.iter().sum::<usize>(), 500);
         assert!(sizes.iter().all(|&size| size <= MAX_BATCH), "{sizes:?}");
         assert!(sizes.len() < 500, "500 requests at once were not sent one by one: {sizes:?}");
+    }
+
+    #[tokio::test]
+    async fn a_lone_request_runs_at_once_in_its_own_task_and_requests_queue_only_when_every_slot_is_busy() {
+        let tasks = Arc::new(std::sync::Mutex::new(Vec::new()));
+        let seen = tasks.clone();
+        let gate = CancellationToken::new();
+        let opened = gate.clone();
+        let batcher = Batcher::new(&Background::default(), move |inputs: Vec<u32>| {
+            seen.lock().unwrap().push((inputs.clone(), tokio::task::try_id()));
+            let gate = opened.clone();
+            async move {
+                if inputs.contains(&0) {
+                    gate.cancelled().await;
+                }
+                inputs
+            }
+        });
+        // Alone: run in the caller's own task, not handed to another.
+        let caller = tokio::spawn({
+            let batcher = batcher.clone();
+            async move { (batcher.call(7).await, tokio::task::id()) }
+        });
+        let (answer, caller_task) = caller.await.unwrap();
+        assert_eq!(answer, Some(7));
+        assert_eq!(tasks.lock().unwrap()[0], (vec![7], Some(caller_task)));
+
+        // Every slot held by a batch that waits: the next requests queue and
+        // go together once a slot is free.
+        let held: Vec<_> = (0..CONCURRENT_BATCHES)
+            .map(|_| {
+                let batcher = batcher.clone();
+                tokio::spawn(async move { batcher.call(0).await })
+            })
+            .collect();
+        while tasks.lock().unwrap().len() < 1 + CONCURRENT_BATCHES {
+            tokio::task::yield_now().await;
+        }
+        let queued: Vec<_> = (1..=5u32)
+            .map(|n| {
+                let batcher = batcher.clone();
+                tokio::spawn(async move { batcher.call(n).await })
+            })
+            .collect();
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+        assert_eq!(tasks.lock().unwrap().len(), 1 + CONCURRENT_BATCHES, "nothing more runs while every slot is busy");
+        gate.cancel();
+        for call in held {
+            assert_eq!(call.await.unwrap(), Some(0));
+        }
+        for (n, call) in (1..=5u32).zip(queued) {
+            assert_eq!(call.await.unwrap(), Some(n));
+        }
+        let runs = tasks.lock().unwrap();
+        let later: Vec<u32> = runs[1 + CONCURRENT_BATCHES..].iter().flat_map(|(inputs, _)| inputs.clone()).collect();
+        assert_eq!(later, [1, 2, 3, 4, 5]);
+        assert!(runs.len() < 1 + CONCURRENT_BATCHES + 5, "the queued requests went together: {runs:?}");
     }
 
     #[tokio::test]

@@ -31,7 +31,9 @@
 //! Bolt for JavaScript (`benches/bolt`, versions pinned) answers the same
 //! requests after one plain insert, beside planbot in the same run, when
 //! Node.js is installed (its packages installed with `npm ci` the first
-//! time); `BENCH_NO_BOLT` leaves it out. `BENCH_KEEP_DB` keeps the scratch
+//! time); `BENCH_NO_BOLT` leaves it out. planbot runs with one worker
+//! thread (`TOKIO_WORKER_THREADS=1`), leaving the other core to PostgreSQL;
+//! `BENCH_PLANBOT_THREADS` sets another count. `BENCH_KEEP_DB` keeps the scratch
 //! database afterwards, to replay statements against it.
 
 mod support;
@@ -257,8 +259,8 @@ insert into bench_plain (payload) values ('Follow up on workstream ' || :n);
 /// planbot's own statement for one `/plan add` by a known caller for an
 /// exactly named account, as the server runs it (in autocommit, planned
 /// once): the caller-and-account lookup with visibility, the check for the
-/// same title added in the last ten minutes, and the insert with its audit
-/// trigger (`store::accounts::callers_and_exact`, for a batch of one).
+/// same title added in the last ten minutes, the insert and its audit row
+/// (`store::accounts::callers_and_exact`, for a batch of one).
 const PLANBOT_SQL: &str = "\\set k random(0, 999)
 \\set n random(1, 1000000000)
 with recursive asked as (
@@ -269,11 +271,12 @@ with recursive asked as (
  me as (select t.ord, t.configured_admin, t.wanted_key, t.wanted_title, t.added_since, t.adding, t.due, t.read_in,
                user_id, slack_id, email, display_name, tz, manager_id, role, dm_muted, quiet_start, quiet_end, working_days,
                digest, digest_time, digest_weekday, ignored_nudges, slack_synced_at
-        from asked t join app_user u on u.slack_id = t.asked_slack_id),
+        from asked t cross join lateral (select * from app_user where slack_id = t.asked_slack_id limit 1) u),
  reports (ord, user_id) as (
      select ord, user_id from me
      union
-     select r.ord, u.user_id from app_user u join reports r on u.manager_id = r.user_id),
+     select r.ord, u.user_id from reports r cross join lateral (
+         select user_id from app_user where manager_id = r.user_id offset 0) u),
  found as (
      select me.ord, f.*,
             (select i.action_item_id from action_item i
@@ -296,11 +299,14 @@ with recursive asked as (
      insert into action_item (plan_id, account_id, title, owner_id, due_date, created_by)
      select f.active_plan_id, f.account_id, me.wanted_title, me.user_id, me.due, me.user_id
      from me join found f on f.ord = me.ord,
-          (select set_config('planbot.actor_id', '', true), set_config('planbot.actor_source', 'slack', true)) as actor
+          (select set_config('planbot.audit_written', statement_timestamp()::text, true)) as audit_here
      where me.adding and f.matches = 1 and f.active_plan_id is not null and f.recent_item_id is null
        and me.tz = me.read_in
      order by me.ord
-     returning action_item_id, plan_id, account_id, title, due_date, status, snoozed_until, completed_at, created_by)
+     returning action_item_id, plan_id, account_id, title, due_date, status, snoozed_until, completed_at, created_by),
+ audited as (
+     insert into audit (account_id, entity, entity_id, action, field, old_value, new_value, actor_id, actor_source)
+     select account_id, 'action_item', action_item_id, 'insert', null, null, title, created_by, 'slack' from added)
  select me.*, f.account_id, f.name, f.external_id, f.rank, f.rank_notes, f.tier, f.industry, f.annual_spend, f.renewal_date,
         f.slack_channel, f.recent_item_id,
         added.action_item_id as added_item_id, added.plan_id as added_plan_id, added.title as added_title,
@@ -533,6 +539,11 @@ async fn main() -> anyhow::Result<()> {
     sqlx::query("analyze").execute(&pool).await?;
 
     let port = std::net::TcpListener::bind("127.0.0.1:0")?.local_addr()?.port();
+    // One thread serves requests, leaving the other cores to PostgreSQL on
+    // the same machine (README, "Configuration"); `BENCH_PLANBOT_THREADS`
+    // changes it.
+    let planbot_threads = std::env::var("BENCH_PLANBOT_THREADS").unwrap_or_else(|_| "1".into());
+    println!("planbot serve with TOKIO_WORKER_THREADS={planbot_threads}");
     // PostgreSQL on the same machine: no TLS on the connection, as a
     // deployment next to its database would connect.
     let database_url = match db.options.get_host() {
@@ -548,6 +559,7 @@ async fn main() -> anyhow::Result<()> {
         .env("SLACK_API_URL", "http://127.0.0.1:9/api")
         .env("PLANBOT_LISTEN", format!("127.0.0.1:{port}"))
         .env("RUST_LOG", "warn")
+        .env("TOKIO_WORKER_THREADS", &planbot_threads)
         .stdout(Stdio::null())
         .spawn()?;
     let pid = child.id();

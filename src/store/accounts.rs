@@ -164,12 +164,17 @@ pub struct AddAtOnce {
 /// For each query: the person with that Slack id, and the accounts they may
 /// see whose folded name is exactly the typed name's (`None` when nobody has
 /// the Slack id), and the item added when asked for (see [`AddAtOnce`]),
-/// audited as the caller's with `source`. One statement for them all: a
+/// audited as the caller's with `source` by the same statement (the
+/// insert-audit trigger leaves that one statement alone: see the migration
+/// `audit_written_by_the_adding_statement`). One statement for them all: a
 /// `/plan add` that names an account as it is written learns who asks,
 /// finds the account, checks for the same item added moments ago, and adds
-/// the item in one round trip, one commit (see [`super::batch`]'s users).
+/// the item in one round trip, one commit (see `app::batch`).
 /// Visibility is read in the statement that writes, so someone who has just
-/// lost access adds nothing.
+/// lost access adds nothing. The statement runs with a plan made once for
+/// any arguments (see [`crate::db::hot_path_pool`]), so its joins are
+/// written as index look-ups per asked row (the `limit 1` and `offset 0`
+/// keep the planner from turning them into scans of every person).
 pub async fn callers_and_exact(pool: &PgPool, queries: &[CallerQuery], source: &str) -> sqlx::Result<Vec<Option<CallerView>>> {
     use sqlx::{FromRow, Row};
     let slack_ids: Vec<&str> = queries.iter().map(|q| q.slack_id.as_str()).collect();
@@ -186,13 +191,14 @@ pub async fn callers_and_exact(pool: &PgPool, queries: &[CallerQuery], source: &
              select * from unnest($1::text[], $2::boolean[], $3::text[], $4::text[], $5::timestamptz[], \
                                   $6::boolean[], $7::date[], $8::text[]) with ordinality \
                  as t (asked_slack_id, configured_admin, wanted_key, wanted_title, added_since, adding, due, read_in, ord)), \
-         me as (select t.ord, t.configured_admin, t.wanted_key, t.wanted_title, t.added_since, t.adding, t.due, t.read_in, \
-                       {user_columns} \
-                from asked t join app_user u on u.slack_id = t.asked_slack_id), \
+         me as (select t.ord, t.configured_admin, t.wanted_key, t.wanted_title, t.added_since, t.adding, t.due, t.read_in, u.* \
+                from asked t cross join lateral ( \
+                    select {user_columns} from app_user where slack_id = t.asked_slack_id limit 1) u), \
          reports (ord, user_id) as ( \
              select ord, user_id from me \
              union \
-             select r.ord, u.user_id from app_user u join reports r on u.manager_id = r.user_id), \
+             select r.ord, u.user_id from reports r cross join lateral ( \
+                 select user_id from app_user where manager_id = r.user_id offset 0) u), \
          found as ( \
              select me.ord, f.*, \
                     (select i.action_item_id from action_item i \
@@ -214,11 +220,14 @@ pub async fn callers_and_exact(pool: &PgPool, queries: &[CallerQuery], source: &
              insert into action_item (plan_id, account_id, title, owner_id, due_date, created_by) \
              select f.active_plan_id, f.account_id, me.wanted_title, me.user_id, me.due, me.user_id \
              from me join found f on f.ord = me.ord, \
-                  (select set_config('planbot.actor_id', '', true), set_config('planbot.actor_source', $9, true)) as actor \
+                  (select set_config('planbot.audit_written', statement_timestamp()::text, true)) as audit_here \
              where me.adding and f.matches = 1 and f.active_plan_id is not null and f.recent_item_id is null \
                and me.tz = me.read_in \
              order by me.ord \
-             returning action_item_id, plan_id, account_id, title, due_date, status, snoozed_until, completed_at, created_by) \
+             returning action_item_id, plan_id, account_id, title, due_date, status, snoozed_until, completed_at, created_by), \
+         audited as ( \
+             insert into audit (account_id, entity, entity_id, action, field, old_value, new_value, actor_id, actor_source) \
+             select account_id, 'action_item', action_item_id, 'insert', null, null, title, created_by, $9 from added) \
          select me.*, {found_columns}, f.recent_item_id, \
                 added.action_item_id as added_item_id, added.plan_id as added_plan_id, added.title as added_title, \
                 added.due_date as added_due_date, added.status as added_status, \

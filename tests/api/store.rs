@@ -553,7 +553,9 @@ async fn the_lookup_adds_the_item_at_once_only_when_nothing_stands_in_the_way_an
     .await
     .unwrap();
     let views: Vec<_> = answers.into_iter().map(|answer| answer.expect("both people have a Slack id")).collect();
-    let added: Vec<Option<(i64, String, Option<chrono::NaiveDate>, i64, String)>> = views
+    // (account, title, due date, owner, account name) of each added item
+    type Added = (i64, String, Option<chrono::NaiveDate>, i64, String);
+    let added: Vec<Option<Added>> = views
         .iter()
         .map(|view| view.added.as_ref().map(|item| (item.account_id, item.title.clone(), item.due_date, item.owner_id, item.account_name.clone())))
         .collect();

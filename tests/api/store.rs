@@ -476,13 +476,7 @@ async fn callers_and_the_accounts_they_name_are_found_together_each_with_their_o
     );
 
     // The same statement finds an item with the same title added moments ago.
-    let added = planbot::store::actions::add(
-        &db.pool,
-        &planbot::store::actions::NewAction { account_id: acme.account_id, title: "Call Hannah".into(), owner_id: dana.user_id, due_date: None },
-        planbot::store::Actor::slack_user(dana.user_id),
-    )
-    .await
-    .unwrap();
+    let added = call_hannah_added_by(&db.pool, &acme, &dana).await;
     let now = chrono::Utc::now();
     let recent = |title: &str, since: chrono::DateTime<chrono::Utc>| accounts::CallerQuery {
         recent_title: Some((title.into(), since)),
@@ -504,6 +498,17 @@ async fn callers_and_the_accounts_they_name_are_found_together_each_with_their_o
     assert_eq!(found, [Some(added.action_item_id), None, None, None]);
 }
 
+/// "Call Hannah" added to the account's active plan by `who` from Slack.
+async fn call_hannah_added_by(pool: &sqlx::PgPool, account: &accounts::Account, who: &planbot::store::users::User) -> planbot::store::actions::ActionItem {
+    planbot::store::actions::add(
+        pool,
+        &planbot::store::actions::NewAction { account_id: account.account_id, title: "Call Hannah".into(), owner_id: who.user_id, due_date: None },
+        planbot::store::Actor::slack_user(who.user_id),
+    )
+    .await
+    .unwrap()
+}
+
 #[tokio::test]
 async fn the_lookup_adds_the_item_at_once_only_when_nothing_stands_in_the_way_and_audits_it_as_the_callers() {
     let db = TestDb::new().await;
@@ -520,13 +525,7 @@ async fn the_lookup_adds_the_item_at_once_only_when_nothing_stands_in_the_way_an
     let (acme, _) = account_with_plan(&db.pool, "Acme", &dana).await;
     let (globex, _) = account_with_plan(&db.pool, "Globex", &dana).await;
     sqlx::query("update plan set status = 'closed' where account_id = $1").bind(globex.account_id).execute(&db.pool).await.unwrap();
-    let earlier = planbot::store::actions::add(
-        &db.pool,
-        &planbot::store::actions::NewAction { account_id: acme.account_id, title: "Call Hannah".into(), owner_id: dana.user_id, due_date: None },
-        planbot::store::Actor::slack_user(dana.user_id),
-    )
-    .await
-    .unwrap();
+    let earlier = call_hannah_added_by(&db.pool, &acme, &dana).await;
     let now = chrono::Utc::now();
     let due = chrono::NaiveDate::from_ymd_opt(2031, 3, 14);
     let add = |slack_id: &str, name: &str, title: &str, read_in: &str| accounts::CallerQuery {

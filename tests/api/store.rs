@@ -445,8 +445,11 @@ async fn callers_and_the_accounts_they_name_are_found_together_each_with_their_o
         recent_title: None,
         add: None,
     };
+    // On the hot path's pool, as `/plan add` asks it: one plan for any
+    // arguments, the manager's chain included.
+    let hot = planbot::db::hot_path_pool(&db.pool);
     let answers = accounts::callers_and_exact(
-        &db.pool,
+        &hot,
         &[
             ask("U0DANA", false, "acme inc"),   // her own account, typed loosely
             ask("U0EVE", false, "Acme, Inc."),  // not hers: nothing

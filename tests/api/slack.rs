@@ -652,6 +652,19 @@ async fn repeated_adds_read_dates_in_the_callers_zone_as_it_is_now_and_see_only_
         sqlx::query_scalar("select due_date from action_item where title = 'Third'").fetch_one(&app.db.pool).await.unwrap();
     assert_eq!(third, Some(tomorrow_in(chrono_tz::Pacific::Kiritimati)));
 
+    // Her zone now known again, the next add is written by the lookup's own
+    // statement; the same item again, or a day already past, is asked about
+    // first and writes nothing.
+    due_of(&app.command_reply(DANA, "D0DANA", "add Acme Corporation: Fourth due tomorrow").await);
+    let fourth: Option<chrono::NaiveDate> =
+        sqlx::query_scalar("select due_date from action_item where title = 'Fourth'").fetch_one(&app.db.pool).await.unwrap();
+    assert_eq!(fourth, Some(tomorrow_in(chrono_tz::Pacific::Kiritimati)));
+    let again = app.command_reply(DANA, "D0DANA", "add Acme Corporation: fourth due tomorrow").await;
+    assert!(visible_text(&again).contains("already has"), "{again}");
+    let yesterday = tomorrow_in(chrono_tz::Pacific::Kiritimati) - chrono::Duration::days(2);
+    let late = app.command_reply(DANA, "D0DANA", &format!("add Acme Corporation: Late due {yesterday}")).await;
+    assert!(visible_text(&late).contains("in the past"), "{late}");
+
     // Eve, on no team, gets the same answer as for an account that does not exist, twice.
     for _ in 0..2 {
         let reply = app.command_reply(EVE, "D0EVE", "add Acme Corporation: Sneak in").await;
@@ -667,10 +680,11 @@ async fn repeated_adds_read_dates_in_the_callers_zone_as_it_is_now_and_see_only_
         .unwrap();
     let reply = app.command_reply(SAM, "D0SAM", "add Acme Corporation: After leaving").await;
     assert!(visible_text(&reply).contains("couldn't find"), "{reply}");
-    assert_eq!(item_count(&app).await, 4);
+    assert_eq!(item_count(&app).await, 5);
+    // One audit row per item, naming who added it, from Slack.
     let authors: Vec<(String, Option<i64>)> = sqlx::query_as(
         "select i.title, h.actor_id from audit h join action_item i on i.action_item_id = h.entity_id \
-         where h.entity = 'action_item' and h.action = 'insert' order by i.action_item_id",
+         where h.entity = 'action_item' and h.action = 'insert' and h.actor_source = 'slack' order by i.action_item_id",
     )
     .fetch_all(&app.db.pool)
     .await
@@ -683,6 +697,7 @@ async fn repeated_adds_read_dates_in_the_callers_zone_as_it_is_now_and_see_only_
             ("First".to_string(), Some(dana)),
             ("Second".to_string(), Some(dana)),
             ("Third".to_string(), Some(dana)),
+            ("Fourth".to_string(), Some(dana)),
             ("Sam's item".to_string(), Some(sam)),
         ]
     );

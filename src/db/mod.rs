@@ -145,10 +145,12 @@ pub fn hot_path_pool(pool: &sqlx::PgPool) -> sqlx::PgPool {
         .min_connections(0)
         .acquire_timeout(Duration::from_secs(10))
         // No round trip to test a connection before each statement: a
-        // connection that broke while idle fails its statement, is closed,
-        // and the batch is asked again one by one on fresh connections
-        // (an item that was in fact added is then found as added moments
-        // ago, and the caller is asked before it is added twice).
+        // connection that broke while idle (the server restarted) fails its
+        // statement and is closed, and the batch is asked again one by one.
+        // A request whose retry also meets a broken connection is answered
+        // with the apology to try again; nothing is half-written, and an
+        // item that was in fact added is found as added moments ago, so the
+        // caller is asked before it is added twice.
         .test_before_acquire(false)
         .connect_lazy_with(options)
 }

@@ -19,6 +19,7 @@ mod conversation;
 pub mod editing;
 pub mod forms;
 mod intel;
+mod known;
 pub mod item_writer;
 pub mod items;
 pub mod pictures;
@@ -64,6 +65,11 @@ pub struct App {
     tz_hints: Arc<std::sync::Mutex<HashMap<String, Tz>>>,
     /// Looks up callers and the accounts they name, together when many ask at once.
     callers: CallerLookup,
+    /// The hot path's own pool (see [`crate::db::hot_path_pool`]).
+    hot_pool: PgPool,
+    /// Callers and the one account they named, as last read, to add items
+    /// there without looking them up again (see `quick_add`).
+    known: Arc<known::KnownCallers>,
     /// When this process last asked Slack about each person.
     slack_sync: Arc<callers::SyncGate>,
     /// Work that outlives a request (batches in flight, Slack look-ups);
@@ -198,9 +204,12 @@ fn caller_lookup(pool: PgPool, background: &Background) -> CallerLookup {
 
 impl App {
     pub fn new(pool: PgPool, slack: Arc<dyn SlackApi>, admins: impl IntoIterator<Item = String>, background: Background) -> Self {
+        let hot_pool = crate::db::hot_path_pool(&pool);
         App {
             items: ItemWriter::new(pool.clone(), &background),
-            callers: caller_lookup(crate::db::hot_path_pool(&pool), &background),
+            callers: caller_lookup(hot_pool.clone(), &background),
+            hot_pool,
+            known: Arc::default(),
             pool,
             slack,
             admins: Arc::new(admins.into_iter().collect()),

@@ -16,7 +16,7 @@ use crate::domain::intent::ActionFilter;
 use crate::domain::when::describe_due;
 use crate::domain::enums::IntelCategory;
 use crate::render::MessageContent;
-use crate::store::accounts::Account;
+use crate::store::accounts::{self, Account};
 use crate::store::actions::{self, ActionItem, AddError, NewAction};
 use crate::store::subscriptions::{self, Follower};
 use crate::render;
@@ -212,16 +212,43 @@ impl App {
         let Some(item) = parse(hint) else { return Ok(None) };
         let today = now.with_timezone(&hint).date_naive();
         let plain = item.owner.is_none() && !item.due.is_some_and(|due| crate::domain::validate::due_is_past(due, today));
-        let query = crate::store::accounts::CallerQuery {
-            slack_id: slack_user_id.to_string(),
-            configured_admin: self.admins.contains(slack_user_id),
-            name: item.account.clone(),
-            // The check for the same item added moments ago rides along.
-            recent_title: Some((item.title.clone(), now - chrono::Duration::minutes(confirm::DUPLICATE_MINUTES))),
-            add: plain.then(|| crate::store::accounts::AddAtOnce { due_date: item.due, read_in: hint.name().to_string() }),
-        };
-        let Some(view) = self.caller_and_exact(query).await? else {
-            return Ok(None);
+        let configured_admin = self.admins.contains(slack_user_id);
+        let since = now - chrono::Duration::minutes(confirm::DUPLICATE_MINUTES);
+        let key: super::known::Key = (slack_user_id.to_string(), configured_admin, crate::domain::names::match_key(&item.account));
+        // Asked of this account before, with nothing changed since: a short
+        // statement adds the item (or finds the same item added moments ago).
+        let mut view = None;
+        if let Some(known) = self.known.get(&key).filter(|known| plain && known.user.tz == hint.name()) {
+            match self.add_known(&known, &item, since).await {
+                Some(accounts::KnownAdded::Added(added)) => {
+                    let caller = self.caller_from(known.user.clone());
+                    let reply = Reply::note(added_text(&added, &known.accounts[0], caller.today(now)));
+                    return Ok(Some((caller, reply)));
+                }
+                Some(accounts::KnownAdded::Recent(item_id)) => {
+                    view = Some(accounts::CallerView { recent_item_id: Some(item_id), ..(*known).clone() });
+                }
+                Some(accounts::KnownAdded::Moved(epoch)) => self.known.moved(epoch),
+                None => {}
+            }
+        }
+        let view = match view {
+            Some(view) => view,
+            None => {
+                let query = accounts::CallerQuery {
+                    slack_id: slack_user_id.to_string(),
+                    configured_admin,
+                    name: item.account.clone(),
+                    // The check for the same item added moments ago rides along.
+                    recent_title: Some((item.title.clone(), since)),
+                    add: plain.then(|| accounts::AddAtOnce { due_date: item.due, read_in: hint.name().to_string() }),
+                };
+                let Some(view) = self.caller_and_exact(query).await? else {
+                    return Ok(None);
+                };
+                self.known.remember(key, &view);
+                view
+            }
         };
         let caller = self.caller_from(view.user);
         let mut found = view.accounts;
@@ -237,6 +264,21 @@ impl App {
         let (Some(account), true) = (found.pop(), found.is_empty()) else { return Ok(None) };
         let reply = self.add_or_ask(&caller, account, &item, confirm::Recent::Looked(view.recent_item_id), now).await?;
         Ok(Some((caller, reply)))
+    }
+
+    /// Adds the item from a remembered view (see `known`); `None` when the
+    /// database could not be asked, and the lookup then asks again (and
+    /// finds the item, if it was added after all, as added moments ago).
+    async fn add_known(&self, known: &accounts::CallerView, item: &NewItem, since: DateTime<Utc>) -> Option<accounts::KnownAdded> {
+        let (account, plan_id) = (known.accounts.first()?, known.active_plan_id?);
+        let source = crate::store::Actor::SLACK;
+        match accounts::add_known(&self.hot_pool, known, account, plan_id, &item.title, since, item.due, source).await {
+            Ok(added) => Some(added),
+            Err(err) => {
+                tracing::warn!(error = %err, "adding from a remembered lookup failed; looking up again");
+                None
+            }
+        }
     }
 
     /// Adds an item to the account's active plan, or says what stands in the

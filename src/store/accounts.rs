@@ -129,6 +129,12 @@ pub struct CallerView {
     pub accounts: Vec<Account>,
     pub recent_item_id: Option<i64>,
     pub added: Option<super::actions::ActionItem>,
+    /// The active plan of the one account found (`None` when there is none,
+    /// or more than one account was found).
+    pub active_plan_id: Option<i64>,
+    /// The access epoch read in the same statement (see [`add_known`]): what
+    /// the view says holds for as long as the epoch stays the same.
+    pub epoch: i64,
 }
 
 /// Who asks, and what they may see by one exact name: a Slack user id,
@@ -185,6 +191,28 @@ pub async fn callers_and_exact(pool: &PgPool, queries: &[CallerQuery], source: &
     let adding: Vec<bool> = queries.iter().map(|q| q.add.is_some() && q.recent_title.is_some()).collect();
     let due_dates: Vec<Option<NaiveDate>> = queries.iter().map(|q| q.add.as_ref().and_then(|add| add.due_date)).collect();
     let read_in: Vec<Option<&str>> = queries.iter().map(|q| q.add.as_ref().map(|add| add.read_in.as_str())).collect();
+    // A statement that adds nothing leaves out the inserts: an insert that
+    // inserts no row would still fire the insert-audit trigger once.
+    let adding_ctes = if adding.contains(&true) {
+        "added as ( \
+             insert into action_item (plan_id, account_id, title, owner_id, due_date, created_by) \
+             select f.active_plan_id, f.account_id, me.wanted_title, me.user_id, me.due, me.user_id \
+             from me join found f on f.ord = me.ord, \
+                  (select set_config('planbot.audit_written', statement_timestamp()::text, true)) as audit_here \
+             where me.adding and f.matches = 1 and f.active_plan_id is not null and f.recent_item_id is null \
+               and me.tz = me.read_in \
+             order by me.ord \
+             returning action_item_id, plan_id, account_id, title, due_date, status, snoozed_until, completed_at, created_by), \
+         audited as ( \
+             insert into audit (account_id, entity, entity_id, action, field, old_value, new_value, actor_id, actor_source) \
+             select account_id, 'action_item', action_item_id, 'insert', null, null, title, created_by, $9 from added)"
+    } else {
+        "added as ( \
+             select null::bigint as action_item_id, null::bigint as plan_id, null::bigint as account_id, null::text as title, \
+                    null::date as due_date, null::text as status, null::timestamptz as snoozed_until, \
+                    null::timestamptz as completed_at, null::bigint as created_by \
+             where $9::text is null and false)"
+    };
     let found_columns: String = COLUMNS.split(',').map(|column| format!("f.{}", column.trim())).collect::<Vec<_>>().join(", ");
     let rows = sqlx::query(&format!(
         "with recursive asked as ( \
@@ -216,19 +244,9 @@ pub async fn callers_and_exact(pool: &PgPool, queries: &[CallerQuery], source: &
                         or exists (select 1 from account_team t join reports r on r.user_id = t.user_id \
                                    where t.account_id = a.account_id and r.ord = me.ord)) \
                  order by a.name limit 25) f), \
-         added as ( \
-             insert into action_item (plan_id, account_id, title, owner_id, due_date, created_by) \
-             select f.active_plan_id, f.account_id, me.wanted_title, me.user_id, me.due, me.user_id \
-             from me join found f on f.ord = me.ord, \
-                  (select set_config('planbot.audit_written', statement_timestamp()::text, true)) as audit_here \
-             where me.adding and f.matches = 1 and f.active_plan_id is not null and f.recent_item_id is null \
-               and me.tz = me.read_in \
-             order by me.ord \
-             returning action_item_id, plan_id, account_id, title, due_date, status, snoozed_until, completed_at, created_by), \
-         audited as ( \
-             insert into audit (account_id, entity, entity_id, action, field, old_value, new_value, actor_id, actor_source) \
-             select account_id, 'action_item', action_item_id, 'insert', null, null, title, created_by, $9 from added) \
-         select me.*, {found_columns}, f.recent_item_id, \
+         {adding_ctes} \
+         select me.*, {found_columns}, f.recent_item_id, f.active_plan_id, \
+                (select epoch from access_epoch) as access_epoch, \
                 added.action_item_id as added_item_id, added.plan_id as added_plan_id, added.title as added_title, \
                 added.due_date as added_due_date, added.status as added_status, \
                 added.snoozed_until as added_snoozed_until, added.completed_at as added_completed_at \
@@ -256,13 +274,22 @@ pub async fn callers_and_exact(pool: &PgPool, queries: &[CallerQuery], source: &
         let ord: i64 = row.try_get("ord")?;
         let slot = &mut answers[(ord - 1) as usize];
         if slot.is_none() {
-            *slot = Some(CallerView { user: super::users::User::from_row(row)?, accounts: Vec::new(), recent_item_id: None, added: None });
+            *slot = Some(CallerView {
+                user: super::users::User::from_row(row)?,
+                accounts: Vec::new(),
+                recent_item_id: None,
+                added: None,
+                active_plan_id: None,
+                epoch: row.try_get("access_epoch")?,
+            });
         }
         let Some(view) = slot else { continue };
         if let Some(account_id) = row.try_get::<Option<i64>, _>("account_id")? {
             if !view.accounts.iter().any(|a| a.account_id == account_id) {
                 view.accounts.push(Account::from_row(row)?);
-                view.recent_item_id = if view.accounts.len() == 1 { row.try_get("recent_item_id")? } else { None };
+                let one = view.accounts.len() == 1;
+                view.recent_item_id = if one { row.try_get("recent_item_id")? } else { None };
+                view.active_plan_id = if one { row.try_get("active_plan_id")? } else { None };
             }
             let added_id: Option<i64> = row.try_get("added_item_id")?;
             if let Some(added_id) = added_id.filter(|id| view.added.is_none() && !handed_out.contains(id)) {
@@ -287,6 +314,93 @@ pub async fn callers_and_exact(pool: &PgPool, queries: &[CallerQuery], source: &
         }
     }
     Ok(answers)
+}
+
+/// What an item added from a remembered [`CallerView`] came to.
+#[derive(Debug, Clone)]
+pub enum KnownAdded {
+    /// Added, and audited as the caller's.
+    Added(super::actions::ActionItem),
+    /// Nothing added: an item with the same title was added since the asked
+    /// time (its id).
+    Recent(i64),
+    /// Nothing added: the access epoch has moved (to this one) since the
+    /// view was read, so what it says may no longer hold.
+    Moved(i64),
+}
+
+/// Adds an item owned by the caller to `account` (the one account of
+/// `view`, a view read earlier by [`callers_and_exact`]) on its active plan
+/// `plan_id`, in one short statement: it checks
+/// that the access epoch is still the view's (so everything the view says,
+/// who the caller is, that they may see the account, its active plan and
+/// their time zone, still holds, exactly as if it had been read again in
+/// this statement), looks for the same title added since `since`, and adds
+/// and audits the item (see [`callers_and_exact`] for the audit row).
+#[allow(clippy::too_many_arguments)]
+pub async fn add_known(
+    pool: &PgPool,
+    view: &CallerView,
+    account: &Account,
+    plan_id: i64,
+    title: &str,
+    since: DateTime<Utc>,
+    due_date: Option<NaiveDate>,
+    source: &str,
+) -> sqlx::Result<KnownAdded> {
+    use sqlx::Row;
+    let row = sqlx::query(
+        "with fresh as (select epoch from access_epoch where epoch = $1::bigint), \
+         recent as ( \
+             select i.action_item_id from action_item i \
+             where i.plan_id = $2::bigint and lower(i.title) = lower($4::text) and i.created_at >= $6::timestamptz \
+               and i.status <> 'cancelled' \
+             order by i.action_item_id desc limit 1), \
+         added as ( \
+             insert into action_item (plan_id, account_id, title, owner_id, due_date, created_by) \
+             select $2::bigint, $3::bigint, $4::text, $5::bigint, $7::date, $5::bigint \
+             from fresh, (select set_config('planbot.audit_written', statement_timestamp()::text, true)) as audit_here \
+             where not exists (select 1 from recent) \
+             returning action_item_id, title, due_date, status, snoozed_until, completed_at), \
+         audited as ( \
+             insert into audit (account_id, entity, entity_id, action, field, old_value, new_value, actor_id, actor_source) \
+             select $3::bigint, 'action_item', action_item_id, 'insert', null, null, title, $5::bigint, $8::text from added) \
+         select (select epoch from access_epoch) as epoch, (select action_item_id from recent) as recent_item_id, \
+                added.action_item_id, added.title, added.due_date, added.status, added.snoozed_until, added.completed_at \
+         from (select) as one left join added on true",
+    )
+    .bind(view.epoch)
+    .bind(plan_id)
+    .bind(account.account_id)
+    .bind(title.trim())
+    .bind(view.user.user_id)
+    .bind(since)
+    .bind(due_date)
+    .bind(source)
+    .fetch_one(pool)
+    .await?;
+    let epoch: i64 = row.try_get("epoch")?;
+    if epoch != view.epoch {
+        return Ok(KnownAdded::Moved(epoch));
+    }
+    if let Some(recent) = row.try_get::<Option<i64>, _>("recent_item_id")? {
+        return Ok(KnownAdded::Recent(recent));
+    }
+    Ok(KnownAdded::Added(super::actions::ActionItem {
+        action_item_id: row.try_get("action_item_id")?,
+        plan_id,
+        account_id: account.account_id,
+        account_name: account.name.clone(),
+        title: row.try_get("title")?,
+        owner_id: view.user.user_id,
+        owner_name: view.user.display_name.clone(),
+        owner_email: view.user.email.clone(),
+        owner_slack_id: view.user.slack_id.clone(),
+        due_date: row.try_get("due_date")?,
+        status: row.try_get("status")?,
+        snoozed_until: row.try_get("snoozed_until")?,
+        completed_at: row.try_get("completed_at")?,
+    }))
 }
 
 /// Accounts the viewer may see whose folded name resembles `query`, best

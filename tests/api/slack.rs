@@ -670,8 +670,12 @@ async fn repeated_adds_read_dates_in_the_callers_zone_as_it_is_now_and_see_only_
         let reply = app.command_reply(EVE, "D0EVE", "add Acme Corporation: Sneak in").await;
         assert!(visible_text(&reply).contains("couldn't find"), "{reply}");
     }
-    // Sam leaves the team: his next add is refused like Eve's.
-    due_of(&app.command_reply(SAM, "D0SAM", "add Acme Corporation: Sam's item").await);
+    // Sam leaves the team: his next add is refused like Eve's, although this
+    // replica remembers, from his second add, that he could see Acme (his
+    // third add was written from that memory).
+    for title in ["Sam's item", "Sam's second", "Sam's third"] {
+        due_of(&app.command_reply(SAM, "D0SAM", &format!("add Acme Corporation: {title}")).await);
+    }
     sqlx::query("delete from account_team where account_id = $1 and user_id = (select user_id from app_user where slack_id = $2)")
         .bind(acme)
         .bind(SAM)
@@ -680,7 +684,7 @@ async fn repeated_adds_read_dates_in_the_callers_zone_as_it_is_now_and_see_only_
         .unwrap();
     let reply = app.command_reply(SAM, "D0SAM", "add Acme Corporation: After leaving").await;
     assert!(visible_text(&reply).contains("couldn't find"), "{reply}");
-    assert_eq!(item_count(&app).await, 5);
+    assert_eq!(item_count(&app).await, 7);
     // One audit row per item, naming who added it, from Slack.
     let authors: Vec<(String, Option<i64>)> = sqlx::query_as(
         "select i.title, h.actor_id from audit h join action_item i on i.action_item_id = h.entity_id \
@@ -699,6 +703,8 @@ async fn repeated_adds_read_dates_in_the_callers_zone_as_it_is_now_and_see_only_
             ("Third".to_string(), Some(dana)),
             ("Fourth".to_string(), Some(dana)),
             ("Sam's item".to_string(), Some(sam)),
+            ("Sam's second".to_string(), Some(sam)),
+            ("Sam's third".to_string(), Some(sam)),
         ]
     );
 }

@@ -591,3 +591,94 @@ async fn the_lookup_adds_the_item_at_once_only_when_nothing_stands_in_the_way_an
     assert_eq!(audits[1], (deck, "Send the deck".to_string(), Some(dana.user_id), "slack".to_string()));
     assert!(audits[2..].iter().all(|(_, title, actor, source)| title == "Twice at once" && *actor == Some(dana.user_id) && source == "slack"));
 }
+
+#[tokio::test]
+async fn an_add_from_a_remembered_lookup_writes_only_while_nothing_that_decides_access_has_changed() {
+    let db = TestDb::new().await;
+    let dana = person(&db.pool, "dana@example.com", None).await;
+    let sam = person(&db.pool, "sam@example.com", None).await;
+    for (user, slack_id) in [(&dana, "U0DANA"), (&sam, "U0SAM")] {
+        sqlx::query("update app_user set slack_id = $2 where user_id = $1").bind(user.user_id).bind(slack_id).execute(&db.pool).await.unwrap();
+    }
+    let (acme, _) = account_with_plan(&db.pool, "Acme", &dana).await;
+    let now = chrono::Utc::now();
+    let since = now - chrono::Duration::minutes(10);
+    let look = |slack_id: &str| accounts::CallerQuery {
+        slack_id: slack_id.into(),
+        configured_admin: false,
+        name: "acme".into(),
+        recent_title: Some(("Send the deck".into(), since)),
+        add: None,
+    };
+    let epoch = || async { sqlx::query_scalar::<_, i64>("select epoch from access_epoch").fetch_one(&db.pool).await.unwrap() };
+    let view = accounts::callers_and_exact(&db.pool, &[look("U0DANA")], "slack").await.unwrap().pop().flatten().unwrap();
+    assert_eq!(view.epoch, epoch().await, "the view carries the epoch read with it");
+    let plan_id: i64 = sqlx::query_scalar("select plan_id from plan where account_id = $1 and status = 'active'")
+        .bind(acme.account_id)
+        .fetch_one(&db.pool)
+        .await
+        .unwrap();
+    assert_eq!(view.active_plan_id, Some(plan_id));
+    let add = |view: accounts::CallerView, title: &'static str| {
+        let pool = db.pool.clone();
+        async move {
+            let account = view.accounts[0].clone();
+            accounts::add_known(&pool, &view, &account, view.active_plan_id.unwrap(), title, since, None, "slack").await.unwrap()
+        }
+    };
+
+    // Nothing changed: added, audited as Dana's from Slack.
+    let accounts::KnownAdded::Added(deck) = add(view.clone(), "Send the deck").await else { panic!("added") };
+    assert_eq!((deck.account_id, deck.owner_id, deck.title.as_str(), deck.account_name.as_str()), (acme.account_id, dana.user_id, "Send the deck", "Acme"));
+    let audit: (Option<i64>, String) =
+        sqlx::query_as("select actor_id, actor_source from audit where entity = 'action_item' and action = 'insert' and entity_id = $1")
+            .bind(deck.action_item_id)
+            .fetch_one(&db.pool)
+            .await
+            .unwrap();
+    assert_eq!(audit, (Some(dana.user_id), "slack".to_string()), "exactly one audit row, the caller's");
+    // The same title again: found, not added.
+    let again = add(view.clone(), "send the deck").await;
+    assert!(matches!(again, accounts::KnownAdded::Recent(id) if id == deck.action_item_id), "{again:?}");
+
+    // Anything that decides what someone may see moves the epoch, once per
+    // transaction, at its commit; a remembered view then adds nothing.
+    let before = epoch().await;
+    let mut tx = db.pool.begin().await.unwrap();
+    sqlx::query("insert into account_team (account_id, user_id, role) values ($1, $2, 'csm')")
+        .bind(acme.account_id)
+        .bind(sam.user_id)
+        .execute(&mut *tx)
+        .await
+        .unwrap();
+    sqlx::query("update app_user set display_name = 'Sam Two' where user_id = $1").bind(sam.user_id).execute(&mut *tx).await.unwrap();
+    assert_eq!(epoch().await, before, "not before the commit");
+    tx.commit().await.unwrap();
+    assert_eq!(epoch().await, before + 1);
+    let moved = add(view.clone(), "Book the QBR").await;
+    assert!(matches!(moved, accounts::KnownAdded::Moved(epoch) if epoch == before + 1), "{moved:?}");
+    let fresh = accounts::callers_and_exact(&db.pool, &[look("U0SAM")], "slack").await.unwrap().pop().flatten().unwrap();
+    assert!(matches!(add(fresh.clone(), "Sam's first").await, accounts::KnownAdded::Added(_)));
+    // Sam leaves the team: the view read while he was on it adds nothing.
+    sqlx::query("delete from account_team where user_id = $1").bind(sam.user_id).execute(&db.pool).await.unwrap();
+    assert!(matches!(add(fresh, "After leaving").await, accounts::KnownAdded::Moved(_)));
+    // So do a closed plan, a renamed account and a changed zone.
+    for change in [
+        "update plan set status = 'closed' where plan_id = $1",
+        "update account set name = 'Acme Corp' where account_id = (select account_id from plan where plan_id = $1)",
+        "update app_user set tz = 'Asia/Tokyo' where user_id = (select created_by from action_item where plan_id = $1 limit 1)",
+    ] {
+        let view = accounts::callers_and_exact(&db.pool, &[look("U0DANA")], "slack").await.unwrap().pop().flatten().unwrap();
+        sqlx::query(change).bind(plan_id).execute(&db.pool).await.unwrap();
+        assert!(matches!(add(view, "Not after the change").await, accounts::KnownAdded::Moved(_)), "{change}");
+        sqlx::query("update plan set status = 'active' where plan_id = $1").bind(plan_id).execute(&db.pool).await.unwrap();
+        sqlx::query("update account set name = 'Acme' where account_id = $1").bind(acme.account_id).execute(&db.pool).await.unwrap();
+    }
+    // Editing a plan's sections or an item does not move it.
+    let steady = epoch().await;
+    sqlx::query("update plan set name = 'FY28' where plan_id = $1").bind(plan_id).execute(&db.pool).await.unwrap();
+    sqlx::query("update action_item set title = 'Send the new deck' where action_item_id = $1").bind(deck.action_item_id).execute(&db.pool).await.unwrap();
+    assert_eq!(epoch().await, steady);
+    let titles: Vec<String> = sqlx::query_scalar("select title from action_item order by action_item_id").fetch_all(&db.pool).await.unwrap();
+    assert_eq!(titles, ["Send the new deck", "Sam's first"]);
+}

@@ -65,11 +65,11 @@ pub struct App {
     tz_hints: Arc<std::sync::Mutex<HashMap<String, Tz>>>,
     /// Looks up callers and the accounts they name, together when many ask at once.
     callers: CallerLookup,
-    /// The hot path's own pool (see [`crate::db::hot_path_pool`]).
-    hot_pool: PgPool,
     /// Callers and the one account they named, as last read, to add items
     /// there without looking them up again (see `quick_add`).
     known: Arc<known::KnownCallers>,
+    /// Adds items from those, together when many arrive at once.
+    known_adds: KnownAdds,
     /// When this process last asked Slack about each person.
     slack_sync: Arc<callers::SyncGate>,
     /// Work that outlives a request (batches in flight, Slack look-ups);
@@ -177,6 +177,31 @@ pub enum AccountChoice {
 }
 
 type CallerLookup = Batcher<CallerQuery, sqlx::Result<Option<CallerView>>>;
+type KnownAdds = Batcher<accounts::KnownAdd, sqlx::Result<accounts::KnownAdded>>;
+
+/// A batcher of `/plan add`s written from remembered lookups (see `known`),
+/// on the hot path's pool. A batch that fails is asked again one add at a
+/// time; an add that was written after all before the failure is then
+/// found as the same item added moments ago, and asked about.
+fn known_adds(pool: PgPool, background: &Background) -> KnownAdds {
+    Batcher::new(background, move |adds: Vec<accounts::KnownAdd>| {
+        let pool = pool.clone();
+        async move {
+            let source = crate::store::Actor::SLACK;
+            match accounts::add_known(&pool, &adds, source).await {
+                Ok(answers) => answers.into_iter().map(Ok).collect(),
+                Err(err) => {
+                    tracing::warn!(error = %err, adds = adds.len(), "a batch of remembered adds failed; adding one by one");
+                    let mut answers = Vec::with_capacity(adds.len());
+                    for add in &adds {
+                        answers.push(accounts::add_known(&pool, std::slice::from_ref(add), source).await.map(|mut a| a.remove(0)));
+                    }
+                    answers
+                }
+            }
+        }
+    })
+}
 
 /// A batcher of `/plan add`'s caller-and-account lookups (which add the
 /// item at once when nothing stands in the way), on the hot path's own pool
@@ -208,8 +233,8 @@ impl App {
         App {
             items: ItemWriter::new(pool.clone(), &background),
             callers: caller_lookup(hot_pool.clone(), &background),
-            hot_pool,
             known: Arc::default(),
+            known_adds: known_adds(hot_pool, &background),
             pool,
             slack,
             admins: Arc::new(admins.into_iter().collect()),

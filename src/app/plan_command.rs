@@ -4,6 +4,8 @@
 //! `crate::domain`'s (commands, follow targets, the intel vocabulary),
 //! storage `crate::store`'s and the Slack blocks `crate::render`'s.
 
+use std::sync::Arc;
+
 use chrono::{DateTime, Utc};
 
 use super::editing::StatusChange;
@@ -269,10 +271,13 @@ impl App {
     /// Adds the item from a remembered view (see `known`); `None` when the
     /// database could not be asked, and the lookup then asks again (and
     /// finds the item, if it was added after all, as added moments ago).
-    async fn add_known(&self, known: &accounts::CallerView, item: &NewItem, since: DateTime<Utc>) -> Option<accounts::KnownAdded> {
-        let (account, plan_id) = (known.accounts.first()?, known.active_plan_id?);
-        let source = crate::store::Actor::SLACK;
-        match accounts::add_known(&self.hot_pool, known, account, plan_id, &item.title, since, item.due, source).await {
+    async fn add_known(&self, known: &Arc<accounts::CallerView>, item: &NewItem, since: DateTime<Utc>) -> Option<accounts::KnownAdded> {
+        let add = accounts::KnownAdd::new(known.clone(), &item.title, since, item.due)?;
+        let answer = match self.known_adds.call(add.clone()).await {
+            Some(answer) => answer,
+            None => accounts::add_known(&self.pool, &[add], crate::store::Actor::SLACK).await.map(|mut a| a.remove(0)),
+        };
+        match answer {
             Ok(added) => Some(added),
             Err(err) => {
                 tracing::warn!(error = %err, "adding from a remembered lookup failed; looking up again");

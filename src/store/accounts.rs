@@ -329,78 +329,130 @@ pub enum KnownAdded {
     Moved(i64),
 }
 
-/// Adds an item owned by the caller to `account` (the one account of
-/// `view`, a view read earlier by [`callers_and_exact`]) on its active plan
-/// `plan_id`, in one short statement: it checks
-/// that the access epoch is still the view's (so everything the view says,
-/// who the caller is, that they may see the account, its active plan and
-/// their time zone, still holds, exactly as if it had been read again in
-/// this statement), looks for the same title added since `since`, and adds
-/// and audits the item (see [`callers_and_exact`] for the audit row).
-#[allow(clippy::too_many_arguments)]
-pub async fn add_known(
-    pool: &PgPool,
-    view: &CallerView,
-    account: &Account,
-    plan_id: i64,
-    title: &str,
+/// An item to add, owned by the caller, to the one account of a view read
+/// earlier by [`callers_and_exact`], on its active plan.
+#[derive(Debug, Clone)]
+pub struct KnownAdd {
+    view: std::sync::Arc<CallerView>,
+    title: String,
     since: DateTime<Utc>,
     due_date: Option<NaiveDate>,
-    source: &str,
-) -> sqlx::Result<KnownAdded> {
+}
+
+impl KnownAdd {
+    /// `None` unless the view found exactly one account, with an active plan.
+    pub fn new(view: std::sync::Arc<CallerView>, title: &str, since: DateTime<Utc>, due_date: Option<NaiveDate>) -> Option<KnownAdd> {
+        (view.accounts.len() == 1 && view.active_plan_id.is_some())
+            .then(|| KnownAdd { view, title: title.trim().to_string(), since, due_date })
+    }
+
+    fn account(&self) -> &Account {
+        &self.view.accounts[0]
+    }
+
+    fn plan_id(&self) -> i64 {
+        self.view.active_plan_id.expect("checked in new")
+    }
+}
+
+/// Adds items from remembered views (see [`KnownAdd`]), in one short
+/// statement for them all: for each, it checks that the access epoch is
+/// still the view's (so everything the view says, who the caller is, that
+/// they may see the account, its active plan and their time zone, still
+/// holds, exactly as if it had been read again in this statement), looks
+/// for the same title added since the asked time, and adds the item and
+/// its audit row (see [`callers_and_exact`] for how the audit is written).
+/// Identical adds in one batch each get their own item.
+pub async fn add_known(pool: &PgPool, adds: &[KnownAdd], source: &str) -> sqlx::Result<Vec<KnownAdded>> {
     use sqlx::Row;
-    let row = sqlx::query(
-        "with fresh as (select epoch from access_epoch where epoch = $1::bigint), \
+    let epochs: Vec<i64> = adds.iter().map(|add| add.view.epoch).collect();
+    let plans: Vec<i64> = adds.iter().map(KnownAdd::plan_id).collect();
+    let accounts: Vec<i64> = adds.iter().map(|add| add.account().account_id).collect();
+    let titles: Vec<&str> = adds.iter().map(|add| add.title.as_str()).collect();
+    let users: Vec<i64> = adds.iter().map(|add| add.view.user.user_id).collect();
+    let since: Vec<DateTime<Utc>> = adds.iter().map(|add| add.since).collect();
+    let due_dates: Vec<Option<NaiveDate>> = adds.iter().map(|add| add.due_date).collect();
+    let rows = sqlx::query(
+        "with asked as ( \
+             select * from unnest($1::bigint[], $2::bigint[], $3::bigint[], $4::text[], $5::bigint[], \
+                                  $6::timestamptz[], $7::date[]) with ordinality \
+                 as t (epoch, plan_id, account_id, title, user_id, since, due, ord)), \
+         now_epoch as (select epoch from access_epoch), \
          recent as ( \
-             select i.action_item_id from action_item i \
-             where i.plan_id = $2::bigint and lower(i.title) = lower($4::text) and i.created_at >= $6::timestamptz \
-               and i.status <> 'cancelled' \
-             order by i.action_item_id desc limit 1), \
+             select t.ord, r.action_item_id from asked t cross join lateral ( \
+                 select i.action_item_id from action_item i \
+                 where i.plan_id = t.plan_id and lower(i.title) = lower(t.title) and i.created_at >= t.since \
+                   and i.status <> 'cancelled' \
+                 order by i.action_item_id desc limit 1) r), \
          added as ( \
              insert into action_item (plan_id, account_id, title, owner_id, due_date, created_by) \
-             select $2::bigint, $3::bigint, $4::text, $5::bigint, $7::date, $5::bigint \
-             from fresh, (select set_config('planbot.audit_written', statement_timestamp()::text, true)) as audit_here \
-             where not exists (select 1 from recent) \
-             returning action_item_id, title, due_date, status, snoozed_until, completed_at), \
+             select t.plan_id, t.account_id, t.title, t.user_id, t.due, t.user_id \
+             from asked t join now_epoch e on e.epoch = t.epoch, \
+                  (select set_config('planbot.audit_written', statement_timestamp()::text, true)) as audit_here \
+             where not exists (select 1 from recent r where r.ord = t.ord) \
+             order by t.ord \
+             returning action_item_id, plan_id, title, created_by, due_date, status, snoozed_until, completed_at, account_id), \
          audited as ( \
              insert into audit (account_id, entity, entity_id, action, field, old_value, new_value, actor_id, actor_source) \
-             select $3::bigint, 'action_item', action_item_id, 'insert', null, null, title, $5::bigint, $8::text from added) \
-         select (select epoch from access_epoch) as epoch, (select action_item_id from recent) as recent_item_id, \
-                added.action_item_id, added.title, added.due_date, added.status, added.snoozed_until, added.completed_at \
-         from (select) as one left join added on true",
+             select account_id, 'action_item', action_item_id, 'insert', null, null, title, created_by, $8::text from added) \
+         select t.ord, (select epoch from now_epoch) as epoch, r.action_item_id as recent_item_id, \
+                a.action_item_id, a.title as added_title, a.due_date, a.status, a.snoozed_until, a.completed_at \
+         from asked t left join recent r on r.ord = t.ord \
+              left join added a on a.plan_id = t.plan_id and a.created_by = t.user_id and a.title = t.title \
+         order by t.ord, a.action_item_id",
     )
-    .bind(view.epoch)
-    .bind(plan_id)
-    .bind(account.account_id)
-    .bind(title.trim())
-    .bind(view.user.user_id)
-    .bind(since)
-    .bind(due_date)
+    .bind(&epochs)
+    .bind(&plans)
+    .bind(&accounts)
+    .bind(&titles)
+    .bind(&users)
+    .bind(&since)
+    .bind(&due_dates)
     .bind(source)
-    .fetch_one(pool)
+    .fetch_all(pool)
     .await?;
-    let epoch: i64 = row.try_get("epoch")?;
-    if epoch != view.epoch {
-        return Ok(KnownAdded::Moved(epoch));
+    let mut answers: Vec<Option<KnownAdded>> = adds.iter().map(|_| None).collect();
+    // Identical adds in one batch each added an item; each gets one.
+    let mut handed_out: Vec<i64> = Vec::new();
+    for row in &rows {
+        let ord: i64 = row.try_get("ord")?;
+        let index = (ord - 1) as usize;
+        let (add, slot) = (&adds[index], &mut answers[index]);
+        if slot.is_some() {
+            continue;
+        }
+        let epoch: i64 = row.try_get("epoch")?;
+        let added: Option<i64> = row.try_get("action_item_id")?;
+        *slot = if epoch != add.view.epoch {
+            Some(KnownAdded::Moved(epoch))
+        } else if let Some(recent) = row.try_get::<Option<i64>, _>("recent_item_id")? {
+            Some(KnownAdded::Recent(recent))
+        } else if let Some(added) = added.filter(|id| !handed_out.contains(id)) {
+            handed_out.push(added);
+            let (user, account) = (&add.view.user, add.account());
+            Some(KnownAdded::Added(super::actions::ActionItem {
+                action_item_id: added,
+                plan_id: add.plan_id(),
+                account_id: account.account_id,
+                account_name: account.name.clone(),
+                title: row.try_get("added_title")?,
+                owner_id: user.user_id,
+                owner_name: user.display_name.clone(),
+                owner_email: user.email.clone(),
+                owner_slack_id: user.slack_id.clone(),
+                due_date: row.try_get("due_date")?,
+                status: row.try_get("status")?,
+                snoozed_until: row.try_get("snoozed_until")?,
+                completed_at: row.try_get("completed_at")?,
+            }))
+        } else {
+            None
+        };
     }
-    if let Some(recent) = row.try_get::<Option<i64>, _>("recent_item_id")? {
-        return Ok(KnownAdded::Recent(recent));
-    }
-    Ok(KnownAdded::Added(super::actions::ActionItem {
-        action_item_id: row.try_get("action_item_id")?,
-        plan_id,
-        account_id: account.account_id,
-        account_name: account.name.clone(),
-        title: row.try_get("title")?,
-        owner_id: view.user.user_id,
-        owner_name: view.user.display_name.clone(),
-        owner_email: view.user.email.clone(),
-        owner_slack_id: view.user.slack_id.clone(),
-        due_date: row.try_get("due_date")?,
-        status: row.try_get("status")?,
-        snoozed_until: row.try_get("snoozed_until")?,
-        completed_at: row.try_get("completed_at")?,
-    }))
+    answers
+        .into_iter()
+        .map(|answer| answer.ok_or_else(|| sqlx::Error::Protocol("an add from a remembered lookup got no answer".into())))
+        .collect()
 }
 
 /// Accounts the viewer may see whose folded name resembles `query`, best

@@ -622,8 +622,8 @@ async fn an_add_from_a_remembered_lookup_writes_only_while_nothing_that_decides_
     let add = |view: accounts::CallerView, title: &'static str| {
         let pool = db.pool.clone();
         async move {
-            let account = view.accounts[0].clone();
-            accounts::add_known(&pool, &view, &account, view.active_plan_id.unwrap(), title, since, None, "slack").await.unwrap()
+            let add = accounts::KnownAdd::new(std::sync::Arc::new(view), title, since, None).expect("one account, with an active plan");
+            accounts::add_known(&pool, &[add], "slack").await.unwrap().remove(0)
         }
     };
 
@@ -659,6 +659,22 @@ async fn an_add_from_a_remembered_lookup_writes_only_while_nothing_that_decides_
     assert!(matches!(moved, accounts::KnownAdded::Moved(epoch) if epoch == before + 1), "{moved:?}");
     let fresh = accounts::callers_and_exact(&db.pool, &[look("U0SAM")], "slack").await.unwrap().pop().flatten().unwrap();
     assert!(matches!(add(fresh.clone(), "Sam's first").await, accounts::KnownAdded::Added(_)));
+    // Several in one statement, each with its own answer: identical adds
+    // each get their own item, and a view read before the change adds nothing.
+    let batch: Vec<accounts::KnownAdd> = [(&fresh, "Twice at once"), (&fresh, "Twice at once "), (&view, "Too late")]
+        .into_iter()
+        .map(|(view, title)| accounts::KnownAdd::new(std::sync::Arc::new(view.clone()), title, since, None).unwrap())
+        .collect();
+    let answers = accounts::add_known(&db.pool, &batch, "slack").await.unwrap();
+    let ids: Vec<i64> = answers[..2]
+        .iter()
+        .map(|answer| match answer {
+            accounts::KnownAdded::Added(item) => item.action_item_id,
+            other => panic!("{other:?}"),
+        })
+        .collect();
+    assert_ne!(ids[0], ids[1]);
+    assert!(matches!(answers[2], accounts::KnownAdded::Moved(_)), "{:?}", answers[2]);
     // Sam leaves the team: the view read while he was on it adds nothing.
     sqlx::query("delete from account_team where user_id = $1").bind(sam.user_id).execute(&db.pool).await.unwrap();
     assert!(matches!(add(fresh, "After leaving").await, accounts::KnownAdded::Moved(_)));
@@ -680,5 +696,10 @@ async fn an_add_from_a_remembered_lookup_writes_only_while_nothing_that_decides_
     sqlx::query("update action_item set title = 'Send the new deck' where action_item_id = $1").bind(deck.action_item_id).execute(&db.pool).await.unwrap();
     assert_eq!(epoch().await, steady);
     let titles: Vec<String> = sqlx::query_scalar("select title from action_item order by action_item_id").fetch_all(&db.pool).await.unwrap();
-    assert_eq!(titles, ["Send the new deck", "Sam's first"]);
+    assert_eq!(titles, ["Send the new deck", "Sam's first", "Twice at once", "Twice at once"]);
+    let audited: i64 = sqlx::query_scalar("select count(*) from audit where entity = 'action_item' and action = 'insert' and actor_source = 'slack'")
+        .fetch_one(&db.pool)
+        .await
+        .unwrap();
+    assert_eq!(audited, 4, "one audit row per item");
 }

@@ -74,6 +74,40 @@ fn memory_mib(pid: u32) -> (f64, f64) {
     (field("VmRSS:"), field("VmHWM:"))
 }
 
+/// CPU time a process has used so far, in seconds (user and system; the
+/// kernel counts it in ticks of 1/100 s on Linux).
+fn cpu_seconds(pid: u32) -> f64 {
+    let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).unwrap_or_default();
+    // Fields after the command name (which is in parentheses): utime and stime are the 12th and 13th.
+    let after_name = stat.rsplit_once(')').map(|(_, rest)| rest).unwrap_or("");
+    let fields: Vec<&str> = after_name.split_whitespace().collect();
+    let ticks = |i: usize| fields.get(i).and_then(|f| f.parse::<f64>().ok()).unwrap_or(f64::NAN);
+    (ticks(11) + ticks(12)) / 100.0
+}
+
+/// The whole machine's busy and total CPU time so far, in ticks.
+fn machine_ticks() -> (f64, f64) {
+    let stat = std::fs::read_to_string("/proc/stat").unwrap_or_default();
+    let counts: Vec<f64> = stat.lines().next().unwrap_or("").split_whitespace().skip(1).filter_map(|f| f.parse().ok()).collect();
+    let total: f64 = counts.iter().sum();
+    let idle = counts.get(3).copied().unwrap_or(0.0) + counts.get(4).copied().unwrap_or(0.0);
+    (total - idle, total)
+}
+
+/// Runs the closed loop and says what CPU the server (`pid`) and the whole
+/// machine spent on it: is the server or the database the limit?
+async fn closed_loop_measured(load: &Load, next: &AtomicUsize, concurrency: usize, seconds: u64, pid: u32) -> anyhow::Result<f64> {
+    let (cpu, (busy, total)) = (cpu_seconds(pid), machine_ticks());
+    let tps = closed_loop(load, next, concurrency, seconds).await?;
+    let (cpu_after, (busy_after, total_after)) = (cpu_seconds(pid), machine_ticks());
+    println!(
+        "  the server used {:.0} µs of CPU per request; the machine was {:.0}% busy",
+        (cpu_after - cpu) * 1e6 / (tps * seconds as f64),
+        100.0 * (busy_after - busy) / (total_after - total)
+    );
+    Ok(tps)
+}
+
 /// A pool of ready-signed `/plan add` bodies (signing is the client's work, not the server's).
 fn signed_requests(count: usize, timestamp: i64) -> Vec<(String, String)> {
     (0..count)
@@ -683,7 +717,7 @@ async fn main() -> anyhow::Result<()> {
     }
 
     // Throughput: `concurrency` requests in flight for `seconds`.
-    let planbot_tps = closed_loop(&load, &next, concurrency, seconds).await?;
+    let planbot_tps = closed_loop_measured(&load, &next, concurrency, seconds, pid).await?;
     let (_, peak_after_throughput) = memory_mib(pid);
 
     // Bolt for JavaScript beside it, on the same requests and database.
@@ -698,7 +732,7 @@ async fn main() -> anyhow::Result<()> {
             print!("Bolt for JavaScript ({}), ", peer.versions);
             let (p50, p99) = open_loop(&load, &lanes, &next, 500, seconds).await?;
             print!("Bolt for JavaScript, ");
-            let tps = closed_loop(&load, &next, concurrency, seconds).await?;
+            let tps = closed_loop_measured(&load, &next, concurrency, seconds, peer.child.0.id()).await?;
             let (rss, peak) = memory_mib(peer.child.0.id());
             println!("  Bolt memory: {rss:.1} MiB now, {peak:.1} MiB peak");
             Some((tps, p50, p99))

@@ -27,7 +27,7 @@ const MAX_BATCH: usize = 256;
 /// commits that meet; only when every slot is busy (the database is behind)
 /// do requests wait, and then they go together. With two, a request at
 /// ordinary load could wait for two commits before its own.
-const CONCURRENT_BATCHES: usize = 6;
+const CONCURRENT_BATCHES: usize = 8;
 /// Requests waiting before callers wait for room.
 const QUEUE: usize = 4096;
 

@@ -125,17 +125,19 @@ pub fn session_options(options: PgConnectOptions) -> PgConnectOptions {
     options.options([("jit", "off")])
 }
 
-/// Connections for `/plan add`'s one statement (see
-/// [`crate::store::accounts::callers_and_exact`]) at most: one per batch in
-/// flight.
-pub const HOT_PATH_CONNECTIONS: u32 = 6;
+/// Connections for `/plan add`'s statements (see
+/// [`crate::store::accounts::callers_and_exact`] and
+/// [`crate::store::accounts::add_known`]) at most: one per batch in flight
+/// (each kind has as many slots; in steady use nearly every add is of the
+/// second kind).
+pub const HOT_PATH_CONNECTIONS: u32 = 8;
 
-/// A small pool of its own for `/plan add`'s statement, on the same server
+/// A small pool of its own for `/plan add`'s statements, on the same server
 /// and session settings as `pool`, whose sessions plan each statement once
 /// and reuse the plan (`plan_cache_mode = force_generic_plan`). PostgreSQL
 /// would otherwise plan that statement afresh on every execution, because
 /// a plan made for the arrays it is given looks cheaper than the general
-/// one: about 1 ms of planning for 0.1 ms of work. Only this statement runs
+/// one: about 1 ms of planning for 0.1 ms of work. Only these statements run
 /// on it; every other query keeps PostgreSQL's choice. Connections open on
 /// first use.
 pub fn hot_path_pool(pool: &sqlx::PgPool) -> sqlx::PgPool {

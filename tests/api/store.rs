@@ -690,16 +690,31 @@ async fn an_add_from_a_remembered_lookup_writes_only_while_nothing_that_decides_
         sqlx::query("update plan set status = 'active' where plan_id = $1").bind(plan_id).execute(&db.pool).await.unwrap();
         sqlx::query("update account set name = 'Acme' where account_id = $1").bind(acme.account_id).execute(&db.pool).await.unwrap();
     }
-    // Editing a plan's sections or an item does not move it.
+    // Editing a plan's sections or an item does not move it, nor does the
+    // bookkeeping on a person: Slack's profile sync noting when it asked
+    // (her zone unchanged) and the nudge tick counting ignored nudges.
     let steady = epoch().await;
+    let view = accounts::callers_and_exact(&db.pool, &[look("U0DANA")], "slack").await.unwrap().pop().flatten().unwrap();
     sqlx::query("update plan set name = 'FY28' where plan_id = $1").bind(plan_id).execute(&db.pool).await.unwrap();
     sqlx::query("update action_item set title = 'Send the new deck' where action_item_id = $1").bind(deck.action_item_id).execute(&db.pool).await.unwrap();
+    store::users::record_slack_sync(&db.pool, dana.user_id, Some(view.user.tz.as_str())).await.unwrap();
+    let mut conn = db.pool.acquire().await.unwrap();
+    store::nudges::set_ignored(&mut conn, &[dana.user_id], &[2]).await.unwrap();
+    drop(conn);
+    let synced: (Option<chrono::DateTime<Utc>>, i32) =
+        sqlx::query_as("select slack_synced_at, ignored_nudges from app_user where user_id = $1").bind(dana.user_id).fetch_one(&db.pool).await.unwrap();
+    assert!(synced.0.is_some() && synced.1 == 2, "both were written: {synced:?}");
     assert_eq!(epoch().await, steady);
+    assert!(matches!(add(view.clone(), "Still hers to add").await, accounts::KnownAdded::Added(_)));
+    // A sync that brings a new zone does move it.
+    store::users::record_slack_sync(&db.pool, dana.user_id, Some("Europe/Berlin")).await.unwrap();
+    assert_eq!(epoch().await, steady + 1);
+    assert!(matches!(add(view, "Not in the old zone").await, accounts::KnownAdded::Moved(_)));
     let titles: Vec<String> = sqlx::query_scalar("select title from action_item order by action_item_id").fetch_all(&db.pool).await.unwrap();
-    assert_eq!(titles, ["Send the new deck", "Sam's first", "Twice at once", "Twice at once"]);
+    assert_eq!(titles, ["Send the new deck", "Sam's first", "Twice at once", "Twice at once", "Still hers to add"]);
     let audited: i64 = sqlx::query_scalar("select count(*) from audit where entity = 'action_item' and action = 'insert' and actor_source = 'slack'")
         .fetch_one(&db.pool)
         .await
         .unwrap();
-    assert_eq!(audited, 4, "one audit row per item");
+    assert_eq!(audited, 5, "one audit row per item");
 }

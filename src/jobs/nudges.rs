@@ -125,28 +125,10 @@ pub async fn run(conn: &mut PgConnection, settings: &JobSettings, due: Due, now:
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::domain::enums::{DigestFrequency, UserRole};
 
     fn standing(was_nudged: bool, acted_since: bool, ignored: i32) -> Standing {
         Standing {
-            user: users::User {
-                user_id: 1,
-                slack_id: None,
-                email: "dana@example.com".into(),
-                display_name: "Dana".into(),
-                tz: "UTC".into(),
-                manager_id: None,
-                role: UserRole::Member,
-                dm_muted: vec![],
-                quiet_start: None,
-                quiet_end: None,
-                working_days: vec![1, 2, 3, 4, 5],
-                digest: DigestFrequency::Off,
-                digest_time: chrono::NaiveTime::MIN,
-                digest_weekday: 1,
-                ignored_nudges: ignored,
-                slack_synced_at: None,
-            },
+            user: users::User { ignored_nudges: ignored, ..users::User::example() },
             was_nudged,
             acted_since,
         }

@@ -463,18 +463,7 @@ mod tests {
     }
 
     fn account() -> Account {
-        Account {
-            account_id: 1,
-            name: "Acme".into(),
-            external_id: None,
-            rank: 1,
-            rank_notes: String::new(),
-            tier: String::new(),
-            industry: String::new(),
-            annual_spend: None,
-            renewal_date: None,
-            slack_channel: None,
-        }
+        Account::example(1, "Acme")
     }
 
     #[test]

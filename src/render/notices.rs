@@ -237,7 +237,7 @@ pub fn digest(frequency: DigestFrequency, data: &DigestData<'_>, today: NaiveDat
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::domain::enums::{ActionStatus, UserRole};
+    use crate::domain::enums::ActionStatus;
     use chrono::TimeZone;
 
     fn day(d: u32) -> NaiveDate {
@@ -297,24 +297,7 @@ mod tests {
 
     #[test]
     fn an_escalation_names_the_owner_and_the_streak() {
-        let owner = User {
-            user_id: 1,
-            slack_id: Some("U1".into()),
-            email: "dana@example.com".into(),
-            display_name: "Dana Reyes".into(),
-            tz: "America/New_York".into(),
-            manager_id: Some(2),
-            role: UserRole::Member,
-            dm_muted: vec![],
-            quiet_start: None,
-            quiet_end: None,
-            working_days: vec![1, 2, 3, 4, 5],
-            digest: DigestFrequency::Off,
-            digest_time: chrono::NaiveTime::from_hms_opt(8, 30, 0).unwrap(),
-            digest_weekday: 1,
-            ignored_nudges: 3,
-            slack_synced_at: None,
-        };
+        let owner = User { manager_id: Some(2), ignored_nudges: 3, ..User::example() };
         let content = escalation(&owner, 3, &[item(7, 20)], 1, day(24), now());
         assert_eq!(content.text, "Dana Reyes has 1 overdue item and has not acted on 3 reminders");
         assert!(all_text(&content).contains("<@U1> has not acted on the last 3 reminders"));

@@ -21,6 +21,25 @@ pub struct Account {
     pub slack_channel: Option<String>,
 }
 
+#[cfg(test)]
+impl Account {
+    /// An account with nothing but its id and name, for unit tests.
+    pub fn example(account_id: i64, name: &str) -> Self {
+        Account {
+            account_id,
+            name: name.into(),
+            external_id: None,
+            rank: 1,
+            rank_notes: String::new(),
+            tier: String::new(),
+            industry: String::new(),
+            annual_spend: None,
+            renewal_date: None,
+            slack_channel: None,
+        }
+    }
+}
+
 const COLUMNS: &str = "account_id, name, external_id, rank, rank_notes, tier, industry, \
     annual_spend, renewal_date, slack_channel";
 

@@ -26,6 +26,32 @@ pub struct User {
     pub slack_synced_at: Option<chrono::DateTime<chrono::Utc>>,
 }
 
+#[cfg(test)]
+impl User {
+    /// Dana, a member in New York with the default settings and no manager,
+    /// for unit tests (change what a test is about with `..User::example()`).
+    pub fn example() -> Self {
+        User {
+            user_id: 1,
+            slack_id: Some("U1".into()),
+            email: "dana@example.com".into(),
+            display_name: "Dana Reyes".into(),
+            tz: "America/New_York".into(),
+            manager_id: None,
+            role: UserRole::Member,
+            dm_muted: vec![],
+            quiet_start: None,
+            quiet_end: None,
+            working_days: vec![1, 2, 3, 4, 5],
+            digest: DigestFrequency::Off,
+            digest_time: NaiveTime::from_hms_opt(8, 30, 0).unwrap(),
+            digest_weekday: 1,
+            ignored_nudges: 0,
+            slack_synced_at: None,
+        }
+    }
+}
+
 impl User {
     /// The person's time zone; an unknown name (Slack sends IANA names, but
     /// imports may not) falls back to UTC rather than failing.

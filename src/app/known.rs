@@ -5,7 +5,7 @@
 //! (`store::accounts::add_known`). A view is never trusted on its own.
 
 use std::num::NonZeroUsize;
-use std::sync::atomic::{AtomicI64, Ordering};
+use std::sync::atomic::{AtomicI64, AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
 
 use crate::store::accounts::CallerView;
@@ -22,11 +22,13 @@ pub struct KnownCallers {
     views: Mutex<lru::LruCache<Key, Arc<CallerView>>>,
     /// The newest access epoch seen; older views are forgotten.
     epoch: AtomicI64,
+    /// Items written from a remembered view.
+    written: AtomicU64,
 }
 
 impl Default for KnownCallers {
     fn default() -> Self {
-        KnownCallers { views: Mutex::new(lru::LruCache::new(NonZeroUsize::new(CAPACITY).expect("not zero"))), epoch: AtomicI64::new(0) }
+        KnownCallers { views: Mutex::new(lru::LruCache::new(NonZeroUsize::new(CAPACITY).expect("not zero"))), epoch: AtomicI64::new(0), written: AtomicU64::new(0) }
     }
 }
 
@@ -52,6 +54,17 @@ impl KnownCallers {
         self.views.lock().unwrap_or_else(|poisoned| poisoned.into_inner()).put(key, Arc::new(view));
     }
 
+    /// An item was written from a remembered view.
+    pub fn wrote(&self) {
+        self.written.fetch_add(1, Ordering::Relaxed);
+        metrics::counter!("planbot_plan_adds_total", "way" => "remembered").increment(1);
+    }
+
+    /// How many items this replica has written from remembered views.
+    pub fn written(&self) -> u64 {
+        self.written.load(Ordering::Relaxed)
+    }
+
     /// The access epoch has moved to `epoch`: every view read before it is forgotten.
     pub fn moved(&self, epoch: i64) {
         if self.epoch.fetch_max(epoch, Ordering::Relaxed) < epoch {
@@ -66,37 +79,8 @@ mod tests {
     use crate::store::accounts::Account;
 
     fn view(epoch: i64, accounts: i64, plan: Option<i64>) -> CallerView {
-        use crate::domain::enums::{DigestFrequency, UserRole};
-        let user = crate::store::users::User {
-            user_id: 1,
-            slack_id: Some("U1".into()),
-            email: "dana@example.com".into(),
-            display_name: "Dana Reyes".into(),
-            tz: "America/New_York".into(),
-            manager_id: None,
-            role: UserRole::Member,
-            dm_muted: vec![],
-            quiet_start: None,
-            quiet_end: None,
-            working_days: vec![1, 2, 3, 4, 5],
-            digest: DigestFrequency::Off,
-            digest_time: chrono::NaiveTime::from_hms_opt(8, 30, 0).unwrap(),
-            digest_weekday: 1,
-            ignored_nudges: 0,
-            slack_synced_at: None,
-        };
-        let account = |account_id| Account {
-            account_id,
-            name: format!("Account {account_id}"),
-            external_id: None,
-            rank: 1,
-            rank_notes: String::new(),
-            tier: String::new(),
-            industry: String::new(),
-            annual_spend: None,
-            renewal_date: None,
-            slack_channel: None,
-        };
+        let user = crate::store::users::User::example();
+        let account = |account_id| Account::example(account_id, &format!("Account {account_id}"));
         CallerView { user, accounts: (0..accounts).map(account).collect(), recent_item_id: Some(9), added: None, active_plan_id: plan, epoch }
     }
 

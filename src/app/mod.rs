@@ -257,6 +257,13 @@ impl App {
         self.outbox_wake.clone()
     }
 
+    /// How many `/plan add`s this replica has written from a remembered
+    /// lookup (see `known`); `/metrics` counts them too, as
+    /// `planbot_plan_adds_total{way="remembered"}`.
+    pub fn adds_from_memory(&self) -> u64 {
+        self.known.written()
+    }
+
     /// Tells the outbox worker a message is waiting, rather than leaving it to its next look.
     fn wake_outbox(&self) {
         self.outbox_wake.notify_one();

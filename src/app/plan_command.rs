@@ -223,6 +223,7 @@ impl App {
         if let Some(known) = self.known.get(&key).filter(|known| plain && known.user.tz == hint.name()) {
             match self.add_known(&known, &item, since).await {
                 Some(accounts::KnownAdded::Added(added)) => {
+                    self.known.wrote();
                     let caller = self.caller_from(known.user.clone());
                     let reply = Reply::note(added_text(&added, &known.accounts[0], caller.today(now)));
                     return Ok(Some((caller, reply)));
@@ -255,6 +256,7 @@ impl App {
         let caller = self.caller_from(view.user);
         let mut found = view.accounts;
         if let Some(added) = view.added {
+            metrics::counter!("planbot_plan_adds_total", "way" => "looked_up").increment(1);
             let account = found.pop().expect("an item is added to the one account found");
             let reply = Reply::note(added_text(&added, &account, caller.today(now)));
             return Ok(Some((caller, reply)));

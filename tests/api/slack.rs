@@ -673,9 +673,11 @@ async fn repeated_adds_read_dates_in_the_callers_zone_as_it_is_now_and_see_only_
     // Sam leaves the team: his next add is refused like Eve's, although this
     // replica remembers, from his second add, that he could see Acme (his
     // third add was written from that memory).
+    let from_memory = app.state.app.adds_from_memory();
     for title in ["Sam's item", "Sam's second", "Sam's third"] {
         due_of(&app.command_reply(SAM, "D0SAM", &format!("add Acme Corporation: {title}")).await);
     }
+    assert_eq!(app.state.app.adds_from_memory(), from_memory + 1, "his third add was written from memory");
     sqlx::query("delete from account_team where account_id = $1 and user_id = (select user_id from app_user where slack_id = $2)")
         .bind(acme)
         .bind(SAM)
@@ -684,6 +686,7 @@ async fn repeated_adds_read_dates_in_the_callers_zone_as_it_is_now_and_see_only_
         .unwrap();
     let reply = app.command_reply(SAM, "D0SAM", "add Acme Corporation: After leaving").await;
     assert!(visible_text(&reply).contains("couldn't find"), "{reply}");
+    assert_eq!(app.state.app.adds_from_memory(), from_memory + 1);
     assert_eq!(item_count(&app).await, 7);
     // One audit row per item, naming who added it, from Slack.
     let authors: Vec<(String, Option<i64>)> = sqlx::query_as(

@@ -718,3 +718,28 @@ async fn an_add_from_a_remembered_lookup_writes_only_while_nothing_that_decides_
         .unwrap();
     assert_eq!(audited, 5, "one audit row per item");
 }
+
+#[tokio::test]
+async fn every_column_of_a_person_but_the_bookkeeping_moves_the_access_epoch() {
+    let db = TestDb::new().await;
+    let columns: Vec<String> = sqlx::query_scalar(
+        "select column_name::text from information_schema.columns \
+         where table_schema = current_schema() and table_name = 'app_user' order by ordinal_position",
+    )
+    .fetch_all(&db.pool)
+    .await
+    .unwrap();
+    let trigger: String =
+        sqlx::query_scalar("select pg_get_triggerdef(oid) from pg_trigger where tgname = 'app_user_update_moves_access_epoch'")
+            .fetch_one(&db.pool)
+            .await
+            .unwrap();
+    let bookkeeping = ["slack_synced_at", "ignored_nudges", "updated_at"];
+    let watched = |column: &str| trigger.contains(&format!("old.{column} IS DISTINCT FROM new.{column}"));
+    let unwatched: Vec<&String> = columns.iter().filter(|c| !bookkeeping.contains(&c.as_str()) && !watched(c)).collect();
+    assert!(unwatched.is_empty(), "a new column of app_user must move the access epoch or be named bookkeeping: {unwatched:?}");
+    for column in bookkeeping {
+        assert!(columns.iter().any(|c| c == column) && !watched(column), "{column}");
+    }
+    assert!(columns.len() > bookkeeping.len() + 10, "{columns:?}");
+}

@@ -19,8 +19,11 @@ const SLACK_SYNC_INTERVAL: chrono::Duration = chrono::Duration::hours(24);
 /// asking again, whether or not the answer came (or was recorded).
 const SLACK_SYNC_RETRY: Duration = Duration::from_secs(600);
 
-/// When this process last asked Slack about each person: a busy person's
-/// requests, or Slack failing, never turn into a `users.info` per request.
+/// Until when this process leaves each person alone: a busy person's
+/// requests, or Slack failing, never turn into a `users.info` per request,
+/// and a person whose profile was just recorded is not asked about again
+/// for the whole interval, even by a request that carries what was known
+/// of them before (a remembered lookup, see `known`).
 #[derive(Debug, Default)]
 pub struct SyncGate(std::sync::Mutex<HashMap<i64, Instant>>);
 
@@ -31,18 +34,24 @@ impl SyncGate {
     }
 
     fn may_ask_at(&self, user_id: i64, now: Instant) -> bool {
-        let mut asked = self.0.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
-        match asked.get(&user_id) {
-            Some(at) if now.saturating_duration_since(*at) < SLACK_SYNC_RETRY => false,
+        let mut quiet_until = self.0.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+        match quiet_until.get(&user_id) {
+            Some(until) if now < *until => false,
             _ => {
-                // Forget attempts old enough not to matter, so the map stays small.
-                if asked.len() > 10_000 {
-                    asked.retain(|_, at| now.saturating_duration_since(*at) < SLACK_SYNC_RETRY);
+                // Forget people whose quiet time is over, so the map stays small.
+                if quiet_until.len() > 10_000 {
+                    quiet_until.retain(|_, until| now < *until);
                 }
-                asked.insert(user_id, now);
+                quiet_until.insert(user_id, now + SLACK_SYNC_RETRY);
                 true
             }
         }
+    }
+
+    /// Slack's answer about `user_id` was recorded: not again this interval.
+    fn synced_at(&self, user_id: i64, now: Instant) {
+        let interval = SLACK_SYNC_INTERVAL.to_std().expect("a positive interval");
+        self.0.lock().unwrap_or_else(|poisoned| poisoned.into_inner()).insert(user_id, now + interval);
     }
 }
 
@@ -74,8 +83,9 @@ impl App {
             Ok(person) => users::record_slack_sync(&self.pool, user_id, person.tz.as_deref()).await.map_err(anyhow::Error::from),
             Err(err) => Err(err.into()),
         };
-        if let Err(err) = result {
-            tracing::warn!(error = %ErrorChain(&err), "could not refresh a person's time zone from Slack");
+        match result {
+            Ok(()) => self.slack_sync.synced_at(user_id, Instant::now()),
+            Err(err) => tracing::warn!(error = %ErrorChain(&err), "could not refresh a person's time zone from Slack"),
         }
     }
 
@@ -120,5 +130,11 @@ mod tests {
         assert!(!gate.may_ask_at(7, start + Duration::from_secs(5)), "a second request soon after asks nothing");
         assert!(gate.may_ask_at(8, start + Duration::from_secs(5)), "another person is asked about");
         assert!(gate.may_ask_at(7, start + SLACK_SYNC_RETRY), "after the pause, Slack is asked again");
+        // Once the answer is recorded, not before the next interval.
+        gate.synced_at(8, start + Duration::from_secs(6));
+        let interval = SLACK_SYNC_INTERVAL.to_std().unwrap();
+        assert!(!gate.may_ask_at(8, start + SLACK_SYNC_RETRY * 2), "recorded: the retry pause does not reopen it");
+        assert!(!gate.may_ask_at(8, start + interval), "{interval:?}");
+        assert!(gate.may_ask_at(8, start + Duration::from_secs(6) + interval), "a day later, Slack is asked again");
     }
 }

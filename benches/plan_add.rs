@@ -18,8 +18,12 @@
 //! Then planbot: an open loop, as Slack sends, at 500 requests per second
 //! (latency in steady use); as many requests as `BENCH_CONCURRENCY`
 //! (default 32, as pgbench's clients) keep-alive connections in a closed
-//! loop get answered (throughput); an open loop at 5,000 per second (is
-//! that rate sustained?). A table of the three and their ratios follows.
+//! loop get answered (throughput), and how many adds the server wrote to a
+//! statement meanwhile (its `/metrics`); pgbench replaying the server's
+//! statement with that many adds to a statement, at as many clients as the
+//! server runs statements at once (the write path under load); an open
+//! loop at 5,000 per second (is that rate sustained?). A table of these
+//! and their ratios follows.
 //! The open loops use as many connections as there are clients.
 //! `BENCH_SECONDS` (default 10) sets each phase's length;
 //! with `BENCH_SLOW` set, every open-loop request slower than 10 ms is
@@ -106,6 +110,17 @@ async fn closed_loop_measured(load: &Load, next: &AtomicUsize, concurrency: usiz
         100.0 * (busy_after - busy) / (total_after - total)
     );
     Ok(tps)
+}
+
+/// From the server's `/metrics`: the statements that wrote remembered adds
+/// so far, and the adds they carried (`app::batch`).
+async fn remembered_batches(client: &reqwest::Client, base: &str) -> anyhow::Result<(f64, f64)> {
+    let metrics = client.get(format!("{base}/metrics")).send().await?.text().await?;
+    let count = |name: &str| {
+        let prefix = format!("{name}{{batcher=\"remembered_adds\"}} ");
+        metrics.lines().find_map(|line| line.strip_prefix(prefix.as_str())?.trim().parse::<f64>().ok()).unwrap_or(0.0)
+    };
+    Ok((count("planbot_batches_total"), count("planbot_batched_requests_total")))
 }
 
 /// A pool of ready-signed `/plan add` bodies (signing is the client's work, not the server's).
@@ -355,32 +370,41 @@ with recursive asked as (
  order by me.ord, f.name, added.action_item_id;
 ";
 
-/// planbot's statement for the same request in steady use, once this
-/// replica remembers the caller and the account they name
-/// (`store::accounts::add_known`): the access epoch checked, the same title
-/// looked for, the insert and its audit row. In the bench's data, person,
-/// account and plan `k` belong together; `{epoch}` is the database's.
-const KNOWN_SQL: &str = "\\set k random(1, 1000)
-\\set n random(1, 1000000000)
-with fresh as (select epoch from access_epoch where epoch = {epoch}::bigint),
- recent as (
-     select i.action_item_id from action_item i
-     where i.plan_id = (:k)::bigint and lower(i.title) = lower('Follow up on workstream ' || :n)
-       and i.created_at >= now() - interval '10 minutes' and i.status <> 'cancelled'
-     order by i.action_item_id desc limit 1),
- added as (
-     insert into action_item (plan_id, account_id, title, owner_id, due_date, created_by)
-     select (:k)::bigint, (:k)::bigint, 'Follow up on workstream ' || :n, (:k)::bigint, date '2027-01-15', (:k)::bigint
-     from fresh, (select set_config('planbot.audit_written', statement_timestamp()::text, true)) as audit_here
-     where not exists (select 1 from recent)
-     returning action_item_id, title, due_date, status, snoozed_until, completed_at),
- audited as (
-     insert into audit (account_id, entity, entity_id, action, field, old_value, new_value, actor_id, actor_source)
-     select (:k)::bigint, 'action_item', action_item_id, 'insert', null, null, title, (:k)::bigint, 'slack' from added)
- select (select epoch from access_epoch) as epoch, (select action_item_id from recent) as recent_item_id,
-        added.action_item_id, added.title, added.due_date, added.status, added.snoozed_until, added.completed_at
- from (select) as one left join added on true;
-";
+/// planbot's statement for later adds in steady use, once this replica
+/// remembers the caller and the account they name: exactly the server's
+/// (`store::accounts::ADD_KNOWN_SQL`: the access epoch checked, the same
+/// title looked for, the items inserted with their audit rows), its
+/// parameters written as arrays of `batch` adds, one random person,
+/// account and plan `k` each (in the bench's data they belong together),
+/// at the database's `epoch`. A batch of one is what the server sends at
+/// ordinary load; under load it sends what queued meanwhile together.
+fn known_script(epoch: i64, batch: usize) -> String {
+    let mut script = String::new();
+    for i in 0..batch {
+        script.push_str(&format!("\\set k{i} random(1, {ACCOUNTS})\n\\set n{i} random(1, 1000000000)\n"));
+    }
+    let array = |element: &dyn Fn(usize) -> String| format!("array[{}]", (0..batch).map(element).collect::<Vec<_>>().join(", "));
+    let k = |i: usize| format!("(:k{i})::bigint");
+    // `$1`..`$8`, replaced from the last so that none is a prefix of another.
+    let params = [
+        array(&|_| epoch.to_string()),
+        array(&k),
+        array(&k),
+        array(&|i| format!("'Follow up on workstream ' || :n{i}")),
+        array(&k),
+        array(&|_| "now() - interval '10 minutes'".to_string()),
+        array(&|_| "date '2027-01-15'".to_string()),
+        "'slack'".to_string(),
+    ];
+    let mut sql = planbot::store::accounts::ADD_KNOWN_SQL.to_string();
+    for (n, value) in params.iter().enumerate().rev() {
+        sql = sql.replace(&format!("${}", n + 1), value);
+    }
+    // pgbench reads a statement up to its `;`, on any number of lines.
+    script.push_str(&sql);
+    script.push_str(";\n");
+    script
+}
 
 /// pgbench, from the PATH or PostgreSQL's usual install directories.
 fn pgbench() -> Option<std::path::PathBuf> {
@@ -396,16 +420,27 @@ fn pgbench() -> Option<std::path::PathBuf> {
     on_path.chain(installed).find(|path| path.is_file())
 }
 
-/// One pgbench run of `script` with 32 clients: the requests per second,
-/// or, at a fixed `rate`, the latency p50 and p99 (from its per-request
-/// log, counted from when each was due).
-fn run_pgbench(pgbench: &std::path::Path, url: &str, script: &str, seconds: u64, rate: Option<u64>) -> anyhow::Result<(f64, f64, f64)> {
+/// One pgbench run of `scripts` (each chosen for a transaction in
+/// proportion to its weight) with `clients` clients: the transactions per
+/// second, or, at a fixed `rate`, the latency p50 and p99 (from its
+/// per-request log, counted from when each was due).
+fn run_pgbench(
+    pgbench: &std::path::Path,
+    url: &str,
+    scripts: &[(&str, u32)],
+    clients: usize,
+    seconds: u64,
+    rate: Option<u64>,
+) -> anyhow::Result<(f64, f64, f64)> {
     let dir = std::env::temp_dir().join(format!("planbot-bench-pgbench-{}", std::process::id()));
     std::fs::create_dir_all(&dir)?;
-    let file = dir.join("script.sql");
-    std::fs::write(&file, script)?;
     let mut command = Command::new(pgbench);
-    command.args(["-n", "-c", "32", "-j", "2", "-M", "prepared", "-T", &seconds.to_string(), "-f"]).arg(&file);
+    command.args(["-n", "-c", &clients.to_string(), "-j", "2", "-M", "prepared", "-T", &seconds.to_string()]);
+    for (n, (script, weight)) in scripts.iter().enumerate() {
+        let file = dir.join(format!("script{n}.sql"));
+        std::fs::write(&file, script)?;
+        command.arg("-f").arg(format!("{}@{weight}", file.display()));
+    }
     if let Some(rate) = rate {
         command.args(["-R", &rate.to_string(), "-l", "--log-prefix"]).arg(dir.join("log"));
     }
@@ -601,7 +636,7 @@ async fn main() -> anyhow::Result<()> {
         .await?;
     tx.commit().await?;
     sqlx::query("analyze").execute(&pool).await?;
-    // KNOWN_SQL relies on it: person, account and plan k belong together.
+    // `known_script` relies on it: person, account and plan k belong together.
     let apart: i64 = sqlx::query_scalar(
         "select count(*) from plan p join account_team t on t.account_id = p.account_id \
          where p.plan_id <> p.account_id or t.user_id <> p.account_id",
@@ -685,15 +720,15 @@ async fn main() -> anyhow::Result<()> {
         Some(pgbench) => {
             let url = db.url();
             let epoch: i64 = sqlx::query_scalar("select epoch from access_epoch").fetch_one(&pool).await?;
-            let known = KNOWN_SQL.replace("{epoch}", &epoch.to_string());
+            let known = known_script(epoch, 1);
             let mut rows = Vec::new();
             for (name, script) in [
                 ("pgbench, a plain one-row insert", PLAIN_INSERT),
                 ("pgbench, planbot's SQL, a caller's first add", PLANBOT_SQL),
-                ("pgbench, planbot's SQL, later adds", known.as_str()),
+                ("pgbench, planbot's SQL, later adds one by one", known.as_str()),
             ] {
-                let (tps, _, _) = run_pgbench(&pgbench, &url, script, seconds, None)?;
-                let (_, p50, p99) = run_pgbench(&pgbench, &url, script, seconds, Some(500))?;
+                let (tps, _, _) = run_pgbench(&pgbench, &url, &[(script, 1)], 32, seconds, None)?;
+                let (_, p50, p99) = run_pgbench(&pgbench, &url, &[(script, 1)], 32, seconds, Some(500))?;
                 println!("{name}: {tps:.0} per second at 32 clients; at 500/s p50 {p50:.2} ms, p99 {p99:.2} ms");
                 rows.push((name, tps, p50, p99));
             }
@@ -716,8 +751,13 @@ async fn main() -> anyhow::Result<()> {
         None => println!("  (the database's disk could not be probed from here)"),
     }
 
-    // Throughput: `concurrency` requests in flight for `seconds`.
+    // Throughput: `concurrency` requests in flight for `seconds`, and how
+    // many adds each of the server's statements carried meanwhile.
+    let batches_before = remembered_batches(&client, &base).await?;
     let planbot_tps = closed_loop_measured(&load, &next, concurrency, seconds, pid).await?;
+    let batches_after = remembered_batches(&client, &base).await?;
+    let mean_batch = (batches_after.1 - batches_before.1) / (batches_after.0 - batches_before.0).max(1.0);
+    println!("  planbot wrote later adds {mean_batch:.2} to a statement on average");
     let (_, peak_after_throughput) = memory_mib(pid);
 
     // Bolt for JavaScript beside it, on the same requests and database.
@@ -740,6 +780,32 @@ async fn main() -> anyhow::Result<()> {
         None => None,
     };
 
+    // The same statement as the server sent it in the throughput phase: as
+    // many adds to a statement on average (batches of the two sizes around
+    // that mean, mixed to give it), as many statements at once as it runs.
+    let batched = match (pgbench(), side_by_side.is_empty()) {
+        (Some(pgbench), false) => {
+            let mean = mean_batch.max(1.0);
+            let (smaller, larger) = (mean.floor() as usize, mean.floor() as usize + 1);
+            let larger_weight = ((mean - mean.floor()) * 100.0).round() as u32;
+            let mean = (smaller as f64 * f64::from(100 - larger_weight) + larger as f64 * f64::from(larger_weight)) / 100.0;
+            let clients = planbot::db::HOT_PATH_CONNECTIONS as usize;
+            let epoch: i64 = sqlx::query_scalar("select epoch from access_epoch").fetch_one(&pool).await?;
+            let (small_script, large_script) = (known_script(epoch, smaller), known_script(epoch, larger));
+            let scripts: Vec<(&str, u32)> = [(small_script.as_str(), 100 - larger_weight), (large_script.as_str(), larger_weight)]
+                .into_iter()
+                .filter(|(_, weight)| *weight > 0)
+                .collect();
+            let (tps, _, _) = run_pgbench(&pgbench, &db.url(), &scripts, clients, seconds, None)?;
+            println!(
+                "pgbench, planbot's SQL, later adds {mean:.2} to a statement on average at {clients} clients: {:.0} adds per second",
+                tps * mean
+            );
+            Some((mean, tps * mean))
+        }
+        _ => None,
+    };
+
     if let [plain, first, replay] = side_by_side.as_slice() {
         println!("\nside by side, this run ({concurrency} connections for planbot and Bolt, 32 clients for pgbench):");
         println!("  {:<44} {:>10}   {:>18}", "", "max req/s", "@500/s p50 / p99 ms");
@@ -748,8 +814,17 @@ async fn main() -> anyhow::Result<()> {
         for (name, tps, p50, p99) in [Some(*plain), Some(*first), Some(*replay), Some(planbot), bolt_row].into_iter().flatten() {
             println!("  {name:<44} {tps:>10.0}   {p50:>8.2} / {p99:<8.2}");
         }
+        if let Some((batch, adds)) = batched {
+            let name = format!("pgbench, later adds {batch:.2} to a statement");
+            println!("  {name:<44} {adds:>10.0}   {:>8} / {:<8}", "-", "-");
+            println!(
+                "  the write path costs {:.2}x a plain insert under load, as planbot batched it \
+                 (plain inserts per second / later adds per second; target at most 2)",
+                plain.1 / adds
+            );
+        }
         println!(
-            "  the write path costs {:.2}x a plain insert in steady use (plain/later adds throughput; target at most 2), \
+            "  the write path costs {:.2}x a plain insert for later adds one by one, as at ordinary load, \
              {:.2}x for a caller's first add",
             plain.1 / replay.1,
             plain.1 / first.1

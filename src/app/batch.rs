@@ -9,6 +9,11 @@
 //! behind), requests queue, and a task hands what has queued to the next
 //! free slot, up to a limit: under load the batches grow by themselves.
 //! Every request gets its own answer, in order.
+//!
+//! `/metrics` counts, per batcher, the statements run
+//! (`planbot_batches_total{batcher}`) and the requests they answered
+//! (`planbot_batched_requests_total{batcher}`): their ratio is the mean
+//! batch size, 1 at ordinary load.
 
 use std::future::Future;
 use std::pin::Pin;
@@ -56,13 +61,18 @@ impl<I: Send + 'static, O: Send + 'static> Batcher<I, O> {
     /// `run` answers a batch: one output per input, in the inputs' order.
     /// Its tasks run on `background`'s tracker; once shutdown is signalled
     /// it answers what is queued and takes no more (callers then get `None`).
-    pub fn new<F, Fut>(background: &Background, run: F) -> Self
+    /// `name` labels its counts in `/metrics`.
+    pub fn new<F, Fut>(name: &'static str, background: &Background, run: F) -> Self
     where
         F: Fn(Vec<I>) -> Fut + Send + Sync + 'static,
         Fut: Future<Output = Vec<O>> + Send + 'static,
     {
         Batcher {
-            run: Arc::new(move |inputs| Box::pin(run(inputs))),
+            run: Arc::new(move |inputs| {
+                metrics::counter!("planbot_batches_total", "batcher" => name).increment(1);
+                metrics::counter!("planbot_batched_requests_total", "batcher" => name).increment(inputs.len() as u64);
+                Box::pin(run(inputs))
+            }),
             queue: Arc::default(),
             slots: Arc::new(Semaphore::new(CONCURRENT_BATCHES)),
             background: background.clone(),
@@ -140,7 +150,7 @@ mod tests {
     async fn every_request_gets_its_own_answer_and_concurrent_ones_share_batches() {
         let sizes = Arc::new(std::sync::Mutex::new(Vec::new()));
         let seen = sizes.clone();
-        let doubler = Batcher::new(&Background::default(), move |inputs: Vec<u32>| {
+        let doubler = Batcher::new("test", &Background::default(), move |inputs: Vec<u32>| {
             seen.lock().unwrap().push(inputs.len());
             async move {
                 tokio::task::yield_now().await;
@@ -169,7 +179,7 @@ mod tests {
         let seen = tasks.clone();
         let gate = CancellationToken::new();
         let opened = gate.clone();
-        let batcher = Batcher::new(&Background::default(), move |inputs: Vec<u32>| {
+        let batcher = Batcher::new("test", &Background::default(), move |inputs: Vec<u32>| {
             seen.lock().unwrap().push((inputs.clone(), tokio::task::try_id()));
             let gate = opened.clone();
             async move {
@@ -223,7 +233,7 @@ mod tests {
     #[tokio::test]
     async fn after_shutdown_the_batcher_takes_nothing_more_and_its_tasks_end() {
         let background = Background::default();
-        let echo = Batcher::new(&background, |inputs: Vec<u32>| async move { inputs });
+        let echo = Batcher::new("test", &background, |inputs: Vec<u32>| async move { inputs });
         assert_eq!(echo.call(1).await, Some(1));
         background.shutdown.cancel();
         background.tasks.close();

@@ -22,7 +22,7 @@ pub struct ItemWriter {
 impl ItemWriter {
     pub fn new(pool: PgPool, background: &Background) -> Self {
         let batch_pool = pool.clone();
-        let batcher = Batcher::new(background, move |items| {
+        let batcher = Batcher::new("item_writes", background, move |items| {
             let pool = batch_pool.clone();
             async move { write(&pool, items).await }
         });

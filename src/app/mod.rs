@@ -184,7 +184,7 @@ type KnownAdds = Batcher<accounts::KnownAdd, sqlx::Result<accounts::KnownAdded>>
 /// time; an add that was written after all before the failure is then
 /// found as the same item added moments ago, and asked about.
 fn known_adds(pool: PgPool, background: &Background) -> KnownAdds {
-    Batcher::new(background, move |adds: Vec<accounts::KnownAdd>| {
+    Batcher::new("remembered_adds", background, move |adds: Vec<accounts::KnownAdd>| {
         let pool = pool.clone();
         async move {
             let source = crate::store::Actor::SLACK;
@@ -208,7 +208,7 @@ fn known_adds(pool: PgPool, background: &Background) -> KnownAdds {
 /// (see [`crate::db::hot_path_pool`]). A batch that fails is asked again one
 /// query at a time, so each caller gets their own answer (or error).
 fn caller_lookup(pool: PgPool, background: &Background) -> CallerLookup {
-    Batcher::new(background, move |queries: Vec<CallerQuery>| {
+    Batcher::new("caller_lookups", background, move |queries: Vec<CallerQuery>| {
         let pool = pool.clone();
         async move {
             let source = crate::store::Actor::SLACK;

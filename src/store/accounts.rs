@@ -374,25 +374,12 @@ impl KnownAdd {
     }
 }
 
-/// Adds items from remembered views (see [`KnownAdd`]), in one short
-/// statement for them all: for each, it checks that the access epoch is
-/// still the view's (so everything the view says, who the caller is, that
-/// they may see the account, its active plan and their time zone, still
-/// holds, exactly as if it had been read again in this statement), looks
-/// for the same title added since the asked time, and adds the item and
-/// its audit row (see [`callers_and_exact`] for how the audit is written).
-/// Identical adds in one batch each get their own item.
-pub async fn add_known(pool: &PgPool, adds: &[KnownAdd], source: &str) -> sqlx::Result<Vec<KnownAdded>> {
-    use sqlx::Row;
-    let epochs: Vec<i64> = adds.iter().map(|add| add.view.epoch).collect();
-    let plans: Vec<i64> = adds.iter().map(KnownAdd::plan_id).collect();
-    let accounts: Vec<i64> = adds.iter().map(|add| add.account().account_id).collect();
-    let titles: Vec<&str> = adds.iter().map(|add| add.title.as_str()).collect();
-    let users: Vec<i64> = adds.iter().map(|add| add.view.user.user_id).collect();
-    let since: Vec<DateTime<Utc>> = adds.iter().map(|add| add.since).collect();
-    let due_dates: Vec<Option<NaiveDate>> = adds.iter().map(|add| add.due_date).collect();
-    let rows = sqlx::query(
-        "with asked as ( \
+/// The statement of [`add_known`], public so that the `plan_add` benchmark
+/// replays exactly what the server sends. Parameters, one array element
+/// per add: `$1` the epoch each view was read at, `$2` plan, `$3` account,
+/// `$4` title, `$5` the caller (owner and author), `$6` since when the same
+/// title counts as added moments ago, `$7` due date; `$8` the audit source.
+pub const ADD_KNOWN_SQL: &str = "with asked as ( \
              select * from unnest($1::bigint[], $2::bigint[], $3::bigint[], $4::text[], $5::bigint[], \
                                   $6::timestamptz[], $7::date[]) with ordinality \
                  as t (epoch, plan_id, account_id, title, user_id, since, due, ord)), \
@@ -418,8 +405,26 @@ pub async fn add_known(pool: &PgPool, adds: &[KnownAdd], source: &str) -> sqlx::
                 a.action_item_id, a.title as added_title, a.due_date, a.status, a.snoozed_until, a.completed_at \
          from asked t left join recent r on r.ord = t.ord \
               left join added a on a.plan_id = t.plan_id and a.created_by = t.user_id and a.title = t.title \
-         order by t.ord, a.action_item_id",
-    )
+         order by t.ord, a.action_item_id";
+
+/// Adds items from remembered views (see [`KnownAdd`]), in one short
+/// statement for them all: for each, it checks that the access epoch is
+/// still the view's (so everything the view says, who the caller is, that
+/// they may see the account, its active plan and their time zone, still
+/// holds, exactly as if it had been read again in this statement), looks
+/// for the same title added since the asked time, and adds the item and
+/// its audit row (see [`callers_and_exact`] for how the audit is written).
+/// Identical adds in one batch each get their own item.
+pub async fn add_known(pool: &PgPool, adds: &[KnownAdd], source: &str) -> sqlx::Result<Vec<KnownAdded>> {
+    use sqlx::Row;
+    let epochs: Vec<i64> = adds.iter().map(|add| add.view.epoch).collect();
+    let plans: Vec<i64> = adds.iter().map(KnownAdd::plan_id).collect();
+    let accounts: Vec<i64> = adds.iter().map(|add| add.account().account_id).collect();
+    let titles: Vec<&str> = adds.iter().map(|add| add.title.as_str()).collect();
+    let users: Vec<i64> = adds.iter().map(|add| add.view.user.user_id).collect();
+    let since: Vec<DateTime<Utc>> = adds.iter().map(|add| add.since).collect();
+    let due_dates: Vec<Option<NaiveDate>> = adds.iter().map(|add| add.due_date).collect();
+    let rows = sqlx::query(ADD_KNOWN_SQL)
     .bind(&epochs)
     .bind(&plans)
     .bind(&accounts)

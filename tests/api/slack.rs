@@ -674,10 +674,21 @@ async fn repeated_adds_read_dates_in_the_callers_zone_as_it_is_now_and_see_only_
     // replica remembers, from his second add, that he could see Acme (his
     // third add was written from that memory).
     let from_memory = app.state.app.adds_from_memory();
+    // `/metrics` counts the statements of remembered adds and the adds they
+    // carried (other tests in this process may add to both, never take away).
+    let remembered = |metrics: &str, name: &str| -> u64 {
+        let line = format!("{name}{{batcher=\"remembered_adds\"}} ");
+        metrics.lines().find_map(|l| l.strip_prefix(line.as_str())?.trim().parse().ok()).unwrap_or(0)
+    };
+    let metrics_before = app.http.get(format!("{}/metrics", app.url)).send().await.unwrap().text().await.unwrap();
     for title in ["Sam's item", "Sam's second", "Sam's third"] {
         due_of(&app.command_reply(SAM, "D0SAM", &format!("add Acme Corporation: {title}")).await);
     }
     assert_eq!(app.state.app.adds_from_memory(), from_memory + 1, "his third add was written from memory");
+    let metrics_after = app.http.get(format!("{}/metrics", app.url)).send().await.unwrap().text().await.unwrap();
+    for name in ["planbot_batches_total", "planbot_batched_requests_total"] {
+        assert!(remembered(&metrics_after, name) > remembered(&metrics_before, name), "{name} counts the remembered add: {metrics_after}");
+    }
     sqlx::query("delete from account_team where account_id = $1 and user_id = (select user_id from app_user where slack_id = $2)")
         .bind(acme)
         .bind(SAM)

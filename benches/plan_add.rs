@@ -829,7 +829,18 @@ async fn main() -> anyhow::Result<()> {
             plain.1 / replay.1,
             plain.1 / first.1
         );
-        println!("  planbot's p99 at 500/s is {:.2}x pgbench's plain insert at 500/s (target at most 2)", p99 / plain.3);
+        // A disk stall (a flush over 50 ms, as the disk probe counts them)
+        // puts pgbench's p99 far above what a plain insert costs; a ratio
+        // against it would read as a target met when nothing was learnt.
+        if plain.3 > 50.0 {
+            println!(
+                "  planbot's p99 at 500/s is {p99:.2} ms; pgbench's plain insert stalled in its run (p50 {:.2} ms, p99 {:.2} ms), \
+                 so no ratio is given (target at most 2)",
+                plain.2, plain.3
+            );
+        } else {
+            println!("  planbot's p99 at 500/s is {:.2}x pgbench's plain insert at 500/s (target at most 2)", p99 / plain.3);
+        }
         println!("  planbot serves {:.2}x what pgbench replaying its SQL does", planbot_tps / replay.1);
         if let Some((tps, bolt_p50, _)) = bolt {
             println!("  planbot's p50 at 500/s is {:.2}x Bolt's (target at most 1.2)", p50 / bolt_p50);

@@ -25,7 +25,19 @@ const SLACK_SYNC_RETRY: Duration = Duration::from_secs(600);
 /// for the whole interval, even by a request that carries what was known
 /// of them before (a remembered lookup, see `known`).
 #[derive(Debug, Default)]
-pub struct SyncGate(std::sync::Mutex<HashMap<i64, Instant>>);
+pub struct SyncGate(std::sync::Mutex<QuietUntil>);
+
+/// Each person's quiet time, and the size at which the map is next pruned:
+/// twice what a pruning left (at least [`PRUNE_AT`]), so that many people
+/// in their quiet day are not walked over again on every new one.
+#[derive(Debug, Default)]
+struct QuietUntil {
+    people: HashMap<i64, Instant>,
+    prune_at: usize,
+}
+
+/// People remembered before the first pruning.
+const PRUNE_AT: usize = 10_000;
 
 impl SyncGate {
     /// Whether to ask Slack about `user_id` now; if so, the attempt is noted.
@@ -34,15 +46,16 @@ impl SyncGate {
     }
 
     fn may_ask_at(&self, user_id: i64, now: Instant) -> bool {
-        let mut quiet_until = self.0.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
-        match quiet_until.get(&user_id) {
+        let mut quiet = self.0.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+        match quiet.people.get(&user_id) {
             Some(until) if now < *until => false,
             _ => {
                 // Forget people whose quiet time is over, so the map stays small.
-                if quiet_until.len() > 10_000 {
-                    quiet_until.retain(|_, until| now < *until);
+                if quiet.people.len() >= quiet.prune_at.max(PRUNE_AT) {
+                    quiet.people.retain(|_, until| now < *until);
+                    quiet.prune_at = 2 * quiet.people.len();
                 }
-                quiet_until.insert(user_id, now + SLACK_SYNC_RETRY);
+                quiet.people.insert(user_id, now + SLACK_SYNC_RETRY);
                 true
             }
         }
@@ -51,7 +64,7 @@ impl SyncGate {
     /// Slack's answer about `user_id` was recorded: not again this interval.
     fn synced_at(&self, user_id: i64, now: Instant) {
         let interval = SLACK_SYNC_INTERVAL.to_std().expect("a positive interval");
-        self.0.lock().unwrap_or_else(|poisoned| poisoned.into_inner()).insert(user_id, now + interval);
+        self.0.lock().unwrap_or_else(|poisoned| poisoned.into_inner()).people.insert(user_id, now + interval);
     }
 }
 
@@ -136,5 +149,30 @@ mod tests {
         assert!(!gate.may_ask_at(8, start + SLACK_SYNC_RETRY * 2), "recorded: the retry pause does not reopen it");
         assert!(!gate.may_ask_at(8, start + interval), "{interval:?}");
         assert!(gate.may_ask_at(8, start + Duration::from_secs(6) + interval), "a day later, Slack is asked again");
+    }
+
+    #[test]
+    fn people_whose_quiet_time_is_over_are_forgotten_and_the_others_are_not_walked_over_for_each_new_one() {
+        let gate = SyncGate::default();
+        let start = Instant::now();
+        let day = SLACK_SYNC_INTERVAL.to_std().unwrap();
+        let people = |gate: &SyncGate| gate.0.lock().unwrap().people.len();
+        // A day's worth of people synced: all still quiet.
+        for user_id in 0..PRUNE_AT as i64 {
+            assert!(gate.may_ask_at(user_id, start));
+            gate.synced_at(user_id, start);
+        }
+        // The next one prunes nothing (all are quiet) and sets the next
+        // pruning at twice that many, so those after it add without a walk.
+        assert!(gate.may_ask_at(-1, start));
+        assert_eq!(gate.0.lock().unwrap().prune_at, 2 * PRUNE_AT);
+        for user_id in PRUNE_AT as i64..(2 * PRUNE_AT - 1) as i64 {
+            assert!(gate.may_ask_at(user_id, start + Duration::from_secs(1)));
+        }
+        assert_eq!(people(&gate), 2 * PRUNE_AT);
+        // A day later, the first newcomer prunes everyone whose quiet is over.
+        assert!(gate.may_ask_at(-2, start + day + Duration::from_secs(1)));
+        assert_eq!(people(&gate), 1, "only the newcomer is left");
+        assert!(gate.may_ask_at(0, start + day + Duration::from_secs(2)), "a forgotten person may be asked about again");
     }
 }

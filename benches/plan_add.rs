@@ -98,15 +98,20 @@ fn machine_ticks() -> (f64, f64) {
     (total - idle, total)
 }
 
-/// Runs the closed loop and says what CPU the server (`pid`) and the whole
-/// machine spent on it: is the server or the database the limit?
+/// Runs the closed loop and says what CPU the server (`pid`), this load
+/// generator and the whole machine spent on it: is the server or the
+/// database the limit?
 async fn closed_loop_measured(load: &Load, next: &AtomicUsize, concurrency: usize, seconds: u64, pid: u32) -> anyhow::Result<f64> {
     let (cpu, (busy, total)) = (cpu_seconds(pid), machine_ticks());
+    let own = cpu_seconds(std::process::id());
     let tps = closed_loop(load, next, concurrency, seconds).await?;
     let (cpu_after, (busy_after, total_after)) = (cpu_seconds(pid), machine_ticks());
+    let own_after = cpu_seconds(std::process::id());
+    let per_request = |seconds_of_cpu: f64| seconds_of_cpu * 1e6 / (tps * seconds as f64);
     println!(
-        "  the server used {:.0} µs of CPU per request; the machine was {:.0}% busy",
-        (cpu_after - cpu) * 1e6 / (tps * seconds as f64),
+        "  the server used {:.0} µs of CPU per request, this load generator {:.0} µs; the machine was {:.0}% busy",
+        per_request(cpu_after - cpu),
+        per_request(own_after - own),
         100.0 * (busy_after - busy) / (total_after - total)
     );
     Ok(tps)

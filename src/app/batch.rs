@@ -31,8 +31,14 @@ const MAX_BATCH: usize = 256;
 /// once, alone, and PostgreSQL's group commit shares the disk flush of
 /// commits that meet; only when every slot is busy (the database is behind)
 /// do requests wait, and then they go together. With two, a request at
-/// ordinary load could wait for two commits before its own.
-const CONCURRENT_BATCHES: usize = 8;
+/// ordinary load could wait for two commits before its own. With eight,
+/// under load the batches stayed small (2.6 adds from 32 connections) and
+/// each add cost the database more: four gave batches of 4.3, a write path
+/// of 1.6-1.8x a plain insert instead of 2.0-2.3x, and kept up with 5,000
+/// requests per second where eight fell behind (`cargo bench --bench
+/// plan_add`, README "Measurements"). Batches grow with the load, so the
+/// number in flight does not cap the rate.
+const CONCURRENT_BATCHES: usize = 4;
 /// Requests waiting before callers wait for room.
 const QUEUE: usize = 4096;
 

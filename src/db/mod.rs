@@ -130,7 +130,7 @@ pub fn session_options(options: PgConnectOptions) -> PgConnectOptions {
 /// [`crate::store::accounts::add_known`]) at most: one per batch in flight
 /// (each kind has as many slots; in steady use nearly every add is of the
 /// second kind).
-pub const HOT_PATH_CONNECTIONS: u32 = 8;
+pub const HOT_PATH_CONNECTIONS: u32 = 4;
 
 /// A small pool of its own for `/plan add`'s statements, on the same server
 /// and session settings as `pool`, whose sessions plan each statement once

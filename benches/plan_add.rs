@@ -158,10 +158,26 @@ async fn send(client: &reqwest::Client, url: &str, timestamp: &str, (body, signa
         .body(body.clone())
         .send()
         .await;
-    match response {
-        Ok(r) if r.status() == 200 => r.text().await.map(|t| t.contains("Added")).unwrap_or(false),
-        _ => false,
+    let (added, what) = match response {
+        Ok(r) => {
+            let status = r.status();
+            match r.text().await {
+                Ok(text) if status == 200 && text.contains("Added") => (true, String::new()),
+                // Past its 2.5 s budget the server acks with nothing and
+                // answers through the response_url, as Slack expects.
+                Ok(text) if status == 200 && text.is_empty() => (false, "an empty ack (the answer went to the response_url: over the server's 2.5 s budget)".into()),
+                Ok(text) => (false, format!("{status}: {}", text.chars().take(300).collect::<String>())),
+                Err(err) => (false, format!("{status}, then {err}")),
+            }
+        }
+        Err(err) => (false, err.to_string()),
+    };
+    // The first few requests not answered "Added" are shown, to tell a stall from a fault.
+    static SHOWN: AtomicUsize = AtomicUsize::new(0);
+    if !added && SHOWN.fetch_add(1, Ordering::Relaxed) < 3 {
+        eprintln!("  a request was not answered \"Added\": {what}");
     }
+    added
 }
 
 /// What every request of the load shares.

@@ -47,6 +47,7 @@ use crate::app::slack_api::{MessageContent, SlackApi};
 use item_writer::ItemWriter;
 use crate::store::accounts::{self, Account, AccountRef, CallerQuery, CallerView, Viewer};
 use batch::Batcher;
+use crate::db::HotPath;
 use crate::store::users::User;
 use crate::store::{self, Actor};
 use crate::render;
@@ -183,18 +184,19 @@ type KnownAdds = Batcher<accounts::KnownAdd, sqlx::Result<accounts::KnownAdded>>
 /// on the hot path's pool. A batch that fails is asked again one add at a
 /// time; an add that was written after all before the failure is then
 /// found as the same item added moments ago, and asked about.
-fn known_adds(pool: PgPool, background: &Background) -> KnownAdds {
+fn known_adds(hot: HotPath, background: &Background) -> KnownAdds {
     Batcher::new("remembered_adds", background, move |adds: Vec<accounts::KnownAdd>| {
-        let pool = pool.clone();
+        let hot = hot.clone();
         async move {
             let source = crate::store::Actor::SLACK;
-            match accounts::add_known(&pool, &adds, source).await {
+            match on_hot_path(&hot, async |db| accounts::add_known(db, &adds, source).await).await {
                 Ok(answers) => answers.into_iter().map(Ok).collect(),
                 Err(err) => {
                     tracing::warn!(error = %err, adds = adds.len(), "a batch of remembered adds failed; adding one by one");
                     let mut answers = Vec::with_capacity(adds.len());
                     for add in &adds {
-                        answers.push(accounts::add_known(&pool, std::slice::from_ref(add), source).await.map(|mut a| a.remove(0)));
+                        let one = std::slice::from_ref(add);
+                        answers.push(on_hot_path(&hot, async |db| accounts::add_known(db, one, source).await).await.map(|mut a| a.remove(0)));
                     }
                     answers
                 }
@@ -203,22 +205,34 @@ fn known_adds(pool: PgPool, background: &Background) -> KnownAdds {
     })
 }
 
+/// Runs one statement on a connection of `hot`, and hands the connection
+/// back according to how it went (see [`crate::db::HotConnection::done`]).
+async fn on_hot_path<T>(hot: &HotPath, statement: impl AsyncFnOnce(&mut sqlx::PgConnection) -> sqlx::Result<T>) -> sqlx::Result<T> {
+    let mut connection = hot.acquire().await?;
+    let result = statement(&mut connection).await;
+    connection.done(&result);
+    result
+}
+
 /// A batcher of `/plan add`'s caller-and-account lookups (which add the
 /// item at once when nothing stands in the way), on the hot path's own pool
-/// (see [`crate::db::hot_path_pool`]). A batch that fails is asked again one
+/// (see [`crate::db::HotPath`]). A batch that fails is asked again one
 /// query at a time, so each caller gets their own answer (or error).
-fn caller_lookup(pool: PgPool, background: &Background) -> CallerLookup {
+fn caller_lookup(hot: HotPath, background: &Background) -> CallerLookup {
     Batcher::new("caller_lookups", background, move |queries: Vec<CallerQuery>| {
-        let pool = pool.clone();
+        let hot = hot.clone();
         async move {
             let source = crate::store::Actor::SLACK;
-            match accounts::callers_and_exact(&pool, &queries, source).await {
+            match on_hot_path(&hot, async |db| accounts::callers_and_exact(db, &queries, source).await).await {
                 Ok(answers) => answers.into_iter().map(Ok).collect(),
                 Err(err) => {
                     tracing::warn!(error = %err, queries = queries.len(), "a batch of caller lookups failed; asking one by one");
                     let mut answers = Vec::with_capacity(queries.len());
                     for query in &queries {
-                        answers.push(accounts::callers_and_exact(&pool, std::slice::from_ref(query), source).await.map(|mut a| a.pop().flatten()));
+                        let one = std::slice::from_ref(query);
+                        answers.push(
+                            on_hot_path(&hot, async |db| accounts::callers_and_exact(db, one, source).await).await.map(|mut a| a.pop().flatten()),
+                        );
                     }
                     answers
                 }
@@ -229,12 +243,12 @@ fn caller_lookup(pool: PgPool, background: &Background) -> CallerLookup {
 
 impl App {
     pub fn new(pool: PgPool, slack: Arc<dyn SlackApi>, admins: impl IntoIterator<Item = String>, background: Background) -> Self {
-        let hot_pool = crate::db::hot_path_pool(&pool);
+        let hot_path = HotPath::new(&pool);
         App {
             items: ItemWriter::new(pool.clone(), &background),
-            callers: caller_lookup(hot_pool.clone(), &background),
+            callers: caller_lookup(hot_path.clone(), &background),
             known: Arc::default(),
-            known_adds: known_adds(hot_pool, &background),
+            known_adds: known_adds(hot_path, &background),
             pool,
             slack,
             admins: Arc::new(admins.into_iter().collect()),

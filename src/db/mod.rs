@@ -7,10 +7,10 @@
 pub mod embedded;
 pub mod scratch;
 
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use anyhow::Context;
-use sqlx::postgres::{PgConnectOptions, PgPoolOptions};
+use sqlx::postgres::{PgConnectOptions, PgPoolOptions, PgSeverity};
 use sqlx::{Connection, PgConnection, PgPool};
 
 use crate::config::DatabaseArgs;
@@ -132,29 +132,146 @@ pub fn session_options(options: PgConnectOptions) -> PgConnectOptions {
 /// second kind).
 pub const HOT_PATH_CONNECTIONS: u32 = 4;
 
-/// A small pool of its own for `/plan add`'s statements, on the same server
-/// and session settings as `pool`, whose sessions plan each statement once
-/// and reuse the plan (`plan_cache_mode = force_generic_plan`). PostgreSQL
-/// would otherwise plan that statement afresh on every execution, because
-/// a plan made for the arrays it is given looks cheaper than the general
-/// one: about 1 ms of planning for 0.1 ms of work. Only these statements run
-/// on it; every other query keeps PostgreSQL's choice. Connections open on
-/// first use.
-pub fn hot_path_pool(pool: &sqlx::PgPool) -> sqlx::PgPool {
-    let options = pool.connect_options().as_ref().clone().options([("plan_cache_mode", "force_generic_plan")]);
-    PgPoolOptions::new()
-        .max_connections(HOT_PATH_CONNECTIONS)
-        .min_connections(0)
-        .acquire_timeout(Duration::from_secs(10))
-        // No round trip to test a connection before each statement: a
-        // connection that broke while idle (the server restarted) fails its
-        // statement and is closed, and the batch is asked again one by one.
-        // A request whose retry also meets a broken connection is answered
-        // with the apology to try again; nothing is half-written, and an
-        // item that was in fact added is found as added moments ago, so the
-        // caller is asked before it is added twice.
-        .test_before_acquire(false)
-        .connect_lazy_with(options)
+/// Connections of their own for `/plan add`'s statements, on the same
+/// server and session settings as `pool`, whose sessions plan each statement
+/// once and reuse the plan (`plan_cache_mode = force_generic_plan`).
+/// PostgreSQL would otherwise plan that statement afresh on every execution,
+/// because a plan made for the arrays it is given looks cheaper than the
+/// general one: about 1 ms of planning for 0.1 ms of work. Only these
+/// statements run on them; every other query keeps PostgreSQL's choice.
+///
+/// They are kept here rather than in a sqlx pool because that pool tests
+/// every connection handed back with a round trip to the server before
+/// anyone may use it again (sqlx 0.8 `return_to_pool`, whatever the
+/// options): on this path, one extra round trip per statement, which a
+/// batch waiting for a connection paid in full, and 6% of the server's
+/// CPU under load in a profile (README, "Measurements"). Nothing is tested here either before or after a
+/// statement: a connection that broke while idle (the server restarted)
+/// fails its statement and is closed with every other idle one, and the
+/// batch is asked again one by one on fresh connections. A request whose
+/// retry also fails is answered with the apology to try again; nothing is
+/// half-written, and an item that was in fact added is found as added
+/// moments ago, so the caller is asked before it is added twice.
+/// Connections open on first use, close after ten minutes unused and are
+/// replaced after thirty, as sqlx's pool does by default.
+#[derive(Clone)]
+pub struct HotPath {
+    inner: std::sync::Arc<HotPathInner>,
+}
+
+struct HotPathInner {
+    options: PgConnectOptions,
+    idle: std::sync::Mutex<Vec<IdleConnection>>,
+    slots: std::sync::Arc<tokio::sync::Semaphore>,
+}
+
+struct IdleConnection {
+    connection: PgConnection,
+    opened: Instant,
+    since: Instant,
+}
+
+/// A connection unused this long is closed rather than used.
+const HOT_PATH_IDLE: Duration = Duration::from_secs(10 * 60);
+/// A connection this old is closed when handed back.
+const HOT_PATH_LIFETIME: Duration = Duration::from_secs(30 * 60);
+
+impl HotPath {
+    pub fn new(pool: &sqlx::PgPool) -> Self {
+        let options = pool.connect_options().as_ref().clone().options([("plan_cache_mode", "force_generic_plan")]);
+        HotPath {
+            inner: std::sync::Arc::new(HotPathInner {
+                options,
+                idle: std::sync::Mutex::default(),
+                slots: std::sync::Arc::new(tokio::sync::Semaphore::new(HOT_PATH_CONNECTIONS as usize)),
+            }),
+        }
+    }
+
+    /// A connection for one statement, waiting while all
+    /// [`HOT_PATH_CONNECTIONS`] are in use (at most ten seconds). Hand it
+    /// back with [`HotConnection::done`]; dropped before that (its
+    /// statement cancelled half-way), it is closed.
+    pub async fn acquire(&self) -> sqlx::Result<HotConnection> {
+        let slot = tokio::time::timeout(Duration::from_secs(10), self.inner.slots.clone().acquire_owned())
+            .await
+            .map_err(|_| sqlx::Error::PoolTimedOut)?
+            .map_err(|_| sqlx::Error::PoolClosed)?;
+        loop {
+            let idle = self.inner.lock_idle().pop();
+            match idle {
+                Some(idle) if idle.since.elapsed() < HOT_PATH_IDLE => {
+                    return Ok(HotConnection { connection: Some(idle.connection), opened: idle.opened, home: self.inner.clone(), _slot: slot });
+                }
+                Some(stale) => close_quietly(stale.connection),
+                None => break,
+            }
+        }
+        let connection = PgConnection::connect_with(&self.inner.options).await?;
+        Ok(HotConnection { connection: Some(connection), opened: Instant::now(), home: self.inner.clone(), _slot: slot })
+    }
+}
+
+impl HotPathInner {
+    fn lock_idle(&self) -> std::sync::MutexGuard<'_, Vec<IdleConnection>> {
+        self.idle.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
+    }
+}
+
+/// A connection of [`HotPath`] in use.
+pub struct HotConnection {
+    connection: Option<PgConnection>,
+    opened: Instant,
+    home: std::sync::Arc<HotPathInner>,
+    _slot: tokio::sync::OwnedSemaphorePermit,
+}
+
+impl HotConnection {
+    /// Hands the connection back after its statement: kept for the next
+    /// when the statement ran or the server refused it (the session is
+    /// sound either way), closed with every idle connection after any other
+    /// failure, a session the server ended among them (the server or the
+    /// network is gone: the idle ones likely are too).
+    pub fn done<T>(mut self, result: &sqlx::Result<T>) {
+        let Some(connection) = self.connection.take() else { return };
+        let sound = match result {
+            Ok(_) => true,
+            Err(err) => err
+                .as_database_error()
+                .and_then(|err| err.try_downcast_ref::<sqlx::postgres::PgDatabaseError>())
+                .is_some_and(|err| !matches!(err.severity(), PgSeverity::Fatal | PgSeverity::Panic)),
+        };
+        if !sound {
+            drop(connection);
+            self.home.lock_idle().clear();
+        } else if self.opened.elapsed() < HOT_PATH_LIFETIME {
+            self.home.lock_idle().push(IdleConnection { connection, opened: self.opened, since: Instant::now() });
+        } else {
+            close_quietly(connection);
+        }
+    }
+}
+
+impl std::ops::Deref for HotConnection {
+    type Target = PgConnection;
+    fn deref(&self) -> &PgConnection {
+        self.connection.as_ref().expect("in use until done")
+    }
+}
+
+impl std::ops::DerefMut for HotConnection {
+    fn deref_mut(&mut self) -> &mut PgConnection {
+        self.connection.as_mut().expect("in use until done")
+    }
+}
+
+/// Ends a sound session politely, off the caller's path.
+fn close_quietly(connection: PgConnection) {
+    if let Ok(runtime) = tokio::runtime::Handle::try_current() {
+        runtime.spawn(async move {
+            let _ = connection.close().await;
+        });
+    }
 }
 
 fn pool_options(max_connections: u32) -> PgPoolOptions {

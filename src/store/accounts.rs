@@ -197,10 +197,10 @@ pub struct AddAtOnce {
 /// the item in one round trip, one commit (see `app::batch`).
 /// Visibility is read in the statement that writes, so someone who has just
 /// lost access adds nothing. The statement runs with a plan made once for
-/// any arguments (see [`crate::db::hot_path_pool`]), so its joins are
+/// any arguments (see [`crate::db::HotPath`]), so its joins are
 /// written as index look-ups per asked row (the `limit 1` and `offset 0`
 /// keep the planner from turning them into scans of every person).
-pub async fn callers_and_exact(pool: &PgPool, queries: &[CallerQuery], source: &str) -> sqlx::Result<Vec<Option<CallerView>>> {
+pub async fn callers_and_exact(db: impl sqlx::PgExecutor<'_>, queries: &[CallerQuery], source: &str) -> sqlx::Result<Vec<Option<CallerView>>> {
     use sqlx::{FromRow, Row};
     let slack_ids: Vec<&str> = queries.iter().map(|q| q.slack_id.as_str()).collect();
     let admins: Vec<bool> = queries.iter().map(|q| q.configured_admin).collect();
@@ -284,7 +284,7 @@ pub async fn callers_and_exact(pool: &PgPool, queries: &[CallerQuery], source: &
     .bind(&due_dates)
     .bind(&read_in)
     .bind(source)
-    .fetch_all(pool)
+    .fetch_all(db)
     .await?;
     let mut answers: Vec<Option<CallerView>> = queries.iter().map(|_| None).collect();
     // Identical requests in one batch each add an item; each gets one.
@@ -415,7 +415,7 @@ pub const ADD_KNOWN_SQL: &str = "with asked as ( \
 /// for the same title added since the asked time, and adds the item and
 /// its audit row (see [`callers_and_exact`] for how the audit is written).
 /// Identical adds in one batch each get their own item.
-pub async fn add_known(pool: &PgPool, adds: &[KnownAdd], source: &str) -> sqlx::Result<Vec<KnownAdded>> {
+pub async fn add_known(db: impl sqlx::PgExecutor<'_>, adds: &[KnownAdd], source: &str) -> sqlx::Result<Vec<KnownAdded>> {
     use sqlx::Row;
     let epochs: Vec<i64> = adds.iter().map(|add| add.view.epoch).collect();
     let plans: Vec<i64> = adds.iter().map(KnownAdd::plan_id).collect();
@@ -433,7 +433,7 @@ pub async fn add_known(pool: &PgPool, adds: &[KnownAdd], source: &str) -> sqlx::
     .bind(&since)
     .bind(&due_dates)
     .bind(source)
-    .fetch_all(pool)
+    .fetch_all(db)
     .await?;
     let mut answers: Vec<Option<KnownAdded>> = adds.iter().map(|_| None).collect();
     // Identical adds in one batch each added an item; each gets one.

@@ -426,6 +426,62 @@ async fn the_item_writer_answers_every_one_of_many_concurrent_adds_with_its_own_
     assert_eq!(count, 200);
 }
 
+/// The backend serving the hot path's next statement, handed back as a
+/// statement that ran.
+async fn hot_backend(hot: &planbot::db::HotPath) -> i32 {
+    let mut connection = hot.acquire().await.unwrap();
+    let pid = sqlx::query_scalar::<_, i32>("select pg_backend_pid()").fetch_one(&mut *connection).await;
+    connection.done(&pid);
+    pid.unwrap()
+}
+
+#[tokio::test]
+async fn hot_path_connections_are_kept_between_statements_and_closed_when_they_cannot_be_trusted() {
+    let db = TestDb::new().await;
+    let hot = planbot::db::HotPath::new(&db.pool);
+    let first = hot_backend(&hot).await;
+    assert_eq!(hot_backend(&hot).await, first, "kept for the next statement, no new session");
+    let mut connection = hot.acquire().await.unwrap();
+    let mode: String = sqlx::query_scalar("select current_setting('plan_cache_mode')").fetch_one(&mut *connection).await.unwrap();
+    assert_eq!(mode, "force_generic_plan", "its sessions plan each statement once");
+    // A statement the server refuses leaves the session sound: kept.
+    let refused = sqlx::query("select 1 / 0").execute(&mut *connection).await;
+    assert!(matches!(refused, Err(sqlx::Error::Database(_))), "{refused:?}");
+    connection.done(&refused);
+    assert_eq!(hot_backend(&hot).await, first, "kept after a refused statement");
+
+    // Dropped before it was handed back (its statement cancelled half-way):
+    // closed, never used again.
+    drop(hot.acquire().await.unwrap());
+    let second = hot_backend(&hot).await;
+    assert_ne!(second, first, "a connection dropped in use is not handed out again");
+
+    // The server ends the session while it is idle (as on a restart): its
+    // next statement fails, and the one after runs on a new session.
+    let ended: bool = sqlx::query_scalar("select pg_terminate_backend($1, 5000)").bind(second).fetch_one(&db.pool).await.unwrap();
+    assert!(ended);
+    let mut connection = hot.acquire().await.unwrap();
+    let failed = sqlx::query_scalar::<_, i32>("select pg_backend_pid()").fetch_one(&mut *connection).await;
+    assert!(failed.is_err(), "a statement on a session the server ended fails: {failed:?}");
+    connection.done(&failed);
+    let third = hot_backend(&hot).await;
+    assert!(third != second && third != first, "a new session after the failure");
+    // The sessions closed end on the server's side a moment later.
+    let mut sessions = 0;
+    for _ in 0..50 {
+        sessions = sqlx::query_scalar::<_, i64>("select count(*) from pg_stat_activity where pid = any($1)")
+            .bind(vec![first, second, third])
+            .fetch_one(&db.pool)
+            .await
+            .unwrap();
+        if sessions == 1 {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+    assert_eq!(sessions, 1, "only the new session is left open");
+}
+
 #[tokio::test]
 async fn callers_and_the_accounts_they_name_are_found_together_each_with_their_own_view() {
     let db = TestDb::new().await;
@@ -445,11 +501,12 @@ async fn callers_and_the_accounts_they_name_are_found_together_each_with_their_o
         recent_title: None,
         add: None,
     };
-    // On the hot path's pool, as `/plan add` asks it: one plan for any
+    // On a hot-path connection, as `/plan add` asks it: one plan for any
     // arguments, the manager's chain included.
-    let hot = planbot::db::hot_path_pool(&db.pool);
+    let hot = planbot::db::HotPath::new(&db.pool);
+    let mut connection = hot.acquire().await.unwrap();
     let answers = accounts::callers_and_exact(
-        &hot,
+        &mut *connection,
         &[
             ask("U0DANA", false, "acme inc"),   // her own account, typed loosely
             ask("U0EVE", false, "Acme, Inc."),  // not hers: nothing

@@ -96,6 +96,16 @@ async fn slacks_published_example_is_refused_as_stale_and_accepted_when_fresh_bu
 }
 
 #[tokio::test]
+async fn a_signed_command_missing_a_field_slack_always_sends_is_refused_and_runs_nothing() {
+    let app = spawn_app().await;
+    let body = format!("team_id={}&channel_id=C1&command=%2Fplan&text=add+Acme%3A+call&trigger_id=t1", crate::fake_slack::TEAM_ID);
+    let response = app.post_signed("/slack/commands", "application/x-www-form-urlencoded", body).await;
+    assert_eq!(response.status(), 400);
+    assert_eq!(response.text().await.unwrap(), "not a valid slash command");
+    assert!(app.slack.calls().is_empty());
+}
+
+#[tokio::test]
 async fn slacks_url_verification_is_answered_with_its_challenge() {
     let app = spawn_app().await;
     let body = json!({"token": "x", "challenge": "3eZbrw1aBm2rZgRNFdxV2595E9CY3gmdALWMmHkvFXO7tYXAYM8P", "type": "url_verification"});

@@ -181,9 +181,9 @@ type CallerLookup = Batcher<CallerQuery, sqlx::Result<Option<CallerView>>>;
 type KnownAdds = Batcher<accounts::KnownAdd, sqlx::Result<accounts::KnownAdded>>;
 
 /// A batcher of `/plan add`s written from remembered lookups (see `known`),
-/// on the hot path's pool. A batch that fails is asked again one add at a
-/// time; an add that was written after all before the failure is then
-/// found as the same item added moments ago, and asked about.
+/// on the hot path's own connections. A batch that fails is asked again
+/// one add at a time; an add that was written after all before the failure
+/// is then found as the same item added moments ago, and asked about.
 fn known_adds(hot: HotPath, background: &Background) -> KnownAdds {
     Batcher::new("remembered_adds", background, move |adds: Vec<accounts::KnownAdd>| {
         let hot = hot.clone();
@@ -215,8 +215,8 @@ async fn on_hot_path<T>(hot: &HotPath, statement: impl AsyncFnOnce(&mut sqlx::Pg
 }
 
 /// A batcher of `/plan add`'s caller-and-account lookups (which add the
-/// item at once when nothing stands in the way), on the hot path's own pool
-/// (see [`crate::db::HotPath`]). A batch that fails is asked again one
+/// item at once when nothing stands in the way), on the hot path's own
+/// connections (see [`crate::db::HotPath`]). A batch that fails is asked again one
 /// query at a time, so each caller gets their own answer (or error).
 fn caller_lookup(hot: HotPath, background: &Background) -> CallerLookup {
     Batcher::new("caller_lookups", background, move |queries: Vec<CallerQuery>| {

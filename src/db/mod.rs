@@ -145,8 +145,8 @@ pub const HOT_PATH_CONNECTIONS: u32 = 4;
 /// anyone may use it again (sqlx 0.8 `return_to_pool`, whatever the
 /// options): on this path, one extra round trip per statement, which a
 /// batch waiting for a connection paid in full, and 6% of the server's
-/// CPU under load in a profile (README, "Measurements"). Nothing is tested here either before or after a
-/// statement: a connection that broke while idle (the server restarted)
+/// CPU under load in a profile (README, "Measurements"). Nothing is tested
+/// here, before or after a statement: a connection that broke while idle (the server restarted)
 /// fails its statement and is closed with every other idle one, and the
 /// batch is asked again one by one on fresh connections. A request whose
 /// retry also fails is answered with the apology to try again; nothing is

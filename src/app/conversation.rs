@@ -8,10 +8,9 @@
 use chrono::{DateTime, Datelike, Duration, Utc};
 
 use super::answers::AccountItems;
-use super::{AccountChoice, App, Caller, Outcome, Place, Reply};
+use super::{AccountChoice, App, Caller, Outcome, Place, Reply, say_what_was_understood};
 use crate::domain::command::strip_mentions;
 use crate::domain::intent::ActionFilter;
-use crate::domain::names;
 use crate::domain::intent::question::{self, AccountSlot, Filter, Question, SincePoint, Topic};
 use crate::domain::since::Since;
 use crate::domain::exchange::Picture;
@@ -270,20 +269,6 @@ impl App {
 /// champion at acme?").
 fn asked_for_champions(text: &str) -> bool {
     text.to_lowercase().contains("champion")
-}
-
-/// When the name typed is not the account's (a typo planbot forgave), the
-/// reply ends by saying which account it understood, so nothing is misread
-/// silently.
-fn say_what_was_understood(reply: &mut Reply, typed: &str, account: &Account) {
-    if names::match_key(typed) == names::match_key(&account.name) {
-        return;
-    }
-    let note = format!("_I took “{}” to mean *{}*._", render::blocks::escape(typed.trim()), render::blocks::escape(&account.name));
-    if reply.content.blocks.len() < render::blocks::limits::MESSAGE_BLOCKS {
-        reply.content.blocks.push(render::blocks::context(&note));
-    }
-    reply.content.text = format!("{} ({})", reply.content.text, note.replace(['_', '*'], ""));
 }
 
 fn first_name(display_name: &str) -> Option<&str> {

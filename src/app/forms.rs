@@ -7,7 +7,7 @@ use std::collections::BTreeMap;
 
 use chrono::{DateTime, NaiveTime, Utc};
 
-use super::{AddProblem, Added, App, Caller, Reply, added_text};
+use super::{AddProblem, Added, App, Caller, Reply, Understood, added_text};
 use crate::domain::command::NewItem;
 use crate::domain::enums::{DigestFrequency, DmKind};
 use crate::domain::validate::{self, LONGEST_TITLE, TitleProblem};
@@ -106,8 +106,13 @@ impl App {
             owner: form.owner.clone(),
             due,
         };
-        Ok(match self.try_add_item(caller, &item).await? {
-            Added::Item(added, account) => Submitted::Saved(Reply::note(added_text(&added, &account, today))),
+        let mut understood = Understood::default();
+        Ok(match self.try_add_item(caller, &item, &mut understood).await? {
+            Added::Item(added, account) => {
+                let mut reply = Reply::note(added_text(&added, &account, today));
+                understood.say(&mut reply);
+                Submitted::Saved(reply)
+            }
             Added::Refused(AddProblem::Account(message)) => {
                 Submitted::Invalid(FieldErrors::from([(add_fields::ACCOUNT.to_string(), plain(&message))]))
             }

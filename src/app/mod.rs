@@ -169,6 +169,39 @@ pub enum Found<T> {
     Answer(Reply),
 }
 
+/// What a typed account name was taken to mean when it was not the
+/// account's own name (a forgiven typo, a part of a longer name), kept
+/// while a command runs so that its reply can say so.
+#[derive(Default)]
+pub(super) struct Understood(Option<(String, Account)>);
+
+impl Understood {
+    pub(super) fn note(&mut self, typed: &str, account: &Account) {
+        self.0 = Some((typed.to_owned(), account.clone()));
+    }
+
+    /// Ends the reply with what planbot understood, if it guessed.
+    pub(super) fn say(self, reply: &mut Reply) {
+        if let Some((typed, account)) = self.0 {
+            say_what_was_understood(reply, &typed, &account);
+        }
+    }
+}
+
+/// When the name typed is not the account's (a typo planbot forgave), the
+/// reply ends by saying which account it understood, so nothing is misread
+/// silently.
+pub(super) fn say_what_was_understood(reply: &mut Reply, typed: &str, account: &Account) {
+    if names::match_key(typed) == names::match_key(&account.name) {
+        return;
+    }
+    let note = format!("_I took “{}” to mean *{}*._", render::blocks::escape(typed.trim()), render::blocks::escape(&account.name));
+    if reply.content.blocks.len() < render::blocks::limits::MESSAGE_BLOCKS {
+        reply.content.blocks.push(render::blocks::context(&note));
+    }
+    reply.content.text = format!("{} ({})", reply.content.text, note.replace(['_', '*'], ""));
+}
+
 /// The account a name refers to, among those the caller may see.
 #[derive(Debug, Clone, PartialEq)]
 pub enum AccountChoice {
@@ -402,7 +435,11 @@ impl App {
     /// The summary for a name, or the choice between several, or "not found".
     async fn summary_for_name(&self, caller: &Caller, place: &Place, asked: &str, now: DateTime<Utc>) -> anyhow::Result<Reply> {
         match self.find_account(caller, asked).await? {
-            AccountChoice::One(account) => self.summary(caller, place, &account, now).await,
+            AccountChoice::One(account) => {
+                let mut reply = self.summary(caller, place, &account, now).await?;
+                say_what_was_understood(&mut reply, asked, &account);
+                Ok(reply)
+            }
             AccountChoice::Several(choices) => Ok(Reply::private(MessageContent::new(
                 format!("Which account did you mean by “{asked}”?"),
                 render::accounts::choose_account(asked, &choices),

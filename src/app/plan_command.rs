@@ -10,7 +10,7 @@ use chrono::{DateTime, Utc};
 
 use super::editing::StatusChange;
 use super::items::{ItemChange, ItemResult};
-use super::{AccountChoice, App, Caller, Found, Outcome, Place, Reply, confirm};
+use super::{AccountChoice, App, Caller, Found, Outcome, Place, Reply, Understood, confirm};
 use crate::domain::people::Person;
 use crate::domain::command::{self, ActionsScope, NewItem, PlanCommand};
 use crate::domain::follow::parse_follow_target;
@@ -36,7 +36,8 @@ impl App {
             Ok(command) => command,
             Err(usage) => return Ok(Outcome::Reply(Reply::note(usage.message()))),
         };
-        let reply = match command {
+        let mut understood = Understood::default();
+        let mut reply = match command {
             PlanCommand::Help => Reply::note(command::USAGE),
             PlanCommand::Summary { account: None } => self.my_accounts(caller, place, now).await?,
             PlanCommand::Summary { account: Some(name) } => self.summary_for_name(caller, place, &name, now).await?,
@@ -45,7 +46,7 @@ impl App {
                 let view = render::modals::add_item(None, caller.user.slack_id.as_deref(), &context);
                 return Ok(Outcome::OpenView(Box::new(view)));
             }
-            PlanCommand::Add(Some(item)) => self.add_item(caller, &item, now).await?,
+            PlanCommand::Add(Some(item)) => self.add_item(caller, &item, &mut understood, now).await?,
             PlanCommand::Done { item } => self.item_reply(caller, item, ItemChange::Done, now).await?,
             PlanCommand::Snooze { item, until } => {
                 self.item_reply(caller, item, ItemChange::SnoozeUntil(until), now).await?
@@ -63,27 +64,27 @@ impl App {
             PlanCommand::Undo => self.undo(caller, now).await?,
             PlanCommand::Actions(ActionsScope::Mine) => self.my_items(caller, ActionFilter::Open, now).await?,
             PlanCommand::Actions(ActionsScope::Overdue) => self.my_items(caller, ActionFilter::Overdue, now).await?,
-            PlanCommand::Actions(ActionsScope::Account(name)) => self.account_items(caller, &name, now).await?,
+            PlanCommand::Actions(ActionsScope::Account(name)) => self.account_items(caller, &name, &mut understood, now).await?,
             PlanCommand::Actions(ActionsScope::AccountOverdue(name)) => {
-                match self.account_for_command(caller, &name, "/plan actions {account} overdue").await? {
+                match self.account_for_command(caller, &name, "/plan actions {account} overdue", &mut understood).await? {
                     Found::It(account) => {
                         self.account_actions(caller, place, &account, super::AccountItems::Overdue, now).await?
                     }
                     Found::Answer(reply) => reply,
                 }
             }
-            PlanCommand::Link { account } => self.link(caller, place, &account).await?,
-            PlanCommand::Follow { account } => self.follow(caller, place, &account, true).await?,
-            PlanCommand::Unfollow { account } => self.follow(caller, place, &account, false).await?,
+            PlanCommand::Link { account } => self.link(caller, place, &account, &mut understood).await?,
+            PlanCommand::Follow { account } => self.follow(caller, place, &account, true, &mut understood).await?,
+            PlanCommand::Unfollow { account } => self.follow(caller, place, &account, false, &mut understood).await?,
             PlanCommand::Settings => {
                 let context = ModalContext { channel: channel_of(place) };
                 return Ok(Outcome::OpenView(Box::new(render::modals::settings(&caller.user, &context))));
             }
-            PlanCommand::New { account } => match self.account_for_command(caller, &account, "/plan new {account}").await? {
+            PlanCommand::New { account } => match self.account_for_command(caller, &account, "/plan new {account}", &mut understood).await? {
                 Found::It(account) => return self.new_plan_command(caller, place, &account, now).await,
                 Found::Answer(reply) => reply,
             },
-            PlanCommand::Edit { account, part } => match self.account_for_command(caller, &account, "/plan edit {account} gtm").await? {
+            PlanCommand::Edit { account, part } => match self.account_for_command(caller, &account, "/plan edit {account} gtm", &mut understood).await? {
                 Found::It(account) => return self.edit_command(place, &account, part, now).await,
                 // "/plan edit Acme goals": an account, then a word that is no part of the plan.
                 Found::Answer(reply) => match account.rsplit_once(' ') {
@@ -98,39 +99,39 @@ impl App {
                     _ => reply,
                 },
             },
-            PlanCommand::Plans { account } => match self.account_for_command(caller, &account, "/plan plans {account}").await? {
+            PlanCommand::Plans { account } => match self.account_for_command(caller, &account, "/plan plans {account}", &mut understood).await? {
                 Found::It(account) => self.plans_list(&account, today).await?,
                 Found::Answer(reply) => reply,
             },
             PlanCommand::Activate { account, plan } => {
-                match self.account_for_command(caller, &account, "/plan activate {account}").await? {
+                match self.account_for_command(caller, &account, "/plan activate {account}", &mut understood).await? {
                     Found::It(account) => self.status_question(&account, StatusChange::Activate, plan.as_deref(), today).await?,
                     Found::Answer(reply) => reply,
                 }
             }
-            PlanCommand::Close { account } => match self.account_for_command(caller, &account, "/plan close {account}").await? {
+            PlanCommand::Close { account } => match self.account_for_command(caller, &account, "/plan close {account}", &mut understood).await? {
                 Found::It(account) => self.status_question(&account, StatusChange::Close, None, today).await?,
                 Found::Answer(reply) => reply,
             },
-            PlanCommand::People { account } => match self.account_for_command(caller, &account, "/plan people {account}").await? {
+            PlanCommand::People { account } => match self.account_for_command(caller, &account, "/plan people {account}", &mut understood).await? {
                 Found::It(account) => self.people_map(&account, 0).await?,
                 Found::Answer(reply) => reply,
             },
             PlanCommand::Whitespace { account } => {
-                match self.account_for_command(caller, &account, "/plan whitespace {account}").await? {
+                match self.account_for_command(caller, &account, "/plan whitespace {account}", &mut understood).await? {
                     Found::It(account) => self.whitespace_map(&account, today, 0).await?,
                     Found::Answer(reply) => reply,
                 }
             }
-            PlanCommand::Share { account } => match self.account_for_command(caller, &account, "/plan share {account}").await? {
+            PlanCommand::Share { account } => match self.account_for_command(caller, &account, "/plan share {account}", &mut understood).await? {
                 Found::It(account) => self.share(caller, place, &account, now).await?,
                 Found::Answer(reply) => reply,
             },
-            PlanCommand::Review { account } => match self.account_for_command(caller, &account, "/plan review {account}").await? {
+            PlanCommand::Review { account } => match self.account_for_command(caller, &account, "/plan review {account}", &mut understood).await? {
                 Found::It(account) => self.review_plan(place, &account).await?,
                 Found::Answer(reply) => reply,
             },
-            PlanCommand::Qbr { account, held } => match self.account_for_command(caller, &account, "/plan qbr {account}").await? {
+            PlanCommand::Qbr { account, held } => match self.account_for_command(caller, &account, "/plan qbr {account}", &mut understood).await? {
                 Found::It(account) => match held {
                     None => self.qbr_prep(caller, place, &account, now).await?,
                     Some(command::Held::Today) => self.qbr_held(caller, &account, None, now).await?,
@@ -140,14 +141,26 @@ impl App {
             },
             PlanCommand::Coverage => self.coverage(caller).await?,
         };
+        understood.say(&mut reply);
         Ok(Outcome::Reply(reply))
     }
 
     /// Resolves a typed account name for a command, or the reply that says
     /// why it can't be used (several matches, or none).
-    async fn account_for_command(&self, caller: &Caller, asked: &str, example: &str) -> anyhow::Result<Found<Account>> {
+    /// A name that is not the account's own is noted in `understood`, for
+    /// the reply to say what planbot took it to mean.
+    async fn account_for_command(
+        &self,
+        caller: &Caller,
+        asked: &str,
+        example: &str,
+        understood: &mut Understood,
+    ) -> anyhow::Result<Found<Account>> {
         Ok(match self.find_account(caller, asked).await? {
-            AccountChoice::One(account) => Found::It(account),
+            AccountChoice::One(account) => {
+                understood.note(asked, &account);
+                Found::It(account)
+            }
             AccountChoice::Several(choices) => {
                 let names: Vec<String> = choices.iter().take(5).map(|c| format!("*{}*", c.name)).collect();
                 Found::Answer(Reply::note(format!(
@@ -164,9 +177,9 @@ impl App {
     /// A due date in the past, or the same title added to the account a
     /// moment ago, is not written: the reply says what would be added and
     /// offers a button that adds it (see [`App::confirm_add`]).
-    pub async fn add_item(&self, caller: &Caller, item: &NewItem, now: DateTime<Utc>) -> anyhow::Result<Reply> {
+    pub(crate) async fn add_item(&self, caller: &Caller, item: &NewItem, understood: &mut Understood, now: DateTime<Utc>) -> anyhow::Result<Reply> {
         let example = format!("/plan add {{account}}: {}", item.title);
-        let account = match self.account_for_command(caller, &item.account, &example).await? {
+        let account = match self.account_for_command(caller, &item.account, &example, understood).await? {
             Found::It(account) => account,
             Found::Answer(reply) => return Ok(reply),
         };
@@ -290,9 +303,9 @@ impl App {
 
     /// Adds an item to the account's active plan, or says what stands in the
     /// way (and which field of the add-item form it concerns).
-    pub async fn try_add_item(&self, caller: &Caller, item: &NewItem) -> anyhow::Result<Added> {
+    pub(crate) async fn try_add_item(&self, caller: &Caller, item: &NewItem, understood: &mut Understood) -> anyhow::Result<Added> {
         let example = format!("/plan add {{account}}: {}", item.title);
-        let account = match self.account_for_command(caller, &item.account, &example).await? {
+        let account = match self.account_for_command(caller, &item.account, &example, understood).await? {
             Found::It(account) => account,
             Found::Answer(reply) => return Ok(Added::Refused(AddProblem::Account(reply.content.text))),
         };
@@ -351,8 +364,8 @@ impl App {
     }
 
     /// `/plan actions <account>`: the account's open items.
-    async fn account_items(&self, caller: &Caller, asked: &str, now: DateTime<Utc>) -> anyhow::Result<Reply> {
-        let account = match self.account_for_command(caller, asked, "/plan actions {account}").await? {
+    async fn account_items(&self, caller: &Caller, asked: &str, understood: &mut Understood, now: DateTime<Utc>) -> anyhow::Result<Reply> {
+        let account = match self.account_for_command(caller, asked, "/plan actions {account}", understood).await? {
             Found::It(account) => account,
             Found::Answer(reply) => return Ok(reply),
         };
@@ -378,14 +391,14 @@ impl App {
     }
 
     /// `/plan link <account>`: this channel gets the account's alerts.
-    async fn link(&self, caller: &Caller, place: &Place, asked: &str) -> anyhow::Result<Reply> {
+    async fn link(&self, caller: &Caller, place: &Place, asked: &str, understood: &mut Understood) -> anyhow::Result<Reply> {
         let Place::Channel(channel) = place else {
             return Ok(Reply::note(
                 "Run `/plan link <account>` in the channel that should receive the account's deadline alerts \
                  and notifications (invite me there first).",
             ));
         };
-        let account = match self.account_for_command(caller, asked, "/plan link {account}").await? {
+        let account = match self.account_for_command(caller, asked, "/plan link {account}", understood).await? {
             Found::It(account) => account,
             Found::Answer(reply) => return Ok(reply),
         };
@@ -400,7 +413,7 @@ impl App {
     }
 
     /// `/plan follow|unfollow <account>[: categories]`: this channel, or the caller in a DM.
-    async fn follow(&self, caller: &Caller, place: &Place, asked: &str, follow: bool) -> anyhow::Result<Reply> {
+    async fn follow(&self, caller: &Caller, place: &Place, asked: &str, follow: bool, understood: &mut Understood) -> anyhow::Result<Reply> {
         let verb = if follow { "follow" } else { "unfollow" };
         let target = match parse_follow_target(asked) {
             Ok(target) => target,
@@ -413,7 +426,7 @@ impl App {
                 target.account
             )));
         }
-        let account = match self.account_for_command(caller, &target.account, &format!("/plan {verb} {{account}}")).await? {
+        let account = match self.account_for_command(caller, &target.account, &format!("/plan {verb} {{account}}"), understood).await? {
             Found::It(account) => account,
             Found::Answer(reply) => return Ok(reply),
         };

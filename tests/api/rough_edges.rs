@@ -267,3 +267,26 @@ async fn a_nudge_held_over_the_weekend_leaves_out_the_item_done_on_saturday() {
     assert!(!shown.contains(&format!("item:{}", ids[0])) && shown.contains(&format!("item:{}", ids[1])), "{shown}");
     assert_eq!(posted[0].body["text"], "You have 1 overdue action item");
 }
+
+#[tokio::test]
+async fn a_command_naming_an_account_with_a_typo_says_which_account_it_understood() {
+    let app = spawn_app().await;
+    let dana = slack_person(&app, DANA, "dana@example.com", None).await;
+    let (acme, _) = account_with_plan(&app.db.pool, "Acme", &dana).await;
+    join_team(&app.db.pool, &acme, &dana, TeamRole::Sa).await;
+
+    let reply = app.command_reply(DANA, "D0DANA", "add Acmee: Run a workshop").await;
+    let said = visible_text(&reply);
+    assert!(said.contains("Added") && said.contains("I took “Acmee” to mean Acme"), "{said}");
+    assert_eq!(items(&app).await, 1);
+    for text in ["actions acmee", "people Acmee", "summary Acmee"] {
+        let said = visible_text(&app.command_reply(DANA, "D0DANA", text).await);
+        assert!(said.contains(&format!("I took “{}” to mean Acme", text.rsplit(' ').next().unwrap())), "{text}: {said}");
+    }
+    // Written as the account is named, nothing is guessed and nothing is said of it.
+    for text in ["add acme: Book the QBR room", "people ACME"] {
+        let said = visible_text(&app.command_reply(DANA, "D0DANA", text).await);
+        assert!(!said.contains("I took"), "{text}: {said}");
+    }
+    assert_eq!(items(&app).await, 2);
+}

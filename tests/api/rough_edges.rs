@@ -14,12 +14,18 @@ async fn items(app: &crate::helpers::TestApp) -> i64 {
     sqlx::query_scalar("select count(*) from action_item").fetch_one(&app.db.pool).await.unwrap()
 }
 
-#[tokio::test]
-async fn a_nul_character_is_a_mistake_on_every_way_in_and_nothing_is_written() {
+/// Dana, in Slack, on the team of Acme, which has an active plan.
+async fn dana_on_acme() -> crate::helpers::TestApp {
     let app = spawn_app().await;
     let dana = slack_person(&app, DANA, "dana@example.com", None).await;
     let (acme, _) = account_with_plan(&app.db.pool, "Acme", &dana).await;
     join_team(&app.db.pool, &acme, &dana, TeamRole::Sa).await;
+    app
+}
+
+#[tokio::test]
+async fn a_nul_character_is_a_mistake_on_every_way_in_and_nothing_is_written() {
+    let app = dana_on_acme().await;
 
     // /plan add, twice (the second takes the quick path of a known caller), and another subcommand.
     for text in ["add Acme: Run a \u{0} workshop", "add Acme: Call \u{0}Hannah due friday", "summary Ac\u{0}me"] {
@@ -270,10 +276,7 @@ async fn a_nudge_held_over_the_weekend_leaves_out_the_item_done_on_saturday() {
 
 #[tokio::test]
 async fn a_command_naming_an_account_with_a_typo_says_which_account_it_understood() {
-    let app = spawn_app().await;
-    let dana = slack_person(&app, DANA, "dana@example.com", None).await;
-    let (acme, _) = account_with_plan(&app.db.pool, "Acme", &dana).await;
-    join_team(&app.db.pool, &acme, &dana, TeamRole::Sa).await;
+    let app = dana_on_acme().await;
 
     let reply = app.command_reply(DANA, "D0DANA", "add Acmee: Run a workshop").await;
     let said = visible_text(&reply);

@@ -1256,7 +1256,8 @@ fn sections_form(account: &Account, plan: &Plan, part: SectionGroup, channel: Op
     Form {
         title: part.label().to_string(),
         submit: "Save".into(),
-        notes: vec![format!("_{} of *{}*._", part.label(), plan.name)],
+        // The account is named: it may have been typed with a typo planbot forgave.
+        notes: vec![format!("_{} of *{}*, {}'s plan._", part.label(), plan.name, account.name)],
         fields,
         state: FormState {
             kind: FormKind::Sections { plan_id: plan.plan_id, part: part.key().to_string() },

@@ -186,6 +186,15 @@ impl Understood {
             say_what_was_understood(reply, &typed, &account);
         }
     }
+
+    /// The same for a command's outcome when it is a reply (a form opened
+    /// for the account shows its name in its title).
+    pub(super) fn said_in(self, mut outcome: Outcome) -> Outcome {
+        if let Outcome::Reply(reply) = &mut outcome {
+            self.say(reply);
+        }
+        outcome
+    }
 }
 
 /// When the name typed is not the account's (a typo planbot forgave), the

@@ -81,11 +81,11 @@ impl App {
                 return Ok(Outcome::OpenView(Box::new(render::modals::settings(&caller.user, &context))));
             }
             PlanCommand::New { account } => match self.account_for_command(caller, &account, "/plan new {account}", &mut understood).await? {
-                Found::It(account) => return self.new_plan_command(caller, place, &account, now).await,
+                Found::It(account) => return Ok(understood.said_in(self.new_plan_command(caller, place, &account, now).await?)),
                 Found::Answer(reply) => reply,
             },
             PlanCommand::Edit { account, part } => match self.account_for_command(caller, &account, "/plan edit {account} gtm", &mut understood).await? {
-                Found::It(account) => return self.edit_command(place, &account, part, now).await,
+                Found::It(account) => return Ok(understood.said_in(self.edit_command(place, &account, part, now).await?)),
                 // "/plan edit Acme goals": an account, then a word that is no part of the plan.
                 Found::Answer(reply) => match account.rsplit_once(' ') {
                     Some((name, word)) if part.is_none() => match self.find_account(caller, name).await? {

@@ -286,6 +286,12 @@ async fn a_command_naming_an_account_with_a_typo_says_which_account_it_understoo
         let said = visible_text(&app.command_reply(DANA, "D0DANA", text).await);
         assert!(said.contains(&format!("I took “{}” to mean Acme", text.rsplit(' ').next().unwrap())), "{text}: {said}");
     }
+    // A reply that offers the parts of the plan says it too; a form opened at once names the account.
+    let said = visible_text(&app.command_reply(DANA, "D0DANA", "edit acmee").await);
+    assert!(said.contains("I took “acmee” to mean Acme"), "{said}");
+    app.command(DANA, "D0DANA", "edit acmee gtm").await;
+    let opened = app.slack.wait_for("views.open", 1).await;
+    assert!(opened[0].body["view"].to_string().contains("Acme's plan"), "{}", opened[0].body);
     // Written as the account is named, nothing is guessed and nothing is said of it.
     for text in ["add acme: Book the QBR room", "people ACME"] {
         let said = visible_text(&app.command_reply(DANA, "D0DANA", text).await);

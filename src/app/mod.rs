@@ -188,7 +188,7 @@ impl Understood {
     }
 
     /// The same for a command's outcome when it is a reply (a form opened
-    /// for the account shows its name in its title).
+    /// for the account names it).
     pub(super) fn said_in(self, mut outcome: Outcome) -> Outcome {
         if let Outcome::Reply(reply) = &mut outcome {
             self.say(reply);

@@ -449,3 +449,18 @@ pub fn button_click(user: &str, channel: &str, action_id: &str, value: &str) -> 
                      "action_ts": "1700000001.000000", "text": {"type": "plain_text", "text": "x"}}],
     })
 }
+
+/// A modal submitted by `user`: its callback id, its state's values and
+/// its private metadata, as Slack sends a `view_submission`.
+pub fn submission(user: &str, callback_id: &str, values: serde_json::Value, metadata: &str) -> serde_json::Value {
+    serde_json::json!({
+        "type": "view_submission",
+        "team": {"id": TEAM_ID, "domain": "test"},
+        "user": {"id": user, "username": "someone", "team_id": TEAM_ID},
+        "api_app_id": "A0TEST",
+        "trigger_id": "trigger-3",
+        "view": {"id": "V0FORM", "team_id": TEAM_ID, "type": "modal", "callback_id": callback_id, "hash": "h",
+                 "private_metadata": metadata, "title": {"type": "plain_text", "text": "x"}, "blocks": [],
+                 "state": {"values": values}},
+    })
+}

@@ -23,6 +23,15 @@ async fn dana_on_acme() -> crate::helpers::TestApp {
     app
 }
 
+/// Dana's add-item form submitted with these values.
+fn add_item_submission(account: &str, title: &str) -> Value {
+    let values = json!({
+        "account": {"account": {"type": "plain_text_input", "value": account}},
+        "title": {"title": {"type": "plain_text_input", "value": title}},
+    });
+    crate::helpers::submission(DANA, "add_item", values, "{}")
+}
+
 #[tokio::test]
 async fn a_nul_character_is_a_mistake_on_every_way_in_and_nothing_is_written() {
     let app = dana_on_acme().await;
@@ -45,18 +54,7 @@ async fn a_nul_character_is_a_mistake_on_every_way_in_and_nothing_is_written() {
     assert!(visible_text(&posted[0].body).contains("can't store"), "{:?}", posted[0].body);
 
     // A modal.
-    let submission = json!({
-        "type": "view_submission",
-        "team": {"id": TEAM_ID, "domain": "test"},
-        "user": {"id": DANA, "username": "dana", "team_id": TEAM_ID},
-        "api_app_id": "A0TEST",
-        "trigger_id": "t",
-        "view": {"id": "V1", "team_id": TEAM_ID, "type": "modal", "callback_id": "add_item", "hash": "h",
-                 "private_metadata": "{}", "title": {"type": "plain_text", "text": "x"}, "blocks": [],
-                 "state": {"values": {
-                     "account": {"account": {"type": "plain_text_input", "value": "Acme"}},
-                     "title": {"title": {"type": "plain_text_input", "value": "Bad \u{0} title"}}}}},
-    });
+    let submission = add_item_submission("Acme", "Bad \u{0} title");
     let answer: Value = app.interaction(submission).await.json().await.unwrap();
     assert!(answer["errors"]["title"].as_str().unwrap().contains("can't store"), "{answer}");
     assert_eq!(items(&app).await, 1);
@@ -298,4 +296,19 @@ async fn a_command_naming_an_account_with_a_typo_says_which_account_it_understoo
         assert!(!said.contains("I took"), "{text}: {said}");
     }
     assert_eq!(items(&app).await, 2);
+
+    // The add-item form, its account typed with the same typo: the message that confirms the add says it.
+    let submission = add_item_submission("Acmee", "Send the agenda");
+    assert_eq!(app.interaction(submission).await.status(), 200);
+    let mut confirmed = None;
+    for _ in 0..100 {
+        confirmed = app.slack.calls().into_iter().map(|call| visible_text(&call.body)).find(|text| text.contains("Send the agenda"));
+        if confirmed.is_some() {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    }
+    let confirmed = confirmed.expect("the add from the form is confirmed in Slack");
+    assert!(confirmed.contains("Added") && confirmed.contains("I took “Acmee” to mean Acme"), "{confirmed}");
+    assert_eq!(items(&app).await, 3);
 }

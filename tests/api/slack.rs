@@ -6,7 +6,7 @@ use planbot::store::{Actor, audit};
 use serde_json::{Value, json};
 
 use crate::fake_slack::{TEAM_ID, check_limits};
-use crate::helpers::{TestApp, account_with_plan, day, join_team, slack_person, spawn_app, visible_text};
+use crate::helpers::{TestApp, account_with_plan, day, join_team, slack_person, spawn_app, submission, visible_text};
 
 const DANA: &str = "U0DANA";
 const SAM: &str = "U0SAM";
@@ -400,19 +400,6 @@ async fn reassign_shows_a_person_picker_and_picking_someone_reassigns() {
     let item = actions::by_id(&app.db.pool, id).await.unwrap().unwrap();
     assert_eq!(item.owner_slack_id.as_deref(), Some(SAM));
     assert!(visible_text(&responded[1].body).contains(&format!("<@{SAM}>")));
-}
-
-fn submission(user: &str, callback_id: &str, values: Value, metadata: &str) -> Value {
-    json!({
-        "type": "view_submission",
-        "team": {"id": TEAM_ID, "domain": "test"},
-        "user": {"id": user, "username": "someone", "team_id": TEAM_ID},
-        "api_app_id": "A0TEST",
-        "trigger_id": "trigger-3",
-        "view": {"id": "V0FORM", "team_id": TEAM_ID, "type": "modal", "callback_id": callback_id, "hash": "h",
-                 "private_metadata": metadata, "title": {"type": "plain_text", "text": "x"}, "blocks": [],
-                 "state": {"values": values}},
-    })
 }
 
 fn add_values(account: &str, title: &str, due: &str) -> Value {

@@ -208,7 +208,9 @@ pub(super) fn say_what_was_understood(reply: &mut Reply, typed: &str, account: &
     if reply.content.blocks.len() < render::blocks::limits::MESSAGE_BLOCKS {
         reply.content.blocks.push(render::blocks::context(&note));
     }
-    reply.content.text = format!("{} ({})", reply.content.text, note.replace(['_', '*'], ""));
+    // The plain text is written out, not the note stripped of its marks,
+    // which would also strip an account name's own underscores.
+    reply.content.text = format!("{} (I took “{}” to mean {}.)", reply.content.text, typed.trim(), account.name);
 }
 
 /// The account a name refers to, among those the caller may see.
@@ -464,5 +466,26 @@ impl App {
         let windows = crate::domain::horizons::HomeWindows::on(caller.today(now));
         let data = crate::store::home::gather(&self.pool, caller.user.user_id, &windows).await?;
         Ok(crate::render::home::render(&data, &caller.user.display_name, now, caller.tz()))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_guessed_account_is_named_in_the_blocks_and_the_plain_text_as_it_is_written() {
+        let account = Account::example(7, "Big_Co & Sons");
+        let mut reply = Reply::note("Added `#1`.");
+        say_what_was_understood(&mut reply, " bigco and sons ", &account);
+        assert_eq!(reply.content.text, "Added `#1`. (I took “bigco and sons” to mean Big_Co & Sons.)");
+        let shown = serde_json::to_string(&reply.content.blocks).unwrap();
+        assert!(shown.contains("I took “bigco and sons” to mean *Big_Co &amp; Sons*"), "{shown}");
+
+        // Written as the account is named (case and spacing aside), nothing is added.
+        let mut reply = Reply::note("Added `#2`.");
+        say_what_was_understood(&mut reply, "big_co & SONS", &account);
+        assert_eq!(reply.content.text, "Added `#2`.");
+        assert_eq!(reply.content.blocks.len(), 1);
     }
 }
